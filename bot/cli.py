@@ -1,0 +1,106 @@
+"""The `tfbot` command line: ask, match, chat, run — a thin layer over store and engine."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.config import Config, ConfigError, load_config
+from intents.engine import Engine
+from intents.message import Message
+from store import Store, StoreError
+
+LOCAL_OPERATOR = 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLite database path (created and loaded on first use)")
+    parser.add_argument("--config", help="config.toml path")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every tfbot command."""
+    parser = argparse.ArgumentParser(prog="tfbot", description="TF 업무 도우미 (contacts, budgets, tasks, meetings)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer one question, or one per line from standard input")
+    ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--user", type=int, help="ask as this Telegram user id")
+    _common(ask)
+    match = sub.add_parser("match", help="candidate entities for a piece of text")
+    match.add_argument("text")
+    match.add_argument("--json", action="store_true")
+    match.add_argument("--limit", type=int, default=5)
+    _common(match)
+    chat = sub.add_parser("chat", help="console REPL on the same engine")
+    chat.add_argument("--as", dest="as_user", type=int, help="chat as this Telegram user id")
+    _common(chat)
+    return parser
+
+
+def open_engine(cfg: Config) -> Engine:
+    """Open the store named by the configuration and wrap it in an engine."""
+    return Engine(Store.open(cfg.db_path))
+
+
+def now(cfg: Config) -> datetime:
+    """The current time in the configured timezone (the only clock reading of the CLI)."""
+    return datetime.now(cfg.tz)
+
+
+def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot ask`: one question from the argument, or one per line from stdin."""
+    engine = open_engine(cfg)
+    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for question in questions:
+        message = Message(text=question, now=now(cfg), user_id=args.user, chat_id=args.user)
+        reply = engine.answer(message)
+        if args.json:
+            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(reply.text, flush=True)
+            if args.question is None:
+                print(flush=True)
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot match`: the candidate entities for a text, with scores."""
+    engine = open_engine(cfg)
+    found = engine.match(args.text, args.limit)
+    if args.json:
+        print(json.dumps([{"kind": c.kind, "id": c.id, "name": c.name, "score": round(c.score, 1)}
+                          for c in found], ensure_ascii=False))
+    elif not found:
+        print("일치하는 항목이 없습니다.")
+    else:
+        for c in found:
+            print(f"{c.score:5.1f}  {c.kind:<12} {c.id:<28} {c.name}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot chat`: the console REPL."""
+    from bot.console import run_console
+
+    return run_console(open_engine(cfg), cfg, args.as_user)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tfbot` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = load_config(args.config, args.db)
+        handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat}[args.command]
+        return handler(args, cfg)
+    except (ConfigError, StoreError) as exc:
+        print(f"tfbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

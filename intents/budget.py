@@ -1,0 +1,88 @@
+"""Budgets: amounts by program, year, phase, category, funding source; totals from stored cells."""
+
+from intents.common import Ask, finish, nothing
+from intents.message import Reply
+from intents.render import amount
+from store.store import Row
+
+_FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
+
+
+def describe(row: Row) -> str:
+    """A budget cell's qualifiers in words: `2020년 · 1단계 · R&D`."""
+    parts = []
+    if row["year"]:
+        parts.append(f"{row['year']}년")
+    elif row["period"]:
+        parts.append(str(row["period"]).replace("~", "~") + "년")
+    if row["phase"]:
+        parts.append(f"{row['phase']}단계" + (" 소계" if row["is_total"] and not row["year"] else ""))
+    for key in ("category", "funding", "scope"):
+        if row[key]:
+            parts.append(str(row[key]))
+    label = " · ".join(parts)
+    if row["label"] and not label:
+        label = str(row["label"])
+    return label or "전체"
+
+
+def select(rows: list[Row], ask: Ask) -> list[Row]:
+    """The cells a question asks for; 국비·지방비·합계 all when funding is not said."""
+    q = ask.query
+    picked = rows
+    if q.year is not None:
+        by_year = [r for r in picked if r["year"] == q.year]
+        if not by_year:
+            return []
+        picked = by_year
+    if q.phase is not None:
+        by_phase = [r for r in picked if r["phase"] == q.phase]
+        if not by_phase:
+            return []
+        picked = by_phase
+        if q.year is None:
+            picked = [r for r in picked if r["is_total"]] or picked
+    if q.category:
+        picked = [r for r in picked if r["category"] == q.category]
+    elif q.funding:
+        wanted = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}[q.funding]
+        picked = [r for r in picked if r["funding"] in wanted]
+    if q.scope:
+        picked = [r for r in picked if r["scope"] == q.scope] or picked
+    elif not (q.category or q.funding):
+        picked = [r for r in picked if not r["scope"]] or picked
+    if q.year is None and q.phase is None and not q.category:
+        # no qualifier: the program-wide figures (multi-year totals and period cells) first
+        broad = [r for r in picked if r["year"] is None and r["phase"] is None]
+        picked = broad or picked
+    return sorted(picked, key=lambda r: (_FUNDING_ORDER.get(r["funding"], 3)))
+
+
+def answer_budget(ask: Ask) -> Reply:
+    """예산: the stored cells that match, and a computed sum when several parts are asked for."""
+    store, subject = ask.store, ask.subject
+    if subject is None or subject.kind not in ("program", "task"):
+        return nothing(ask, "budget", "해당 사업의 예산을")
+    rows = store.budgets(subject.id)
+    if not rows:
+        children = store.children("programs", subject.id)
+        child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
+        if not child_rows:
+            return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
+        lines = [f"[{subject.name}] 세부사업 예산"]
+        for child, row in child_rows:
+            lines.append(f"• {child['name']} ({describe(row)}): {amount(row['amount'], row['unit'])}")
+        return finish(ask, "budget", lines, [r["source"] for _, r in child_rows])
+    picked = select(rows, ask)
+    if not picked:
+        return nothing(ask, "budget", f"'{subject.name}'에 대해 물으신 조건의 예산을")
+    lines = [f"[{subject.name}] 예산 (단위 억원)"]
+    for row in picked:
+        note = f" ({row['note']})" if row["note"] else ""
+        lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}")
+    parts = [r for r in picked if not r["is_total"] and r["amount"] is not None]
+    units = {r["unit"] for r in parts}
+    if ask.query.want_total and len(parts) > 1 and len(units) == 1 and not any(r["is_total"] for r in picked):
+        total = sum(int(r["amount"]) for r in parts)
+        lines.append(f"• 합계(위 항목의 합): {amount(total, parts[0]['unit'])}")
+    return finish(ask, "budget", lines, [r["source"] for r in picked])

@@ -1,0 +1,73 @@
+"""Pieces every intent uses: the reply builder and the context an intent is called with."""
+
+from dataclasses import dataclass, field
+
+from intents.matcher import Candidate
+from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
+from intents.normalize import compact, strip_particle, tokens
+from intents.render import source_files, source_line
+from intents.understand import Query
+from intents.vocab import is_filler, is_generic
+from store.store import Row, Store
+
+
+@dataclass
+class Ask:
+    """Everything an intent needs: the store, the message, what was understood, the subject."""
+
+    store: Store
+    message: Message
+    query: Query
+    subject: Candidate | None = None
+    others: list[Candidate] = field(default_factory=list)
+
+    def content_words(self) -> list[str]:
+        """Words of the question that are not particles, numbers or bare question words."""
+        words = [strip_particle(w) for w in tokens(self.query.text)]
+        return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in _QUESTION_WORDS]
+
+
+_QUESTION_WORDS = {"알려줘", "뭐야", "어디야", "누구야", "얼마야", "언제야", "있어", "뭐가", "어떤", "무엇"}
+
+
+def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2) -> list[Row]:
+    """Rows whose `column` shares a topic word (`min_len` syllables or more) with the question."""
+    words = [w for w in ask.content_words()
+             if len(w) >= min_len and not is_generic(w) and not _is_subject_word(w, ask)]
+    out = []
+    for row in rows:
+        label = compact(str(row.get(column) or ""))
+        if any(w in label or (len(label) >= 2 and label in w) for w in words):
+            out.append(row)
+    return out
+
+
+def _is_subject_word(word: str, ask: Ask) -> bool:
+    if ask.subject is None:
+        return False
+    return word in compact(ask.subject.name) and not is_filler(word)
+
+
+def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
+           entities: list[Candidate] | None = None, private: bool = False) -> Reply:
+    """Build a reply: the lines, a source line when facts were stated, capped to one message."""
+    store = ask.store
+    body = "\n".join(line for line in lines if line is not None)
+    cite = source_line(store, sources) if sources else ""
+    text = body + ("\n\n" + cite if cite else "")
+    if len(text) > MAX_REPLY_CHARS:
+        keep = MAX_REPLY_CHARS - len(cite) - 40
+        text = body[:keep].rsplit("\n", 1)[0] + "\n… (결과가 길어 일부만 표시했습니다)" + ("\n\n" + cite if cite else "")
+    chosen = entities if entities is not None else ([ask.subject] if ask.subject else [])
+    return Reply(
+        text=text,
+        intent=intent,
+        entities=[Entity(c.kind, c.id, c.name, c.score) for c in chosen],
+        sources=source_files(store, sources),
+        private=private,
+    )
+
+
+def nothing(ask: Ask, intent: str, what: str) -> Reply:
+    """The reply when the store has no answer: says so plainly and states no figure."""
+    return Reply(text=f"{what} 자료에서 찾지 못했습니다.", intent=intent)

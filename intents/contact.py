@@ -1,0 +1,85 @@
+"""Contact lookup: who is in charge, phone numbers and addresses."""
+
+from intents.common import Ask, finish, nothing
+from intents.message import Reply
+from intents.render import name_of
+from store.store import Row, Store
+
+
+def contact_line(store: Store, row: Row) -> str:
+    """One contact as `이름 직급 — 기관 부서 (역할) ☎ 번호`."""
+    who = " ".join(str(v) for v in (row["person"], row["title"]) if v) or "대표 연락처"
+    where = " ".join(v for v in (name_of(store, row["organisation"]),
+                                 str(row["department"] or "").replace(" | ", "·")) if v)
+    role = f" ({row['role']})" if row["role"] else ""
+    phones = store.phones("contact", row["id"])
+    phone_text = f" ☎ {', '.join(phones)}" if phones else " (전화번호 자료 없음)"
+    note = f" — {row['note']}" if row["note"] else ""
+    return f"• {who} — {where}{role}{phone_text}{note}"
+
+
+def organisation_block(store: Store, org: Row) -> list[str]:
+    """An organisation's address and phones as lines."""
+    lines = [f"{org['name']}" + (f" ({org['note']})" if org["note"] else "")]
+    if org["address"]:
+        lines.append(f"주소: {org['address']}")
+    phones = store.phones("organisation", org["id"])
+    if phones:
+        lines.append(f"전화: {', '.join(phones)}")
+    return lines
+
+
+def answer_contact(ask: Ask) -> Reply:
+    """담당자·연락처: by person, department, organisation, or the program/task they run."""
+    store, subject = ask.store, ask.subject
+    if subject is None:
+        return nothing(ask, "contact", "해당 담당자나 연락처를")
+    lines: list[str] = []
+    sources: list[str] = []
+    contacts: list[Row] = []
+    orgs = [c.id for c in [subject, *ask.others] if c.kind == "organisation"]
+    if subject.kind == "contact":
+        row = store.contact(subject.id)
+        if row:
+            contacts = store.rows("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid",
+                                  [row["person"]])
+    elif subject.kind == "department":
+        contacts = store.contacts_of_department(subject.id)
+        if orgs:
+            contacts = [c for c in contacts if c["organisation"] in orgs] or contacts
+    elif subject.kind == "organisation":
+        org = store.organisation(subject.id)
+        if org:
+            block = organisation_block(store, org)
+            if len(block) > 1:
+                lines.extend(block)
+                sources.append(org["source"])
+            contacts = store.contacts_of_organisation(subject.id)
+            departments = [c.id for c in ask.others if c.kind == "department"]
+            if departments:
+                contacts = [c for c in contacts if any(d in str(c["department"]) for d in departments)]
+    elif subject.kind in ("program", "task", "meeting"):
+        row = {"program": store.program, "task": store.task, "meeting": store.meeting}[subject.kind](subject.id)
+        if row:
+            contacts = _contacts_for(store, row)
+    if contacts:
+        if lines:
+            lines.append("")
+        lines.extend(contact_line(store, c) for c in contacts)
+        sources.extend(c["source"] for c in contacts)
+    if not lines:
+        return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
+    return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)
+
+
+def _contacts_for(store: Store, row: Row) -> list[Row]:
+    """Contacts of a program's lead organisation or ministry, from the same document first."""
+    found: list[Row] = []
+    for org_id in (row.get("lead"), row.get("ministry")):
+        if org_id:
+            found.extend(c for c in store.contacts_of_organisation(str(org_id)) if c not in found)
+    if not found:
+        found = [c for c in store.contacts_of_source(str(row["source"])) if c["role"] != "발언자"]
+    same_doc = [c for c in found if c["source"] == row["source"]]
+    with_phone = [c for c in (same_doc or found) if store.phones("contact", c["id"])]
+    return with_phone or same_doc or found

@@ -1,0 +1,235 @@
+"""The engine: understands a message, picks the intent and the entity, and answers it."""
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from intents import vocab
+from intents.budget import answer_budget
+from intents.common import Ask
+from intents.contact import answer_contact
+from intents.help import answer_help
+from intents.matcher import Candidate, NameIndex
+from intents.meeting import answer_meeting
+from intents.message import Button, Entity, Message, Reply
+from intents.program import answer_program
+from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
+from intents.task import answer_status
+from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
+from store.store import Store
+
+MAX_QUESTION_CHARS = 1000
+MAX_CHOICES = 8
+QUESTION_INTENTS: list[Callable[..., Reply]] = [
+    answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
+]
+COMMANDS = {
+    "/start": "인사와 사용 안내",
+    "/help": "물어볼 수 있는 것과 명령어",
+}
+_KIND_PRIORITY = {
+    "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
+    "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
+    "status": ("task", "program", "organisation", "meeting", "contact", "department"),
+    "meeting": ("meeting", "program", "task", "organisation", "contact", "department"),
+    "other": ("task", "program", "organisation", "meeting", "contact", "department"),
+}
+
+
+class Engine:
+    """Answers TF questions from one store; transport-neutral and free of clocks and I/O."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index: NameIndex | None = None
+
+    @property
+    def index(self) -> NameIndex:
+        """The name index, built on first use and after `refresh`."""
+        if self._index is None:
+            self._index = NameIndex(self.store.names())
+        return self._index
+
+    def refresh(self) -> None:
+        """Forget the name index so that names written since are found."""
+        self._index = None
+
+    def match(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Candidate entities for a piece of text, best first."""
+        return self.index.lookup(clean(text)[:MAX_QUESTION_CHARS], limit)
+
+    def answer(self, message: Message, choice: str | None = None) -> Reply:
+        """Answer one message; `choice` (`kind:id`) forces the entity after a clarifying question."""
+        text = clean(message.text)
+        if not text:
+            return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
+        if len(text) > MAX_QUESTION_CHARS:
+            return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
+                         intent="error")
+        command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
+        if command in ("/start", "/help"):
+            return self._help(message, greet=command == "/start")
+        query = understand(text, self.index)
+        forced = _parse_choice(choice, self.store)
+        return self._route(Ask(self.store, replace(message, text=text), query), forced)
+
+    # --- routing -----------------------------------------------------------------------------
+    def _route(self, ask: Ask, forced: Candidate | None) -> Reply:
+        q = ask.query
+        intent = _intent_words(q)
+        if forced is not None:
+            ask.subject, ask.others = forced, []
+        else:
+            picked = self._pick(q, intent)
+            if isinstance(picked, Reply):
+                return picked
+            ask.subject, ask.others = picked
+        if intent == "help" and ask.subject is None:
+            return self._help(ask.message, greet=False)
+        if forced is None:
+            listed = self._listing(ask)
+            if listed is not None:
+                return listed
+        if ask.subject is None:
+            if q.regions:
+                return answer_region(ask)
+            if intent == "meeting":
+                return answer_meeting(ask)
+            return _not_found(q)
+        return self._dispatch(ask, intent)
+
+    def _dispatch(self, ask: Ask, intent: str) -> Reply:
+        kind = ask.subject.kind if ask.subject else ""
+        if kind in ("contact", "department"):
+            return answer_contact(ask)
+        if kind == "meeting":
+            return answer_meeting(ask)
+        if kind == "region":
+            return answer_region(ask)
+        if intent == "status" and kind == "task":
+            return answer_status(ask)
+        if intent == "budget" and kind in ("program", "task"):
+            return answer_budget(ask)
+        if intent == "contact" or kind == "organisation":
+            return answer_contact(ask)
+        return answer_program(ask)
+
+    def _listing(self, ask: Ask) -> Reply | None:
+        """A kind word with a region, an organisation or on its own lists that kind."""
+        q, subject = ask.query, ask.subject
+        for table, kind in q.kind_words:
+            org_scope = subject is not None and subject.kind == "organisation" and table != "organisations"
+            if subject is not None and not org_scope:
+                continue
+            rows = filter_rows(ask, list_of_kind(self.store, table, kind), table)
+            if len(rows) == 1:
+                ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
+                return self._dispatch(ask, _intent_words(q))
+            if rows:
+                return answer_list(ask, table, kind)[1]
+        if subject is not None and not q.mentions[0].exact and vocab.has_any(q.compact, vocab.LIST):
+            candidates = [c for m in q.mentions for c in m.candidates]
+            if len(candidates) > 1:
+                return answer_topic(ask, candidates)
+        return None
+
+    def _pick(self, q: Query, intent: str) -> tuple[Candidate | None, list[Candidate]] | Reply:
+        """The entity the question is about, the other entities it names, or a clarifying reply."""
+        if not q.mentions:
+            return None, []
+        primary = max(q.mentions, key=lambda m: (m.best.score, m.exact, len(m.text)))
+        others = [m.best for m in q.mentions if m is not primary]
+        contenders = self._rank(q, primary.candidates, intent)
+        top = contenders[0]
+        tied = [c for c in contenders[1:] if top.score - c.score <= AMBIGUITY_MARGIN]
+        if tied:
+            return self._clarify(q, [top, *tied])
+        return self._descend(q, top), others
+
+    def _rank(self, q: Query, candidates: list[Candidate], intent: str) -> list[Candidate]:
+        """Order candidates: score, region of the question, parent over child, kind fit."""
+        candidates = [c for c in candidates if c.kind != "region"]
+        rows = {(c.kind, c.id): entity_row(self.store, c.kind, c.id) or {} for c in candidates}
+        ids = {c.id for c in candidates}
+        priority = _KIND_PRIORITY.get(intent, _KIND_PRIORITY["other"])
+        ranked: list[tuple[float, Candidate]] = []
+        for c in candidates:
+            row = rows[(c.kind, c.id)]
+            bonus = 0.0
+            if q.regions and set(region_of(row)) & set(q.regions):
+                bonus += 8.0
+            if row.get("parent") in ids:
+                bonus -= 3.0   # a child named like its parent yields to the parent
+            bonus -= 0.5 * priority.index(c.kind) if c.kind in priority else 3.0
+            ranked.append((c.score + bonus, c))
+        ranked.sort(key=lambda pair: -pair[0])
+        return [replace(c, score=min(100.0, max(0.0, rank))) for rank, c in ranked]
+
+    def _descend(self, q: Query, top: Candidate) -> Candidate:
+        """A program named with a region stands for its one child in that region."""
+        if top.kind not in ("program", "task") or not q.regions:
+            return top
+        table = "programs" if top.kind == "program" else "tasks"
+        children = [c for c in self.store.children(table, top.id) if set(region_of(c)) & set(q.regions)]
+        if len(children) == 1:
+            return as_candidate(table, children[0], top.score)
+        return top
+
+    def _clarify(self, q: Query, options: list[Candidate]) -> Reply:
+        shown = options[:MAX_CHOICES]
+        lines = ["여러 항목이 해당됩니다. 어느 것을 말씀하시나요?"]
+        lines.extend(f"• {c.name} ({_KIND_NAME.get(c.kind, c.kind)})" for c in shown)
+        return Reply(
+            text="\n".join(lines), intent="clarify",
+            entities=[Entity(c.kind, c.id, c.name, c.score) for c in shown],
+            buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
+        )
+
+    def _help(self, message: Message, greet: bool) -> Reply:
+        ask = Ask(self.store, message, understand("", self.index))
+        reply = answer_help(ask, QUESTION_INTENTS, COMMANDS)
+        if greet:
+            reply.text = "안녕하세요! 혁신도시·지역산업 TF 도우미 tfbot입니다.\n\n" + reply.text
+        return reply
+
+
+_KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "contact": "담당자",
+              "meeting": "회의", "department": "부서", "region": "지역"}
+
+
+def _intent_words(q: Query) -> str:
+    c = q.compact
+    if vocab.has_any(c, vocab.HELP) and len(c) <= 12:
+        return "help"
+    if vocab.has_any(c, vocab.STATUS):
+        return "status"
+    if vocab.has_any(c, vocab.CONTACT):
+        return "contact"
+    if vocab.has_any(c, vocab.BUDGET) or q.funding or q.category or q.want_total:
+        return "budget"
+    if vocab.has_any(c, vocab.MEETING):
+        return "meeting"
+    return "other"
+
+
+def _not_found(q: Query) -> Reply:
+    return Reply(
+        text=f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
+             "기관명·사업명·담당자 이름이나 지역을 넣어 다시 물어봐 주세요. (도움말: /help)",
+        intent="unknown",
+    )
+
+
+def _parse_choice(choice: str | None, store: Store) -> Candidate | None:
+    if not choice or ":" not in choice:
+        return None
+    kind, entity_id = choice.split(":", 1)
+    row = entity_row(store, kind, entity_id)
+    if row is None:
+        return None
+    return Candidate(kind, entity_id, str(row.get("name") or row.get("person") or row.get("title") or entity_id),
+                     100.0)
+
+
+def clean(text: str) -> str:
+    """Drop control characters and surrounding space from a message."""
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()

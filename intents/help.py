@@ -1,0 +1,36 @@
+"""Help: what the bot answers, generated from the intents' docstrings."""
+
+from collections.abc import Callable
+
+from intents.common import Ask
+from intents.message import Reply
+
+EXAMPLES = (
+    "부산 지역사업평가단 전화번호",
+    "국가혁신클러스터 2단계 국비 얼마야?",
+    "그린에너지 캠퍼스 진행상황",
+    "대구 클러스터 육성분야",
+    "지역경제위원회 몇 시에 시작해?",
+    "부산 관련 과제",
+)
+
+
+def help_text(intents: list[Callable[..., object]], commands: dict[str, str]) -> str:
+    """The help message: one line per intent (its docstring) and per chat command."""
+    lines = ["tfbot — TF 업무 도우미입니다. 이렇게 물어보세요:"]
+    for fn in intents:
+        doc = (fn.__doc__ or "").strip().splitlines()[0]
+        lines.append(f"• {doc}")
+    lines.append("")
+    lines.append("예시:")
+    lines.extend(f"  {e}" for e in EXAMPLES)
+    if commands:
+        lines.append("")
+        lines.append("명령어:")
+        lines.extend(f"  {cmd} — {desc}" for cmd, desc in commands.items())
+    return "\n".join(lines)
+
+
+def answer_help(ask: Ask, intents: list[Callable[..., object]], commands: dict[str, str]) -> Reply:
+    """도움말: what you can ask and the chat commands."""
+    return Reply(text=help_text(intents, commands), intent="help")

@@ -1,0 +1,229 @@
+"""Find the store's entities in Korean text: exact names and aliases, 초성, then fuzzy (rapidfuzz)."""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from intents.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
+from store.store import Name
+
+FUZZY_CUTOFF = 72.0
+MAX_SCAN_CHARS = 300          # only the first 300 significant characters are scanned for names
+MAX_FUZZY_WORDS = 12
+_PREFILTER_LIMIT = 400
+_COMMON_BIGRAM = 4000
+_DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity a piece of text may refer to, with a 0–100 score."""
+
+    kind: str
+    id: str
+    name: str
+    score: float
+
+
+@dataclass
+class Mention:
+    """A span of the message (word indexes `first`..`last`) and the entities it may name."""
+
+    first: int
+    last: int
+    text: str
+    candidates: list[Candidate]
+    exact: bool
+
+    @property
+    def best(self) -> Candidate:
+        """The highest-scoring candidate."""
+        return self.candidates[0]
+
+
+def derived_names(text: str) -> set[str]:
+    """Extra keys for a name: without a leading year/ordinal or a `(가칭)` mark."""
+    out = set()
+    stripped = text.strip()
+    for _ in range(3):
+        before = stripped
+        for pattern in _DERIVED:
+            stripped = pattern.sub("", stripped).strip()
+        if stripped == before:
+            break
+    if stripped and stripped != text.strip():
+        out.add(stripped)
+    return out
+
+
+class NameIndex:
+    """An index over every name and alias in the store, built once per store load."""
+
+    def __init__(self, names: Iterable[Name]) -> None:
+        self.by_key: dict[str, list[Name]] = defaultdict(list)
+        for name in names:
+            for text in {name.text, *derived_names(name.text)}:
+                key = compact(text)
+                if len(key) >= 2 and name not in self.by_key[key]:
+                    self.by_key[key].append(name)
+        self.keys: list[str] = list(self.by_key)
+        self.max_len = max((len(k) for k in self.keys), default=2)
+        self._bigrams: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.keys):
+            for gram in {key[j:j + 2] for j in range(len(key) - 1)}:
+                self._bigrams[gram].append(i)
+        self._choseong = [choseong(k) for k in self.keys]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    # --- public ------------------------------------------------------------------------------
+    def find(self, text: str, ignore: Callable[[str], bool] = lambda w: False) -> list[Mention]:
+        """Mentions of entities in `text`: exact spans first, then fuzzy guesses for leftover words.
+
+        `ignore` tells which leftover words are not names (question words, intent keywords).
+        """
+        words = tokens(text)
+        joined, starts = self._join(words)
+        mentions = self._exact(words, joined, starts)
+        covered = {i for m in mentions for i in range(m.first, m.last + 1)}
+        leftovers = [i for i, w in enumerate(words) if i not in covered and not ignore(strip_particle(w))
+                     and not ignore(w)]
+        mentions.extend(self._fuzzy_runs(words, leftovers[:MAX_FUZZY_WORDS]))
+        mentions.sort(key=lambda m: m.first)
+        return mentions
+
+    def lookup(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Candidates for one name-like text, best first (exact, 초성 or fuzzy)."""
+        key = compact(text)
+        if key in self.by_key:
+            return self._candidates(self.by_key[key], 100.0)
+        return self._fuzzy(key)[:limit]
+
+    # --- exact -------------------------------------------------------------------------------
+    @staticmethod
+    def _join(words: list[str]) -> tuple[str, list[int]]:
+        starts, parts, pos = [], [], 0
+        for word in words:
+            if pos >= MAX_SCAN_CHARS:
+                break
+            starts.append(pos)
+            parts.append(word)
+            pos += len(word)
+        return "".join(parts), starts
+
+    def _exact(self, words: list[str], joined: str, starts: list[int]) -> list[Mention]:
+        word_at = {}
+        for index, start in enumerate(starts):
+            for pos in range(start, start + len(words[index])):
+                word_at[pos] = index
+        start_set = set(starts)
+        hits: list[tuple[int, int]] = []
+        n = len(joined)
+        for i in range(n):
+            for length in range(min(self.max_len, n - i), 1, -1):
+                if joined[i:i + length] in self.by_key and (length > 2 or i in start_set):
+                    hits.append((i, length))
+                    break
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        taken: set[int] = set()
+        mentions = []
+        for i, length in hits:
+            span = set(range(i, i + length))
+            if span & taken:
+                continue
+            taken |= span
+            key = joined[i:i + length]
+            mentions.append(Mention(word_at[i], word_at[i + length - 1], key,
+                                    self._candidates(self.by_key[key], 100.0), exact=True))
+        return mentions
+
+    # --- fuzzy -------------------------------------------------------------------------------
+    def _fuzzy_runs(self, words: list[str], leftovers: list[int]) -> list[Mention]:
+        runs: list[list[int]] = []
+        for i in leftovers:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        found = []
+        for run in runs:
+            best: Mention | None = None
+            for size in range(min(3, len(run)), 0, -1):
+                for k in range(len(run) - size + 1):
+                    part = run[k:k + size]
+                    query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
+                    if len(query) < 2 or query.isdigit():
+                        continue
+                    candidates = self._fuzzy(query)
+                    if candidates and (best is None or candidates[0].score > best.best.score):
+                        best = Mention(part[0], part[-1], query, candidates, exact=False)
+            if best is not None:
+                found.append(best)
+        return found
+
+    def _fuzzy(self, query: str) -> list[Candidate]:
+        if is_choseong_only(query):
+            return self._by_choseong(query)
+        scored: dict[str, float] = {}
+        for i in self._prefilter(query):
+            key = self.keys[i]
+            score = _score(query, key)
+            if score >= FUZZY_CUTOFF:
+                scored[key] = score
+        out: list[Candidate] = []
+        for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
+            out.extend(self._candidates(self.by_key[key], score))
+        return _dedupe(out)[:10]
+
+    def _prefilter(self, query: str) -> list[int]:
+        grams = {query[j:j + 2] for j in range(len(query) - 1)}
+        postings = sorted((self._bigrams.get(g, []) for g in grams), key=len)
+        usable = [p for p in postings if len(p) <= _COMMON_BIGRAM] or postings[:1]
+        counts: Counter[int] = Counter()
+        for posting in usable:
+            counts.update(posting)
+        return [i for i, _ in counts.most_common(_PREFILTER_LIMIT)]
+
+    def _by_choseong(self, query: str) -> list[Candidate]:
+        out: list[Candidate] = []
+        for i, cho in enumerate(self._choseong):
+            if cho == query:
+                score = 98.0
+            elif cho.startswith(query) and len(query) >= 2:
+                score = 90.0 + 8.0 * len(query) / len(cho)
+            elif query in cho and len(query) >= 3:
+                score = 85.0 + 8.0 * len(query) / len(cho)
+            else:
+                continue
+            out.extend(self._candidates(self.by_key[self.keys[i]], score))
+        out.sort(key=lambda c: -c.score)
+        return _dedupe(out)[:10]
+
+    @staticmethod
+    def _candidates(names: list[Name], score: float) -> list[Candidate]:
+        return [Candidate(n.kind, n.id, n.name, score) for n in names]
+
+
+def _score(query: str, key: str) -> float:
+    """Similarity of a typed word to a name key: typo-tolerant ratio, or containment of a part."""
+    score = fuzz.ratio(query, key)
+    if len(query) >= 3 and query in key:
+        score = max(score, 80.0 + 20.0 * len(query) / len(key))
+    elif len(query) >= 4 and len(query) * 2 >= len(key):
+        score = max(score, 0.9 * fuzz.partial_ratio(query, key) * min(1.0, 0.6 + len(query) / len(key)))
+    return float(score)
+
+
+def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in candidates:
+        if (c.kind, c.id) not in seen:
+            seen.add((c.kind, c.id))
+            out.append(c)
+    return out
+

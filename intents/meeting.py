@@ -1,0 +1,76 @@
+"""Meetings and deadlines: next, past, by name, with time, place, chairs and agenda."""
+
+from datetime import datetime
+
+from intents.common import Ask, finish, matching_rows, nothing
+from intents.message import Reply
+from intents.render import clock, when
+from store.store import Row, Store
+
+
+def meeting_lines(store: Store, row: Row) -> list[str]:
+    """A meeting's title, time, place, mode, chairs, attendees and agenda as lines."""
+    lines = [f"[{row['title']}] {row['kind']}"]
+    start, end = row["start"], row["end"]
+    span = when(start)
+    if end:
+        span += f" ~ {clock(end) or when(end)}"
+    lines.append(f"일시: {span}")
+    if row["place"]:
+        lines.append(f"장소: {row['place']}")
+    if row["mode"]:
+        lines.append(f"방식: {row['mode']}")
+    if row["chairs"]:
+        lines.append(f"주재/위원장: {row['chairs']}")
+    if row["attendees"]:
+        lines.append(f"참석: {row['attendees']}")
+    if row["note"]:
+        lines.append(f"비고: {row['note']}")
+    agenda = store.agenda(row["id"])
+    if agenda:
+        lines.append("안건·진행 순서:")
+        for item in agenda:
+            times = f"{item['start']}~{item['end']} " if item["start"] else ""
+            by = f" ({item['by']})" if item["by"] else ""
+            lines.append(f"• {times}{item['item']}{by}")
+    return lines
+
+
+def upcoming(store: Store, now: datetime) -> list[Row]:
+    """Meetings whose start is after `now` (dates compared in ISO order)."""
+    today = now.isoformat()
+    return [m for m in store.meetings() if m["start"] and m["start"] >= today[: len(m["start"])]]
+
+
+def answer_meeting(ask: Ask) -> Reply:
+    """회의·일정: a named meeting in full, or the next ones (and the latest past ones)."""
+    store, subject = ask.store, ask.subject
+    if subject is not None and subject.kind == "meeting":
+        row = store.meeting(subject.id)
+        if row is None:
+            return nothing(ask, "meeting", "해당 회의를")
+        return finish(ask, "meeting", meeting_lines(store, row), [row["source"]])
+    if subject is not None:
+        return nothing(ask, "meeting", f"'{subject.name}'의 회의·일정을")
+    meetings = store.meetings()
+    if not meetings:
+        return nothing(ask, "meeting", "등록된 회의를")
+    wanted = matching_rows(meetings, "title", ask)
+    if wanted and len(wanted) <= 5:
+        lines: list[str] = []
+        for row in wanted:
+            lines.extend([*meeting_lines(store, row), ""])
+        return finish(ask, "meeting", lines, [m["source"] for m in wanted], entities=[])
+    future = upcoming(store, ask.message.now)
+    lines = []
+    if future:
+        lines.append("예정된 회의·일정:")
+        lines.extend(f"• {when(m['start'])} {m['title']}" + (f" @ {m['place']}" if m["place"] else "")
+                     for m in future[:10])
+        shown = future[:10]
+    else:
+        past = [m for m in meetings if m["start"]][-5:]
+        lines.append(f"{when(ask.message.now.date().isoformat())} 이후 예정된 회의가 없습니다. 최근 회의·일정:")
+        lines.extend(f"• {when(m['start'])} {m['title']}" for m in reversed(past))
+        shown = past
+    return finish(ask, "meeting", lines, [m["source"] for m in shown], entities=[])

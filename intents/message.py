@@ -1,0 +1,72 @@
+"""Transport-neutral messages and replies: what adapters hand the engine and get back."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MAX_REPLY_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class Message:
+    """One incoming message: text, who sent it, where, and the clock reading to use."""
+
+    text: str
+    now: datetime
+    user_id: int | None = None
+    chat_id: int | None = None
+    user_name: str | None = None
+    chat_kind: str = "private"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the store that a message was understood to mention."""
+
+    kind: str
+    id: str
+    name: str
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        """The entity as the `tfbot ask --json` contract spells it."""
+        return {"kind": self.kind, "id": self.id, "name": self.name, "score": round(self.score, 1)}
+
+
+@dataclass(frozen=True)
+class Button:
+    """An answer option: `label` is shown, `action` (short, ASCII) is sent back when pressed."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a reply (an .ics calendar entry, a chart)."""
+
+    filename: str
+    data: bytes
+    mime: str
+    kind: str = "document"
+
+
+@dataclass
+class Reply:
+    """What the engine answers: plain text (adapters escape it), options, files, provenance."""
+
+    text: str
+    intent: str
+    entities: list[Entity] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    private: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        """The reply in the `tfbot ask --json` contract."""
+        return {
+            "intent": self.intent,
+            "text": self.text,
+            "entities": [e.as_json() for e in self.entities],
+            "sources": list(self.sources),
+        }

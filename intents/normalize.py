@@ -1,0 +1,59 @@
+"""Korean text normalisation: width, case, spacing, punctuation, particles and 초성."""
+
+import re
+import unicodedata
+
+# Hangul compatibility jamo consonants as people type them (ㄱ … ㅎ), in 초성 order.
+CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_CHOSEONG_SET = frozenset(CHOSEONG)
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+_TOKEN = re.compile(r"[0-9A-Za-z가-힣ㄱ-ㅎ&+]+")
+# Particles and endings that hide a name at the end of a word, longest first.
+PARTICLES = (
+    "에서는", "으로는", "이라는", "한테서", "에게서", "까지는", "부터는",
+    "에서", "으로", "이랑", "한테", "에게", "까지", "부터", "처럼", "이나", "이란", "라는", "이야", "이죠",
+    "은", "는", "이", "가", "의", "을", "를", "에", "로", "와", "과", "도", "만", "랑", "야",
+)
+
+
+def fold(text: str) -> str:
+    """NFKC-fold width and compatibility forms and casefold, keeping typed 초성 as typed."""
+    out = []
+    for ch in text:
+        out.append(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch))
+    return "".join(out).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a folded text: runs of Hangul, latin letters, digits and `&`/`+`."""
+    return _TOKEN.findall(fold(text))
+
+
+def compact(text: str) -> str:
+    """The spacing- and punctuation-insensitive key of a text: folded tokens joined together."""
+    return "".join(tokens(text))
+
+
+def strip_particle(word: str) -> str:
+    """Drop one trailing particle from a word when at least two characters remain."""
+    for particle in PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def choseong(text: str) -> str:
+    """The initial consonants of the Hangul syllables in a text (other characters dropped)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if _HANGUL_FIRST <= code <= _HANGUL_LAST:
+            out.append(CHOSEONG[(code - _HANGUL_FIRST) // 588])
+        elif ch in _CHOSEONG_SET:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_choseong_only(word: str) -> bool:
+    """True when a word is made only of typed initial consonants (ㄱㄴㄷ …)."""
+    return bool(word) and all(ch in _CHOSEONG_SET for ch in word)

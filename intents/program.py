@@ -1,0 +1,107 @@
+"""Program and task information: what it is, who leads it, where, fields by phase, results, facts."""
+
+from intents.common import Ask, finish, matching_rows, nothing
+from intents.message import Reply
+from intents.render import amount, name_of, regions_text, when
+from intents.vocab import FIELDS, RESULTS
+from store.store import Row, Store
+
+_KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}
+
+
+def header(store: Store, row: Row, table: str) -> list[str]:
+    """Name, kind, lead, ministry, region, period and summary of a program or task."""
+    lines = [f"[{row['name']}] {_KIND_LABEL.get(str(row['kind']), str(row['kind']))}"]
+    if row.get("parent"):
+        parent = store.program(str(row["parent"])) or store.task(str(row["parent"]))
+        if parent:
+            lines.append(f"상위: {parent['name']}")
+    if row.get("lead"):
+        lines.append(f"주관기관: {name_of(store, str(row['lead']))}")
+    if row.get("ministry") and row.get("ministry") != row.get("lead"):
+        lines.append(f"소관부처: {name_of(store, str(row['ministry']))}")
+    if row.get("region"):
+        lines.append(f"지역: {regions_text(row)}")
+    if row.get("innovation_city"):
+        lines.append(f"혁신도시: {row['innovation_city']}")
+    if row.get("period"):
+        lines.append(f"기간: {row['period']}")
+    if row.get("area"):
+        lines.append(f"{'분야' if table == 'tasks' else '분류/유형'}: {row['area']}")
+    if row.get("summary"):
+        lines.append(f"내용: {row['summary']}")
+    return lines
+
+
+def answer_program(ask: Ask) -> Reply:
+    """사업·과제 정보: what it is, its fields by phase, results, facts, parts and dates."""
+    store, subject = ask.store, ask.subject
+    if subject is None or subject.kind not in ("program", "task"):
+        return nothing(ask, "program", "해당 사업이나 과제를")
+    table = "programs" if subject.kind == "program" else "tasks"
+    row = store.program(subject.id) if table == "programs" else store.task(subject.id)
+    if row is None:
+        return nothing(ask, "program", "해당 사업이나 과제를")
+    q = ask.query
+    sources = [str(row["source"])]
+    facts = store.facts(subject.id)
+    asked_facts = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=3)
+    results = store.results(subject.id)
+    asked_results = matching_rows(results, "metric", ask)
+    lines: list[str] = []
+    for fact in asked_facts:
+        lines.append(f"• {fact['attribute']}: {fact['value']}")
+        sources.append(fact["source"])
+    if asked_results or (q.has(*RESULTS) and results):
+        for res in asked_results or results:
+            lines.append(_result_line(res))
+            sources.append(res["source"])
+    fields = store.fields(subject.id)
+    if fields:
+        chosen = [f for f in fields if q.phase is None or f["phase"] == q.phase] or fields
+        lines.append("육성분야:" if q.has(*FIELDS) or not lines else "육성분야:")
+        for f in chosen:
+            lines.append(f"• {f['phase']}단계: {f['area']} › {f['field']} — {f['description']}")
+            sources.append(f["source"])
+    lines = header(store, row, table) + ([""] if lines else []) + lines
+    if not asked_facts and not asked_results:
+        lines.extend(_extras(store, row, table, sources, facts, results))
+    return finish(ask, "program", lines, sources)
+
+
+def _result_line(res: Row) -> str:
+    note = f" ({res['note']})" if res["note"] else ""
+    period = f"[{res['period']}] " if res["period"] else ""
+    return f"• {period}{res['metric']}: {res['value']}{res['unit'] or ''}{note}"
+
+
+def _extras(store: Store, row: Row, table: str, sources: list[str], facts: list[Row],
+            results: list[Row]) -> list[str]:
+    """Children, budgets headline, a few facts and results, dated events."""
+    lines: list[str] = []
+    children = store.children(table, str(row["id"]))
+    if table == "programs":
+        children += store.children("tasks", str(row["id"]))
+    else:
+        children += store.children("programs", str(row["id"]))
+    if children:
+        lines.append("세부 항목:")
+        lines.extend(f"• {c['name']}" + (f" ({c['area']})" if c.get("area") else "") for c in children[:30])
+        if len(children) > 30:
+            lines.append(f"… 외 {len(children) - 30}건")
+    budgets = [b for b in store.budgets(str(row["id"])) if b["amount"] is not None]
+    if budgets:
+        top = [b for b in budgets if b["is_total"] and not b["year"] and not b["phase"]] or budgets[:3]
+        lines.append("예산: " + ", ".join(
+            f"{b['label'] or b['funding'] or ''} {amount(b['amount'], b['unit'])}".strip() for b in top[:4]))
+        sources.extend(b["source"] for b in top[:4])
+    for fact in facts[:6]:
+        lines.append(f"• {fact['attribute']}: {fact['value']}")
+        sources.append(fact["source"])
+    for res in results[:4]:
+        lines.append(_result_line(res))
+        sources.append(res["source"])
+    for meeting in store.meetings_of_program(str(row["id"]))[:4]:
+        lines.append(f"• 일정: {meeting['title']} — {when(meeting['start'])}")
+        sources.append(meeting["source"])
+    return lines

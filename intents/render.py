@@ -1,0 +1,81 @@
+"""Formatting shared by the intents: amounts, dates, phones, sources."""
+
+from datetime import date, datetime
+
+from store.store import Row, Store
+
+WEEKDAYS = "월화수목금토일"
+
+
+def amount(value: int | None, unit: str | None) -> str:
+    """An integer amount in its stored unit as a Korean figure: 25910 백만원 → `259.1억원`."""
+    if value is None:
+        return "미정"
+    if unit == "백만원":
+        eok = value / 100
+        text = f"{eok:,.2f}".rstrip("0").rstrip(".")
+        return f"{text}억원"
+    if unit in (None, "", "억원"):
+        return f"{value:,}억원"
+    return f"{value:,}{unit}"
+
+
+def when(text: str | None) -> str:
+    """An ISO date, date-time or month from the store in Korean, with the weekday."""
+    if not text:
+        return "일정 미정"
+    try:
+        if len(text) == 4 and text.isdigit():
+            return f"{text}년"
+        if len(text) == 7:
+            year, month = text.split("-")
+            return f"{int(year)}년 {int(month)}월"
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return f"{d.year}년 {d.month}월 {d.day}일({WEEKDAYS[d.weekday()]})"
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{dt.year}년 {dt.month}월 {dt.day}일({WEEKDAYS[dt.weekday()]}) {dt:%H:%M}"
+
+
+def clock(text: str | None) -> str:
+    """The HH:MM part of an ISO date-time, or '' for a date without a time."""
+    if text and "T" in text:
+        return text.split("T", 1)[1][:5]
+    return ""
+
+
+def source_line(store: Store, source_ids: list[str]) -> str:
+    """`출처: …` naming each source document with its issuer and date."""
+    parts = []
+    for sid in dict.fromkeys(source_ids):
+        src = store.source(sid)
+        if src is None:
+            continue
+        date_text = src["date"] or "발행일 미상"
+        parts.append(f"{src['title']} ({src['issuer']}, {date_text})")
+    return "출처: " + "; ".join(parts) if parts else ""
+
+
+def source_files(store: Store, source_ids: list[str]) -> list[str]:
+    """The file names of the source documents, for the JSON `sources` list."""
+    out = []
+    for sid in dict.fromkeys(source_ids):
+        src = store.source(sid)
+        if src is not None:
+            out.append(str(src["file"]))
+    return out
+
+
+def name_of(store: Store, org_id: str | None) -> str:
+    """The display name of an organisation key (or the key itself when unknown)."""
+    if not org_id:
+        return ""
+    org = store.organisation(org_id)
+    return str(org["name"]) if org else org_id
+
+
+def regions_text(row: Row) -> str:
+    """The region cell of a row as `부산, 울산, 경남`."""
+    return ", ".join(r.strip() for r in str(row.get("region") or "").split("|") if r.strip())

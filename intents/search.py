@@ -1,0 +1,93 @@
+"""Listing and search: tasks, programs, clusters or 평가단 by region, organisation, area or topic."""
+
+from intents.common import Ask, finish, nothing
+from intents.matcher import Candidate
+from intents.message import Reply
+from intents.normalize import compact
+from intents.render import name_of, regions_text
+from intents.understand import region_of
+from store.store import Row, Store
+
+_TABLE_KIND = {"tasks": "task", "programs": "program", "organisations": "organisation"}
+
+
+def list_of_kind(store: Store, table: str, kind: str) -> list[Row]:
+    """Every row of one kind in `programs`, `tasks` or `organisations`."""
+    assert table in _TABLE_KIND
+    return store.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
+
+
+def filter_rows(ask: Ask, rows: list[Row], table: str) -> list[Row]:
+    """Keep rows in the asked regions, led by the asked organisations, in the asked area."""
+    q = ask.query
+    if q.regions:
+        rows = [r for r in rows if set(region_of(r)) & set(q.regions)]
+    orgs = [c.id for c in ([ask.subject] if ask.subject else []) + ask.others if c.kind == "organisation"]
+    if orgs and table != "organisations":
+        rows = [r for r in rows if r.get("lead") in orgs or r.get("ministry") in orgs]
+    areas = {str(r.get("area")) for r in rows if r.get("area")}
+    asked_areas = [a for a in areas if compact(a) in q.compact]
+    if asked_areas:
+        rows = [r for r in rows if r.get("area") in asked_areas]
+    return rows
+
+
+def row_line(store: Store, row: Row) -> str:
+    """One listed row: name, lead, region, area."""
+    extra = [v for v in (name_of(store, row.get("lead")) if row.get("lead") else "", regions_text(row),
+                         str(row.get("innovation_city") or ""), str(row.get("area") or "")) if v]
+    return f"• {row['name']}" + (f" ({', '.join(dict.fromkeys(extra))})" if extra else "")
+
+
+def as_candidate(table: str, row: Row, score: float = 100.0) -> Candidate:
+    """A listed row as a matched entity."""
+    return Candidate(_TABLE_KIND[table], str(row["id"]), str(row["name"]), score)
+
+
+def answer_list(ask: Ask, table: str, kind: str) -> tuple[list[Row], Reply]:
+    """목록: rows of a kind filtered by region, organisation and area."""
+    store = ask.store
+    rows = filter_rows(ask, list_of_kind(store, table, kind), table)
+    if not rows:
+        return rows, nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
+    lines = [f"{kind} {len(rows)}건" + (f" — {', '.join(ask.query.regions)}" if ask.query.regions else "")]
+    lines.extend(row_line(store, r) for r in rows)
+    ents = [as_candidate(table, r) for r in rows]
+    return rows, finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
+
+
+def answer_region(ask: Ask) -> Reply:
+    """지역 현황: everything the store knows in the asked regions."""
+    store = ask.store
+    lines: list[str] = []
+    sources: list[str] = []
+    ents: list[Candidate] = []
+    for region in ask.query.regions:
+        lines.append(f"[{region}] 관련 자료")
+        for table, title in (("tasks", "과제"), ("programs", "사업"), ("organisations", "기관")):
+            rows = store.in_region(table, region) if table != "organisations" else \
+                store.organisations_in_region(region)
+            if rows:
+                lines.append(f"{title}:")
+                lines.extend(row_line(store, r) for r in rows[:20])
+                sources.extend(r["source"] for r in rows[:20])
+                ents.extend(as_candidate(table, r) for r in rows[:20])
+    if not ents:
+        return nothing(ask, "search", "해당 지역의 자료를")
+    return finish(ask, "search", lines, sources, entities=ents)
+
+
+def answer_topic(ask: Ask, candidates: list[Candidate]) -> Reply:
+    """검색: programs and tasks whose names contain the asked word."""
+    store = ask.store
+    rows: list[tuple[str, Row]] = []
+    for c in candidates:
+        if c.kind in ("program", "task"):
+            row = store.program(c.id) if c.kind == "program" else store.task(c.id)
+            if row:
+                rows.append(("programs" if c.kind == "program" else "tasks", row))
+    if not rows:
+        return nothing(ask, "search", "관련된 사업이나 과제를")
+    lines = [f"관련 사업·과제 {len(rows)}건"] + [row_line(store, r) for _, r in rows]
+    return finish(ask, "search", lines, [r["source"] for _, r in rows],
+                  entities=[as_candidate(t, r) for t, r in rows])

@@ -1,0 +1,44 @@
+"""Task status: current percent, status, latest note, who updated it and when."""
+
+from intents.common import Ask, finish, nothing
+from intents.message import Reply
+from intents.program import header
+from intents.render import when
+from store.store import Row, Store
+
+
+def current(store: Store, task_id: str) -> Row | None:
+    """The task's current state: its latest progress entry that has not been reversed."""
+    return store.latest_progress(task_id)
+
+
+def progress_line(row: Row) -> str:
+    """One progress entry as `40% · 진행 — 메모 (이름, 일시)`."""
+    pct = f"{row['percent']}%" if row["percent"] is not None else "진행률 미기재"
+    who = row["user_name"] or f"사용자 {row['user_id']}"
+    note = f" — {row['note']}" if row["note"] else ""
+    return f"{pct} · {row['status']}{note} ({who}, {when(row['at'])})"
+
+
+def answer_status(ask: Ask) -> Reply:
+    """과제 진행상황·이력: current state and history of a task."""
+    store, subject = ask.store, ask.subject
+    if subject is None or subject.kind != "task":
+        return nothing(ask, "status", "진행상황을 물으신 과제를")
+    row = store.task(subject.id)
+    if row is None:
+        return nothing(ask, "status", "해당 과제를")
+    lines = header(store, row, "tasks")
+    state = current(store, subject.id)
+    if ask.query.has("이력", "히스토리", "기록"):
+        history = store.progress_history(subject.id)
+        lines.append("")
+        lines.append(f"진행 이력 {len(history)}건:" if history else "기록된 진행 이력이 없습니다.")
+        lines.extend(f"• {progress_line(h)}" + (" [되돌림]" if h["reverses"] else "") for h in history)
+    elif state:
+        lines.append("")
+        lines.append(f"현재 진행상황: {progress_line(state)}")
+    else:
+        lines.append("")
+        lines.append("현재 진행상황: 아직 기록된 진행 상황이 없습니다 (원문 자료에는 진행률이 없습니다).")
+    return finish(ask, "status", lines, [row["source"]])

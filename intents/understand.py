@@ -1,0 +1,101 @@
+"""Turn a message into a Query: the entities it names and the qualifiers it asks with."""
+
+import re
+from dataclasses import dataclass, field
+
+from intents.matcher import Candidate, Mention, NameIndex
+from intents.normalize import compact, fold
+from intents.vocab import KIND_WORDS, is_filler
+from store.store import Store
+
+AMBIGUITY_MARGIN = 2.0
+_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
+_PHASE = re.compile(r"([1-3])\s*단계")
+
+
+@dataclass
+class Query:
+    """What a question is about (entities) and how it qualifies it (year, phase, funding …)."""
+
+    text: str
+    compact: str
+    mentions: list[Mention]
+    regions: list[str] = field(default_factory=list)
+    year: int | None = None
+    phase: int | None = None
+    category: str | None = None
+    funding: str | None = None
+    scope: str | None = None
+    want_total: bool = False
+    kind_words: list[tuple[str, str]] = field(default_factory=list)
+
+    def has(self, *words: str) -> bool:
+        """True when any of the words occurs in the compacted question."""
+        return any(w in self.compact for w in words)
+
+    def subjects(self) -> list[Candidate]:
+        """Non-region candidates, best first, one per entity."""
+        seen: set[tuple[str, str]] = set()
+        out: list[Candidate] = []
+        ranked = sorted(
+            (c for m in self.mentions for c in m.candidates if c.kind != "region"),
+            key=lambda c: -c.score,
+        )
+        for c in ranked:
+            if (c.kind, c.id) not in seen:
+                seen.add((c.kind, c.id))
+                out.append(c)
+        return out
+
+
+def understand(text: str, index: NameIndex) -> Query:
+    """Find entities and qualifiers in one question."""
+    folded = fold(text)
+    query = Query(text=text, compact=compact(text), mentions=index.find(text, ignore=is_filler))
+    for mention in query.mentions:
+        regions = [c.id for c in mention.candidates if c.kind == "region"]
+        if regions and mention.exact:
+            query.regions.extend(r for r in regions if r not in query.regions)
+    # a mention that names both a region and something else (e.g. an alias) is read as the region
+    query.mentions = [m for m in query.mentions
+                      if not (m.exact and any(c.kind == "region" for c in m.candidates))]
+    query.year = _year(folded)
+    phase = _PHASE.search(folded)
+    query.phase = int(phase.group(1)) if phase else None
+    c = query.compact
+    query.category = "비R&D" if ("비r&d" in c or "비알앤디" in c) else ("R&D" if ("r&d" in c or "알앤디" in c) else None)
+    if "지방비" in c:
+        query.funding = "지방비"
+    elif "국비" in c:
+        query.funding = "국비"
+    elif "정부" in c:
+        query.funding = "정부"
+    query.scope = "신규" if "신규" in c else ("계속" if "계속" in c else None)
+    query.want_total = any(w in c for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
+    query.kind_words = [v for k, v in KIND_WORDS.items() if k in c]
+    return query
+
+
+def _year(folded: str) -> int | None:
+    match = _YEAR.search(folded)
+    if not match:
+        return None
+    if match.group(1):
+        return int(match.group(1))
+    return 2000 + int(match.group(2) or match.group(3))
+
+
+def region_of(row: dict[str, object]) -> list[str]:
+    """The regions a program/task/organisation row names."""
+    return [r.strip() for r in str(row.get("region") or "").split("|") if r.strip()]
+
+
+def entity_row(store: Store, kind: str, entity_id: str) -> dict[str, object] | None:
+    """The store row behind a candidate."""
+    getter = {
+        "organisation": store.organisation, "program": store.program, "task": store.task,
+        "contact": store.contact, "meeting": store.meeting, "region": store.region,
+    }.get(kind)
+    if getter is None:
+        return {"id": entity_id, "name": entity_id} if kind == "department" else None
+    return getter(entity_id)

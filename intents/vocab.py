@@ -1,0 +1,63 @@
+"""Words that tell what a question asks for, as opposed to which entity it is about."""
+
+import re
+
+CONTACT = ("전화", "연락처", "연락", "번호", "담당자", "담당", "누구", "주소", "위치", "문의", "책임자", "사무관",
+           "과장", "팩스", "이메일", "메일")
+BUDGET = ("예산", "국비", "지방비", "얼마", "금액", "사업비", "소계", "합계", "투입", "재정", "총액", "규모",
+          "억", "정부")
+MEETING = ("회의", "언제", "몇시", "일정", "시작", "시기", "날짜", "개최", "마감", "접수", "공고", "설명회",
+           "종료", "끝나", "장소", "어디서", "안건", "순서", "시간")
+STATUS = ("진행상황", "진행률", "진척", "현황", "상태", "어디까지", "이력", "진행")
+FIELDS = ("분야", "육성분야", "특화산업")
+RESULTS = ("실적", "성과", "유치", "일자리", "매출", "고용", "목표")
+LIST = ("관련", "뭐가", "뭐있", "목록", "리스트", "어떤것", "무엇무엇", "전부", "모두", "전체", "종류", "어떤게",
+        "있어", "뭐뭐")
+HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
+
+# kind words: a region or organisation plus one of these asks for a list of that kind
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "협업과제": ("tasks", "협업과제"),
+    "대표프로젝트": ("tasks", "대표프로젝트"),
+    "프로젝트": ("tasks", "대표프로젝트"),
+    "우수과제": ("tasks", "우수과제"),
+    "우수사례": ("tasks", "우수과제"),
+    "클러스터": ("programs", "클러스터"),
+    "협력권": ("programs", "협력권"),
+    "특구": ("programs", "특구지구"),
+    "평가단": ("organisations", "평가단"),
+    "내역사업": ("programs", "내역사업"),
+    "연계사업": ("programs", "연계사업"),
+}
+
+_FILLER = {
+    "알려줘", "알려주세요", "알려", "뭐야", "뭐지", "뭔가요", "뭐가", "있어", "있나", "있나요", "있어요", "어디야",
+    "어디", "어디에", "누구야", "누구지", "얼마야", "얼마지", "얼마인가요", "몇", "시", "좀", "사업", "과제",
+    "지원", "정보", "내용", "어떤", "유형", "무엇", "무슨", "대한", "대해", "해당", "주관", "기관", "주관기관",
+    "전화번호", "맡은", "맡고", "하는", "하나", "되나", "되나요", "해", "했어", "돼", "인가", "인가요", "은", "는",
+    "이", "가", "요", "줘", "주세요", "찾아줘", "보여줘", "궁금해", "궁금", "말해줘", "얼마나", "나와", "및",
+    "그리고", "또는", "에서", "혹은", "어떻게", "어때", "무엇인가", "뭐", "거", "것", "건", "게", "수", "등",
+    "했나", "했나요", "맞아", "곳", "데", "중", "좀더", "자세히", "설명", "설명해줘", "소개", "요약", "뭘",
+    "the", "what", "is", "of", "연도", "년도", "기준", "각각", "별", "말고", "쪽", "부분", "같은", "같아",
+    "위한", "위해", "통한", "통해", "관해", "관한", "기타", "담당해", "담당하는", "맡는", "맡아", "주관하는",
+    "시작해", "시작하나", "시작하나요", "열려", "열리나", "열리나요", "하나요", "나요", "니", "냐", "까",
+}
+_NUMBERISH = re.compile(r"^[0-9']+(년도?|단계|차|월|일|시|분|억원?|%|명|건|개)?$|^[0-9]+$")
+
+
+def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
+    """True when any of the words occurs in the compacted text."""
+    return any(w in compact_text for w in words)
+
+
+def is_generic(word: str) -> bool:
+    """True for question words, particles-only words, numbers and dates: never a topic."""
+    return word in _FILLER or bool(_NUMBERISH.match(word))
+
+
+def is_filler(word: str) -> bool:
+    """True for a word that never names an entity: question words, keywords, numbers, dates."""
+    if word in _FILLER or _NUMBERISH.match(word):
+        return True
+    keywords = (*CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS)
+    return any(word == k or (word.startswith(k) and len(word) - len(k) <= 2) for k in keywords)

@@ -1,0 +1,104 @@
+"""Named, append-only schema migrations, applied in order when a database is opened."""
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+Migration = tuple[str, Callable[[Database], None]]
+
+
+def _run(db: Database, script: str) -> None:
+    """Execute each statement of a script inside the caller's transaction (no implicit COMMIT)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_core(db: Database) -> None:
+    """Reference data extracted from the source documents."""
+    _run(db, 
+        """
+        CREATE TABLE sources (id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL,
+            issuer TEXT NOT NULL, date TEXT, date_note TEXT);
+        CREATE TABLE regions (name TEXT PRIMARY KEY, full_name TEXT NOT NULL, kind TEXT NOT NULL);
+        CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            region TEXT, address TEXT, parent TEXT, note TEXT, source TEXT REFERENCES sources(id));
+        CREATE TABLE contacts (id TEXT PRIMARY KEY, person TEXT, title TEXT, role TEXT,
+            organisation TEXT REFERENCES organisations(id), department TEXT, note TEXT, as_of TEXT,
+            source TEXT REFERENCES sources(id));
+        CREATE TABLE phones (id INTEGER PRIMARY KEY, owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL,
+            number TEXT NOT NULL, last TEXT, display TEXT NOT NULL);
+        CREATE INDEX phones_owner ON phones(owner_kind, owner_id);
+        CREATE TABLE programs (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            parent TEXT, lead TEXT, ministry TEXT, region TEXT, period TEXT, area TEXT, summary TEXT,
+            source TEXT REFERENCES sources(id));
+        CREATE INDEX programs_parent ON programs(parent);
+        CREATE TABLE tasks (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            parent TEXT, lead TEXT, ministry TEXT, region TEXT, innovation_city TEXT, period TEXT,
+            area TEXT, summary TEXT, source TEXT REFERENCES sources(id));
+        CREATE INDEX tasks_parent ON tasks(parent);
+        CREATE TABLE aliases (entity_kind TEXT NOT NULL, entity_id TEXT NOT NULL, alias TEXT NOT NULL,
+            PRIMARY KEY (entity_kind, entity_id, alias));
+        CREATE TABLE fields (id TEXT PRIMARY KEY, program TEXT NOT NULL, phase INTEGER NOT NULL,
+            area TEXT, field TEXT, description TEXT, source TEXT REFERENCES sources(id));
+        CREATE TABLE budgets (id TEXT PRIMARY KEY, program TEXT NOT NULL, year INTEGER, phase INTEGER,
+            period TEXT, category TEXT, funding TEXT, scope TEXT, amount INTEGER, unit TEXT NOT NULL,
+            is_total INTEGER NOT NULL DEFAULT 0, label TEXT, note TEXT, source TEXT REFERENCES sources(id));
+        CREATE INDEX budgets_program ON budgets(program);
+        CREATE TABLE results (id TEXT PRIMARY KEY, program TEXT NOT NULL, period TEXT, metric TEXT NOT NULL,
+            value TEXT, unit TEXT, note TEXT, source TEXT REFERENCES sources(id));
+        CREATE TABLE facts (id TEXT PRIMARY KEY, subject TEXT NOT NULL, attribute TEXT NOT NULL,
+            value TEXT NOT NULL, source TEXT REFERENCES sources(id));
+        CREATE INDEX facts_subject ON facts(subject);
+        CREATE TABLE meetings (id TEXT PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL, start TEXT,
+            "end" TEXT, place TEXT, mode TEXT, chairs TEXT, attendees TEXT, program TEXT, note TEXT,
+            source TEXT REFERENCES sources(id));
+        CREATE TABLE agenda_items (id TEXT PRIMARY KEY, meeting TEXT NOT NULL REFERENCES meetings(id),
+            start TEXT, "end" TEXT, item TEXT NOT NULL, "by" TEXT, note TEXT,
+            source TEXT REFERENCES sources(id));
+        """
+    )
+
+
+def _m002_people_and_progress(db: Database) -> None:
+    """Users with roles, task progress history and the audit log."""
+    _run(db, 
+        """
+        CREATE TABLE users (user_id INTEGER PRIMARY KEY, name TEXT, role TEXT NOT NULL
+            CHECK (role IN ('member', 'coordinator', 'admin')), added_at TEXT NOT NULL, added_by INTEGER);
+        CREATE TABLE progress (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL REFERENCES tasks(id),
+            user_id INTEGER NOT NULL, user_name TEXT, at TEXT NOT NULL,
+            percent INTEGER CHECK (percent IS NULL OR percent BETWEEN 0 AND 100),
+            status TEXT NOT NULL CHECK (status IN ('계획', '진행', '지연', '보류', '완료')),
+            note TEXT NOT NULL DEFAULT '', reverses INTEGER REFERENCES progress(id));
+        CREATE INDEX progress_task ON progress(task, id);
+        CREATE INDEX progress_user ON progress(user_id, id);
+        CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user_id INTEGER,
+            action TEXT NOT NULL, target TEXT, old TEXT, new TEXT);
+        CREATE TABLE pending (user_id INTEGER NOT NULL, chat_id INTEGER NOT NULL, created_at TEXT NOT NULL,
+            payload TEXT NOT NULL, PRIMARY KEY (user_id, chat_id));
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    ("001_core", _m001_core),
+    ("002_people_and_progress", _m002_people_and_progress),
+]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply every migration not yet recorded in `_migrations`; return the names applied.
+
+    The caller holds the write transaction, so two processes never migrate at once.
+    """
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        step(db)
+        db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name])
+        applied.append(name)
+    return applied

@@ -1,0 +1,227 @@
+"""The store: the only place SQL lives. Opens, migrates, loads and queries the TF database."""
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.dataset import DATA_DIR, load_dataset
+from store.progress import ProgressQueries
+from store.schema import migrate
+
+Row = dict[str, Any]
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name (official name or alias) under which an entity can be found."""
+
+    kind: str
+    id: str
+    name: str
+    text: str
+
+
+def connect(path: str | Path) -> Database:
+    """Open a SQLite file with WAL, a busy timeout and foreign keys, ready for several writers."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                           isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db = Database(conn)
+    if str(path) != ":memory:":
+        db.enable_wal()
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+class Store(ProgressQueries):
+    """Domain-level queries over one TF database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
+        """Open (creating, migrating and loading on first use) the database at `path`."""
+        db = connect(path)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            fresh = "_migrations" not in db.table_names()
+            migrate(db)
+            if fresh:
+                load_dataset(db, data_dir)
+        except BaseException:
+            db.rollback()
+            db.close()
+            raise
+        db.commit()
+        return cls(db)
+
+    def close(self) -> None:
+        """Close the underlying connection."""
+        self.db.close()
+
+    # --- generic helpers -------------------------------------------------------------------
+    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
+        """Run a read query and return its rows as dicts."""
+        return list(self.db.query(sql, list(params)))
+
+    def one(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Row | None:
+        """Run a read query and return its first row, or None."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def count(self, table: str) -> int:
+        """Number of rows in a table."""
+        return int(self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    # --- names for matching ------------------------------------------------------------------
+    def names(self) -> list[Name]:
+        """Every name and alias of every entity the bot can be asked about."""
+        sql = """
+            SELECT 'organisation' AS kind, id, name, name AS text FROM organisations
+            UNION ALL SELECT 'program', id, name, name FROM programs
+            UNION ALL SELECT 'task', id, name, name FROM tasks
+            UNION ALL SELECT 'contact', id, person, person FROM contacts WHERE person IS NOT NULL
+            UNION ALL SELECT 'meeting', id, title, title FROM meetings
+            UNION ALL SELECT 'region', name, name, name FROM regions
+            UNION ALL SELECT DISTINCT 'department', department, department, department FROM contacts
+                WHERE department IS NOT NULL AND department NOT LIKE '%|%'
+            UNION ALL SELECT a.entity_kind, a.entity_id,
+                coalesce(o.name, p.name, t.name, r.name, a.entity_id), a.alias
+            FROM aliases a
+            LEFT JOIN organisations o ON a.entity_kind = 'organisation' AND o.id = a.entity_id
+            LEFT JOIN programs p ON a.entity_kind = 'program' AND p.id = a.entity_id
+            LEFT JOIN tasks t ON a.entity_kind = 'task' AND t.id = a.entity_id
+            LEFT JOIN regions r ON a.entity_kind = 'region' AND r.name = a.entity_id
+        """
+        return [Name(r[0], str(r[1]), r[2], r[3]) for r in self.db.execute(sql).fetchall()]
+
+    def departments(self) -> list[str]:
+        """Every department named in a contact row (split where one row names several)."""
+        found: set[str] = set()
+        for (cell,) in self.db.execute("SELECT DISTINCT department FROM contacts WHERE department IS NOT NULL"):
+            found.update(p.strip() for p in cell.split("|") if p.strip())
+        return sorted(found)
+
+    # --- entities ----------------------------------------------------------------------------
+    def source(self, source_id: str) -> Row | None:
+        """A source document by id."""
+        return self.one("SELECT * FROM sources WHERE id = ?", [source_id])
+
+    def organisation(self, org_id: str) -> Row | None:
+        """An organisation by id."""
+        return self.one("SELECT * FROM organisations WHERE id = ?", [org_id])
+
+    def program(self, program_id: str) -> Row | None:
+        """A program by id."""
+        return self.one("SELECT * FROM programs WHERE id = ?", [program_id])
+
+    def task(self, task_id: str) -> Row | None:
+        """A task (협업과제, 대표프로젝트, 우수과제) by id."""
+        return self.one("SELECT * FROM tasks WHERE id = ?", [task_id])
+
+    def contact(self, contact_id: str) -> Row | None:
+        """A contact by id."""
+        return self.one("SELECT * FROM contacts WHERE id = ?", [contact_id])
+
+    def meeting(self, meeting_id: str) -> Row | None:
+        """A meeting or dated event by id."""
+        return self.one("SELECT * FROM meetings WHERE id = ?", [meeting_id])
+
+    def region(self, name: str) -> Row | None:
+        """A 시·도 by short name."""
+        return self.one("SELECT * FROM regions WHERE name = ?", [name])
+
+    def aliases(self, kind: str, entity_id: str) -> list[str]:
+        """The aliases of an entity."""
+        return [r["alias"] for r in self.rows(
+            "SELECT alias FROM aliases WHERE entity_kind = ? AND entity_id = ? ORDER BY alias",
+            [kind, entity_id])]
+
+    def phones(self, owner_kind: str, owner_id: str) -> list[str]:
+        """Phone numbers (ranges kept as ranges) of an organisation or contact, in order."""
+        return [r["display"] for r in self.rows(
+            "SELECT display FROM phones WHERE owner_kind = ? AND owner_id = ? ORDER BY id",
+            [owner_kind, owner_id])]
+
+    # --- relations ---------------------------------------------------------------------------
+    def contacts_of_organisation(self, org_id: str) -> list[Row]:
+        """Contacts that belong to an organisation (or to one of its child organisations)."""
+        return self.rows(
+            "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
+            "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
+
+    def contacts_of_department(self, department: str) -> list[Row]:
+        """Contacts whose department cell names this department."""
+        return self.rows(
+            "SELECT * FROM contacts WHERE department = ? OR department LIKE ? OR department LIKE ? "
+            "OR department LIKE ? ORDER BY source, rowid",
+            [department, f"{department} |%", f"%| {department}", f"%| {department} |%"])
+
+    def contacts_of_source(self, source: str) -> list[Row]:
+        """Contacts stated in one source document."""
+        return self.rows("SELECT * FROM contacts WHERE source = ? ORDER BY rowid", [source])
+
+    def organisations_in_region(self, region: str, kind: str | None = None) -> list[Row]:
+        """Organisations located in a region, optionally of one kind."""
+        sql = "SELECT * FROM organisations WHERE region = ?"
+        params: list[Any] = [region]
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        return self.rows(sql + " ORDER BY rowid", params)
+
+    def children(self, table: str, parent_id: str) -> list[Row]:
+        """Rows of `programs` or `tasks` whose parent is `parent_id`."""
+        assert table in ("programs", "tasks")
+        return self.rows(f"SELECT * FROM {table} WHERE parent = ? ORDER BY rowid", [parent_id])
+
+    def in_region(self, table: str, region: str) -> list[Row]:
+        """Rows of `programs` or `tasks` that name `region` among their regions."""
+        assert table in ("programs", "tasks")
+        return self.rows(
+            f"SELECT * FROM {table} WHERE region = ? OR region LIKE ? OR region LIKE ? OR region LIKE ? "
+            "ORDER BY rowid", [region, f"{region} |%", f"%| {region}", f"%| {region} |%"])
+
+    def led_by(self, table: str, org_id: str) -> list[Row]:
+        """Rows of `programs` or `tasks` led by, or under the ministry of, an organisation."""
+        assert table in ("programs", "tasks")
+        return self.rows(f"SELECT * FROM {table} WHERE lead = ? OR ministry = ? ORDER BY rowid",
+                         [org_id, org_id])
+
+    def tasks_of_kind(self, kind: str) -> list[Row]:
+        """Every task of one kind (협업과제, 대표프로젝트, 우수과제)."""
+        return self.rows("SELECT * FROM tasks WHERE kind = ? ORDER BY rowid", [kind])
+
+    def budgets(self, program_id: str) -> list[Row]:
+        """Every budget cell of a program, in document order."""
+        return self.rows("SELECT * FROM budgets WHERE program = ? ORDER BY rowid", [program_id])
+
+    def fields(self, program_id: str) -> list[Row]:
+        """Growth fields of a cluster program by phase."""
+        return self.rows("SELECT * FROM fields WHERE program = ? ORDER BY phase", [program_id])
+
+    def results(self, program_id: str) -> list[Row]:
+        """Results and targets recorded for a program."""
+        return self.rows("SELECT * FROM results WHERE program = ? ORDER BY rowid", [program_id])
+
+    def facts(self, subject: str) -> list[Row]:
+        """Key/value facts about a program, task or meeting."""
+        return self.rows("SELECT * FROM facts WHERE subject = ? ORDER BY rowid", [subject])
+
+    def agenda(self, meeting_id: str) -> list[Row]:
+        """Agenda items of a meeting, in order."""
+        return self.rows("SELECT * FROM agenda_items WHERE meeting = ? ORDER BY rowid", [meeting_id])
+
+    def meetings(self) -> list[Row]:
+        """Every meeting and dated event, ordered by start (undated last)."""
+        return self.rows("SELECT * FROM meetings ORDER BY start IS NULL, start, rowid")
+
+    def meetings_of_program(self, program_id: str) -> list[Row]:
+        """Meetings and dated events linked to a program."""
+        return self.rows("SELECT * FROM meetings WHERE program = ? ORDER BY start", [program_id])
