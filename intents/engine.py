@@ -11,9 +11,11 @@ from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
 from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
+from intents.normalize import compact
 from intents.program import answer_program
 from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
 from intents.task import answer_status
+from intents.fallback import answer_without_subject
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from store.store import Store
 
@@ -90,12 +92,23 @@ class Engine:
             if listed is not None:
                 return listed
         if ask.subject is None:
-            if q.regions:
+            if q.unexplained:
+                return _not_found(q)
+            if q.regions or q.cities:
                 return answer_region(ask)
-            if intent == "meeting":
-                return answer_meeting(ask)
+            fallback = answer_without_subject(ask, intent)
+            if fallback is not None:
+                return fallback
+            return _not_found(q)
+        if q.regions and not self._in_regions(ask.subject, q.regions):
             return _not_found(q)
         return self._dispatch(ask, intent)
+
+    def _in_regions(self, subject: Candidate, regions: list[str]) -> bool:
+        """False when the subject belongs to regions and none of them is asked."""
+        row = entity_row(self.store, subject.kind, subject.id) or {}
+        own = set(region_of(row))
+        return not own or bool(own & set(regions))
 
     def _dispatch(self, ask: Ask, intent: str) -> Reply:
         kind = ask.subject.kind if ask.subject else ""
@@ -117,10 +130,22 @@ class Engine:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
         for table, kind in q.kind_words:
-            org_scope = subject is not None and subject.kind == "organisation" and table != "organisations"
-            if subject is not None and not org_scope:
+            everything = list_of_kind(self.store, table, kind)
+            if subject is not None and subject.kind in ("program", "task"):
+                everything = [r for r in everything if r.get("parent") == subject.id]
+                if not everything:
+                    continue
+                ask.others = [*ask.others, subject]
+                ask.subject = None
+            elif subject is not None and (subject.kind != "organisation" or table == "organisations"):
                 continue
-            rows = filter_rows(ask, list_of_kind(self.store, table, kind), table)
+            if not everything:
+                continue
+            rows = filter_rows(ask, everything, table)
+            areas = [compact(str(r.get("area") or "")) for r in everything]
+            unexplained = [w for w in q.unexplained if not any(w in a for a in areas)]
+            if unexplained or not rows:
+                return _not_found(q)
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, _intent_words(q))
@@ -139,13 +164,25 @@ class Engine:
         primary = max(q.mentions, key=lambda m: (m.best.score, m.exact, len(m.text)))
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent)
-        top = contenders[0]
-        tied = [c for c in contenders[1:] if top.score - c.score <= AMBIGUITY_MARGIN]
+        top_rank, top = contenders[0]
+        tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
         if tied:
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
 
-    def _rank(self, q: Query, candidates: list[Candidate], intent: str) -> list[Candidate]:
+    def _has_data_for(self, intent: str, c: Candidate) -> bool:
+        """Whether the store holds what the question asks about this candidate."""
+        if intent == "budget":
+            return bool(self.store.budgets(c.id))
+        if intent == "contact":
+            return c.kind in ("contact", "department") or bool(
+                self.store.phones(c.kind, c.id) or (c.kind == "organisation"
+                                                     and self.store.contacts_of_organisation(c.id)))
+        if intent == "meeting":
+            return c.kind == "meeting"
+        return False
+
+    def _rank(self, q: Query, candidates: list[Candidate], intent: str) -> list[tuple[float, Candidate]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
         candidates = [c for c in candidates if c.kind != "region"]
         rows = {(c.kind, c.id): entity_row(self.store, c.kind, c.id) or {} for c in candidates}
@@ -160,9 +197,11 @@ class Engine:
             if row.get("parent") in ids:
                 bonus -= 3.0   # a child named like its parent yields to the parent
             bonus -= 0.5 * priority.index(c.kind) if c.kind in priority else 3.0
+            if self._has_data_for(intent, c):
+                bonus += 4.0
             ranked.append((c.score + bonus, c))
         ranked.sort(key=lambda pair: -pair[0])
-        return [replace(c, score=min(100.0, max(0.0, rank))) for rank, c in ranked]
+        return ranked
 
     def _descend(self, q: Query, top: Candidate) -> Candidate:
         """A program named with a region stands for its one child in that region."""
@@ -200,6 +239,8 @@ def _intent_words(q: Query) -> str:
     c = q.compact
     if vocab.has_any(c, vocab.HELP) and len(c) <= 12:
         return "help"
+    if vocab.has_any(c, ("위원장", "주재", "참석자", "안건")):
+        return "meeting"
     if vocab.has_any(c, vocab.STATUS):
         return "status"
     if vocab.has_any(c, vocab.CONTACT):

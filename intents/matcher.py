@@ -67,8 +67,9 @@ class NameIndex:
         for name in names:
             for text in {name.text, *derived_names(name.text)}:
                 key = compact(text)
-                if len(key) >= 2 and name not in self.by_key[key]:
-                    self.by_key[key].append(name)
+                entries = self.by_key[key]
+                if len(key) >= 2 and not any(n.kind == name.kind and n.id == name.id for n in entries):
+                    entries.append(name)
         self.keys: list[str] = list(self.by_key)
         self.max_len = max((len(k) for k in self.keys), default=2)
         self._bigrams: dict[str, list[int]] = defaultdict(list)

@@ -20,9 +20,12 @@ def list_of_kind(store: Store, table: str, kind: str) -> list[Row]:
 def filter_rows(ask: Ask, rows: list[Row], table: str) -> list[Row]:
     """Keep rows in the asked regions, led by the asked organisations, in the asked area."""
     q = ask.query
-    if q.regions:
+    if q.cities and table == "tasks":
+        rows = [r for r in rows if r.get("innovation_city") in q.cities]
+    elif q.regions:
         rows = [r for r in rows if set(region_of(r)) & set(q.regions)]
-    orgs = [c.id for c in ([ask.subject] if ask.subject else []) + ask.others if c.kind == "organisation"]
+    named = ([ask.subject] if ask.subject else []) + ask.others
+    orgs = [c.id for c in named if c.kind == "organisation"]
     if orgs and table != "organisations":
         rows = [r for r in rows if r.get("lead") in orgs or r.get("ministry") in orgs]
     areas = {str(r.get("area")) for r in rows if r.get("area")}
@@ -62,7 +65,13 @@ def answer_region(ask: Ask) -> Reply:
     lines: list[str] = []
     sources: list[str] = []
     ents: list[Candidate] = []
-    for region in ask.query.regions:
+    for city in ask.query.cities:
+        rows = store.tasks_in_city(city)
+        lines.append(f"[{city} 혁신도시] 과제")
+        lines.extend(row_line(store, r) for r in rows)
+        sources.extend(r["source"] for r in rows)
+        ents.extend(as_candidate("tasks", r) for r in rows)
+    for region in [] if ask.query.cities else ask.query.regions:
         lines.append(f"[{region}] 관련 자료")
         for table, title in (("tasks", "과제"), ("programs", "사업"), ("organisations", "기관")):
             rows = store.in_region(table, region) if table != "organisations" else \

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from intents.matcher import Candidate, Mention, NameIndex
-from intents.normalize import compact, fold
+from intents.normalize import compact, fold, strip_particle, tokens
 from intents.vocab import KIND_WORDS, is_filler
 from store.store import Store
 
@@ -21,6 +21,7 @@ class Query:
     compact: str
     mentions: list[Mention]
     regions: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
     year: int | None = None
     phase: int | None = None
     category: str | None = None
@@ -28,6 +29,7 @@ class Query:
     scope: str | None = None
     want_total: bool = False
     kind_words: list[tuple[str, str]] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -52,17 +54,31 @@ def understand(text: str, index: NameIndex) -> Query:
     """Find entities and qualifiers in one question."""
     folded = fold(text)
     query = Query(text=text, compact=compact(text), mentions=index.find(text, ignore=is_filler))
+    covered = {i for m in query.mentions for i in range(m.first, m.last + 1)}
+    query.unexplained = [
+        strip_particle(w) for i, w in enumerate(tokens(text))
+        if i not in covered and len(strip_particle(w)) >= 2 and not is_filler(strip_particle(w))
+        and not is_filler(w) and not any(k in w for k in KIND_WORDS)
+    ]
     for mention in query.mentions:
-        regions = [c.id for c in mention.candidates if c.kind == "region"]
-        if regions and mention.exact:
-            query.regions.extend(r for r in regions if r not in query.regions)
-    # a mention that names both a region and something else (e.g. an alias) is read as the region
+        if not mention.exact:
+            continue
+        for c in mention.candidates:
+            target = query.regions if c.kind == "region" else query.cities if c.kind == "city" else None
+            if target is not None and c.id not in target:
+                target.append(c.id)
+    # a mention that names both a place and something else (e.g. an alias) is read as the place
     query.mentions = [m for m in query.mentions
-                      if not (m.exact and any(c.kind == "region" for c in m.candidates))]
+                      if not (m.exact and any(c.kind in ("region", "city") for c in m.candidates))]
+    for mention in query.mentions:
+        mention.candidates = [c for c in mention.candidates if c.kind not in ("region", "city")]
+    query.mentions = [m for m in query.mentions if m.candidates]
+    words = tokens(text)
+    rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
     query.year = _year(folded)
     phase = _PHASE.search(folded)
     query.phase = int(phase.group(1)) if phase else None
-    c = query.compact
+    c = rest
     query.category = "비R&D" if ("비r&d" in c or "비알앤디" in c) else ("R&D" if ("r&d" in c or "알앤디" in c) else None)
     if "지방비" in c:
         query.funding = "지방비"

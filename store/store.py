@@ -89,8 +89,6 @@ class Store(ProgressQueries):
             UNION ALL SELECT 'contact', id, person, person FROM contacts WHERE person IS NOT NULL
             UNION ALL SELECT 'meeting', id, title, title FROM meetings
             UNION ALL SELECT 'region', name, name, name FROM regions
-            UNION ALL SELECT DISTINCT 'department', department, department, department FROM contacts
-                WHERE department IS NOT NULL AND department NOT LIKE '%|%'
             UNION ALL SELECT a.entity_kind, a.entity_id,
                 coalesce(o.name, p.name, t.name, r.name, a.entity_id), a.alias
             FROM aliases a
@@ -99,7 +97,15 @@ class Store(ProgressQueries):
             LEFT JOIN tasks t ON a.entity_kind = 'task' AND t.id = a.entity_id
             LEFT JOIN regions r ON a.entity_kind = 'region' AND r.name = a.entity_id
         """
-        return [Name(r[0], str(r[1]), r[2], r[3]) for r in self.db.execute(sql).fetchall()]
+        names = [Name(r[0], str(r[1]), r[2], r[3]) for r in self.db.execute(sql).fetchall()]
+        names.extend(Name("department", d, d, d) for d in self.departments())
+        for (city,) in self.db.execute("SELECT DISTINCT innovation_city FROM tasks WHERE innovation_city IS NOT NULL"):
+            names.append(Name("city", city, city, city))
+            regions = {r["name"] for r in self.rows("SELECT name FROM regions")}
+            for part in city.replace("·", " ").replace("‧", " ").split():
+                if part not in regions:
+                    names.append(Name("city", city, city, part))
+        return names
 
     def departments(self) -> list[str]:
         """Every department named in a contact row (split where one row names several)."""
@@ -136,6 +142,10 @@ class Store(ProgressQueries):
     def region(self, name: str) -> Row | None:
         """A 시·도 by short name."""
         return self.one("SELECT * FROM regions WHERE name = ?", [name])
+
+    def tasks_in_city(self, city: str) -> list[Row]:
+        """Tasks of one innovation city (e.g. `충북 진천·음성`)."""
+        return self.rows("SELECT * FROM tasks WHERE innovation_city = ? ORDER BY rowid", [city])
 
     def aliases(self, kind: str, entity_id: str) -> list[str]:
         """The aliases of an entity."""

@@ -1,0 +1,88 @@
+"""Questions that name no entity: budgets by their qualifiers alone, facts and results by topic words."""
+
+from intents.budget import answer_budget
+from intents.common import Ask, finish
+from intents.matcher import Candidate
+from intents.meeting import answer_meeting
+from intents.message import Reply
+from intents.normalize import compact
+from intents.vocab import is_generic
+from store.store import Row
+
+MAX_PROGRAMS = 1
+MAX_FACTS = 6
+
+
+def answer_without_subject(ask: Ask, intent: str) -> Reply | None:
+    """Answer from qualifiers or topic words when no name was recognised; None when unsure."""
+    if intent == "budget":
+        reply = _budget_by_qualifiers(ask)
+        if reply is not None:
+            return reply
+    reply = _facts_by_topic(ask)
+    if reply is not None:
+        return reply
+    if intent == "meeting":
+        return answer_meeting(ask)
+    return None
+
+
+def _budget_by_qualifiers(ask: Ask) -> Reply | None:
+    q = ask.query
+    if q.phase is None and q.year is None:
+        return None
+    rows = ask.store.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL")
+    if q.phase is not None:
+        rows = [r for r in rows if r["phase"] == q.phase]
+    if q.year is not None:
+        rows = [r for r in rows if r["year"] == q.year]
+    programs = list(dict.fromkeys(r["program"] for r in rows))
+    if not programs or len(programs) > MAX_PROGRAMS:
+        return None
+    program = ask.store.program(programs[0]) or ask.store.task(programs[0])
+    if program is None:
+        return None
+    kind = "program" if ask.store.program(programs[0]) else "task"
+    ask.subject = Candidate(kind, str(program["id"]), str(program["name"]), 80.0)
+    return answer_budget(ask)
+
+
+def _topic_words(ask: Ask) -> list[str]:
+    return [w for w in ask.content_words() if not is_generic(w)]
+
+
+def _facts_by_topic(ask: Ask) -> Reply | None:
+    words = _topic_words(ask)
+    if not words:
+        return None
+    needed = max(1, (len(words) + 1) // 2)
+    scored: list[tuple[int, str, Row]] = []
+    for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note")):
+        for row in ask.store.rows(f"SELECT * FROM {table}"):
+            head = compact(str(row[label]))
+            body = compact(str(row[detail] or ""))
+            in_head = [w for w in words if w in head]
+            hits = {w for w in words if w in head or w in body}
+            strong = any(len(w) >= 4 for w in in_head) or len(in_head) >= 2
+            if in_head and len(hits) >= needed and (strong or len(hits) >= 2):
+                scored.append((len(hits) * 2 + len(in_head), table, row))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: -t[0])
+    best = scored[0][0]
+    chosen = [(t, r) for s, t, r in scored if s == best][:MAX_FACTS]
+    lines: list[str] = []
+    subjects: list[Candidate] = []
+    for table, row in chosen:
+        subject_id = str(row["subject"] if table == "facts" else row["program"])
+        owner = ask.store.program(subject_id) or ask.store.task(subject_id) or ask.store.meeting(subject_id)
+        owner_name = str(owner.get("name") or owner.get("title")) if owner else subject_id
+        if table == "facts":
+            lines.append(f"• [{owner_name}] {row['attribute']}: {row['value']}")
+        else:
+            note = f" ({row['note']})" if row["note"] else ""
+            lines.append(f"• [{owner_name}] {row['metric']}: {row['value']}{row['unit'] or ''}{note}")
+        kind = "program" if ask.store.program(subject_id) else ("task" if ask.store.task(subject_id) else "meeting")
+        if not any(c.id == subject_id for c in subjects):
+            subjects.append(Candidate(kind, subject_id, owner_name, 70.0))
+    return finish(ask, "fact", lines, [r["source"] for _, r in chosen], entities=subjects)
