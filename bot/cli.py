@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--json", action="store_true")
     match.add_argument("--limit", type=int, default=5)
     _common(match)
+    run = sub.add_parser("run", help="the Telegram bot (long polling, or a webhook with --webhook)")
+    run.add_argument("--webhook", metavar="URL", help="public HTTPS URL of the webhook")
+    run.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443", help="where the webhook listens")
+    _common(run)
+    start = sub.add_parser("start", help="the Telegram bot when TFBOT_TOKEN is set, else the console REPL")
+    _common(start)
     chat = sub.add_parser("chat", help="console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=int, help="chat as this Telegram user id")
     _common(chat)
@@ -82,9 +88,38 @@ def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_chat(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot chat`: the console REPL."""
+    return run_console_for(cfg, args.as_user)
+
+
+def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot run`: serve the engine on Telegram; needs TFBOT_TOKEN."""
+    if not cfg.token:
+        print("tfbot: TFBOT_TOKEN 환경 변수에 봇 토큰을 설정해야 텔레그램 봇을 시작할 수 있습니다.", file=sys.stderr)
+        return 2
+    from bot import telegram
+
+    engine = open_engine(cfg)
+    webhook = getattr(args, "webhook", None)
+    if webhook:
+        telegram.run_webhook(cfg, engine, webhook, args.listen)
+    else:
+        telegram.run_polling(cfg, engine)
+    return 0
+
+
+def cmd_start(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot start`: Telegram long polling with a token, the console REPL without one."""
+    if cfg.token:
+        return cmd_run(args, cfg)
+    print("TFBOT_TOKEN이 설정되지 않아 콘솔 모드로 시작합니다.")
+    return run_console_for(cfg, None)
+
+
+def run_console_for(cfg: Config, user_id: int | None) -> int:
+    """Open the engine and run the console REPL as `user_id`."""
     from bot.console import run_console
 
-    return run_console(open_engine(cfg), cfg, args.as_user)
+    return run_console(open_engine(cfg), cfg, user_id)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = load_config(args.config, args.db)
-        handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat}[args.command]
+        handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
+                   "start": cmd_start}[args.command]
         return handler(args, cfg)
     except (ConfigError, StoreError) as exc:
         print(f"tfbot: {exc}", file=sys.stderr)

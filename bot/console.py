@@ -1,5 +1,6 @@
 """The console REPL: the same engine as Telegram, for local use and trying things out."""
 
+import contextlib
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -16,20 +17,16 @@ def _readline() -> None:
         import readline
     except ImportError:   # not on every platform
         return
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(HISTORY)
-    except OSError:
-        pass
     import atexit
 
     atexit.register(lambda: _save(readline))
 
 
 def _save(readline: object) -> None:
-    try:
+    with contextlib.suppress(OSError):
         readline.write_history_file(HISTORY)  # type: ignore[attr-defined]
-    except OSError:
-        pass
 
 
 def run_console(engine: Engine, cfg: Config, user_id: int | None) -> int:

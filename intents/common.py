@@ -57,7 +57,8 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
     text = body + ("\n\n" + cite if cite else "")
     if len(text) > MAX_REPLY_CHARS:
         keep = MAX_REPLY_CHARS - len(cite) - 40
-        text = body[:keep].rsplit("\n", 1)[0] + "\n… (결과가 길어 일부만 표시했습니다)" + ("\n\n" + cite if cite else "")
+        text = body[:keep].rsplit("\n", 1)[0] + "\n… (결과가 길어 일부만 표시했습니다)"
+        text += "\n\n" + cite if cite else ""
     chosen = entities if entities is not None else ([ask.subject] if ask.subject else [])
     return Reply(
         text=text,

@@ -1,12 +1,13 @@
 """The engine: understands a message, picks the intent and the entity, and answers it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from intents import vocab
 from intents.budget import answer_budget
 from intents.common import Ask
 from intents.contact import answer_contact
+from intents.fallback import answer_without_subject
 from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
 from intents.meeting import answer_meeting
@@ -15,13 +16,12 @@ from intents.normalize import compact
 from intents.program import answer_program
 from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
 from intents.task import answer_status
-from intents.fallback import answer_without_subject
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from store.store import Store
 
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-QUESTION_INTENTS: list[Callable[..., Reply]] = [
+QUESTION_INTENTS: Sequence[Callable[..., object]] = [
     answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
 ]
 COMMANDS = {
@@ -164,6 +164,8 @@ class Engine:
         primary = max(q.mentions, key=lambda m: (m.best.score, m.exact, len(m.text)))
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent)
+        if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
+            return _not_found(q)
         top_rank, top = contenders[0]
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
         if tied:

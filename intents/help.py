@@ -1,6 +1,6 @@
 """Help: what the bot answers, generated from the intents' docstrings."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from intents.common import Ask
 from intents.message import Reply
@@ -15,7 +15,7 @@ EXAMPLES = (
 )
 
 
-def help_text(intents: list[Callable[..., object]], commands: dict[str, str]) -> str:
+def help_text(intents: Sequence[Callable[..., object]], commands: dict[str, str]) -> str:
     """The help message: one line per intent (its docstring) and per chat command."""
     lines = ["tfbot — TF 업무 도우미입니다. 이렇게 물어보세요:"]
     for fn in intents:
@@ -31,6 +31,6 @@ def help_text(intents: list[Callable[..., object]], commands: dict[str, str]) ->
     return "\n".join(lines)
 
 
-def answer_help(ask: Ask, intents: list[Callable[..., object]], commands: dict[str, str]) -> Reply:
+def answer_help(ask: Ask, intents: Sequence[Callable[..., object]], commands: dict[str, str]) -> Reply:
     """도움말: what you can ask and the chat commands."""
     return Reply(text=help_text(intents, commands), intent="help")

@@ -3,7 +3,7 @@
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
 from intents.render import amount, name_of, regions_text, when
-from intents.vocab import FIELDS, RESULTS
+from intents.vocab import RESULTS
 from store.store import Row, Store
 
 _KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}
@@ -59,7 +59,7 @@ def answer_program(ask: Ask) -> Reply:
     fields = store.fields(subject.id)
     if fields:
         chosen = [f for f in fields if q.phase is None or f["phase"] == q.phase] or fields
-        lines.append("육성분야:" if q.has(*FIELDS) or not lines else "육성분야:")
+        lines.append("육성분야:")
         for f in chosen:
             lines.append(f"• {f['phase']}단계: {f['area']} › {f['field']} — {f['description']}")
             sources.append(f["source"])

@@ -78,17 +78,17 @@ def understand(text: str, index: NameIndex) -> Query:
     query.year = _year(folded)
     phase = _PHASE.search(folded)
     query.phase = int(phase.group(1)) if phase else None
-    c = rest
-    query.category = "비R&D" if ("비r&d" in c or "비알앤디" in c) else ("R&D" if ("r&d" in c or "알앤디" in c) else None)
-    if "지방비" in c:
+    query.category = "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
+        "R&D" if ("r&d" in rest or "알앤디" in rest) else None)
+    if "지방비" in rest:
         query.funding = "지방비"
-    elif "국비" in c:
+    elif "국비" in rest:
         query.funding = "국비"
-    elif "정부" in c:
+    elif "정부" in rest:
         query.funding = "정부"
-    query.scope = "신규" if "신규" in c else ("계속" if "계속" in c else None)
-    query.want_total = any(w in c for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
-    query.kind_words = [v for k, v in KIND_WORDS.items() if k in c]
+    query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
+    query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
+    query.kind_words = [v for k, v in KIND_WORDS.items() if k in query.compact]
     return query
 
 

@@ -105,14 +105,14 @@ def load_dataset(db: Database, data_dir: Path = DATA_DIR) -> dict[str, int]:
     _check_unique_keys(rows)
     _check_references(rows)
     with db.atomic():
-        db["sources"].insert_all(sources)
-        db["regions"].insert_all({k: r[k] for k in ("name", "full_name", "kind")} for r in regions)
+        db.table("sources").insert_all(sources)
+        db.table("regions").insert_all({k: r[k] for k in ("name", "full_name", "kind")} for r in regions)
         for table, table_rows in rows.items():
             if table_rows:
-                db[table].insert_all(table_rows)
+                db.table(table).insert_all(table_rows)
             counts[table] = len(table_rows)
-        db["aliases"].insert_all(aliases, ignore=True)
-        db["phones"].insert_all(phones)
+        db.table("aliases").insert_all(aliases, ignore=True)
+        db.table("phones").insert_all(phones)
     counts["aliases"] = len(aliases)
     counts["phones"] = len(phones)
     return counts

@@ -16,7 +16,7 @@ def _run(db: Database, script: str) -> None:
 
 def _m001_core(db: Database) -> None:
     """Reference data extracted from the source documents."""
-    _run(db, 
+    _run(db,
         """
         CREATE TABLE sources (id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL,
             issuer TEXT NOT NULL, date TEXT, date_note TEXT);
@@ -62,7 +62,7 @@ def _m001_core(db: Database) -> None:
 
 def _m002_people_and_progress(db: Database) -> None:
     """Users with roles, task progress history and the audit log."""
-    _run(db, 
+    _run(db,
         """
         CREATE TABLE users (user_id INTEGER PRIMARY KEY, name TEXT, role TEXT NOT NULL
             CHECK (role IN ('member', 'coordinator', 'admin')), added_at TEXT NOT NULL, added_by INTEGER);
