@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from intents import vocab
+from intents.access import Policy, allowed, refuse, refuse_unknown, role_of
+from intents.admin import grant, revoke, show_audit, stale
 from intents.budget import answer_budget
 from intents.common import Ask
 from intents.contact import answer_contact
@@ -14,6 +16,7 @@ from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
+from intents.progress import log_progress, looks_like_log, undo
 from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
@@ -27,7 +30,13 @@ QUESTION_INTENTS: Sequence[Callable[..., object]] = [
 COMMANDS = {
     "/start": "인사와 사용 안내",
     "/help": "물어볼 수 있는 것과 명령어",
+    "/log": "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>",
+    "/undo": "10분 안에 내 마지막 기록 되돌리기 (코디네이터)",
+    "/grant": "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>",
+    "/revoke": "역할 회수 (관리자): /revoke <ID>",
+    "/audit": "감사 기록 보기 (관리자)",
 }
+STALE_WORDS = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -40,8 +49,9 @@ _KIND_PRIORITY = {
 class Engine:
     """Answers TF questions from one store; transport-neutral and free of clocks and I/O."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, policy: Policy | None = None) -> None:
         self.store = store
+        self.policy = policy or Policy()
         self._index: NameIndex | None = None
 
     @property
@@ -68,11 +78,42 @@ class Engine:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
         command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
+        message = replace(message, text=text)
+        role = role_of(self.store, self.policy, message.user_id)
+        if role is None:
+            return refuse_unknown(message)
         if command in ("/start", "/help"):
             return self._help(message, greet=command == "/start")
+        write = self._write(command, role, message, choice)
+        if write is not None:
+            return write
         query = understand(text, self.index)
         forced = _parse_choice(choice, self.store)
-        return self._route(Ask(self.store, replace(message, text=text), query), forced)
+        return self._route(Ask(self.store, message, query), forced)
+
+    def _write(self, command: str, role: str, message: Message, choice: str | None) -> Reply | None:
+        """Commands and progress told in words; None when the message is a question."""
+        action = {"/log": "log", "/undo": "undo", "/grant": "grant", "/revoke": "revoke", "/audit": "audit"}.get(
+            command)
+        if action is None and not command and (looks_like_log(message.text) or (choice or "").startswith("log:")):
+            action = "log"
+        if action is None:
+            if command and command not in COMMANDS:
+                return Reply(text=f"알 수 없는 명령입니다: {command[:30]}. /help 를 보세요.", intent="help")
+            if vocab.has_any(compact(message.text), STALE_WORDS):
+                return stale(self.store, self.policy, message)
+            return None
+        if not allowed(role, action):
+            return refuse(action, role)
+        if action == "log":
+            return log_progress(self.store, self.index, self.policy, message, choice)
+        if action == "undo":
+            return undo(self.store, self.policy, message)
+        if action == "grant":
+            return grant(self.store, message)
+        if action == "revoke":
+            return revoke(self.store, message)
+        return show_audit(self.store, message)
 
     # --- routing -----------------------------------------------------------------------------
     def _route(self, ask: Ask, forced: Candidate | None) -> Reply:

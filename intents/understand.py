@@ -88,7 +88,7 @@ def understand(text: str, index: NameIndex) -> Query:
         query.funding = "정부"
     query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
     query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
-    query.kind_words = [v for k, v in KIND_WORDS.items() if k in query.compact]
+    query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     return query
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.dataset import DATA_DIR, load_dataset
-from store.progress import ProgressQueries
+from store.people import PeopleQueries
+from store.progress import ProgressWrites
 from store.schema import migrate
 
 Row = dict[str, Any]
@@ -38,7 +39,7 @@ def connect(path: str | Path) -> Database:
     return db
 
 
-class Store(ProgressQueries):
+class Store(PeopleQueries, ProgressWrites):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database) -> None:

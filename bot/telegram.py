@@ -1,0 +1,358 @@
+"""The Telegram adapter: Bot API updates in, engine messages through, Bot API calls out."""
+
+import asyncio
+import hashlib
+import logging
+import re
+import threading
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeAlias, TypeVar
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MessageEntity,
+    Update,
+)
+from telegram import Message as TgMessage
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.config import Config
+from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
+from intents.engine import Engine
+from intents.message import Attachment, Message, Reply
+
+log = logging.getLogger(__name__)
+
+Context: TypeAlias = ContextTypes.DEFAULT_TYPE
+App: TypeAlias = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Context]]
+Bot: TypeAlias = ExtBot[Any]
+T = TypeVar("T")
+
+APOLOGY = "죄송합니다. 요청을 처리하는 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요."
+SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
+CHOICE_EXPIRED = "이 선택지는 만료되었습니다. 질문을 다시 보내 주세요."
+NOT_YOUR_CHOICE = "질문하신 분만 고를 수 있습니다."
+COMMANDS = ("start", "help", "log", "meeting", "meetings", "undo", "grant", "revoke", "bind")
+MENU = (
+    ("start", "인사와 사용 안내"),
+    ("help", "물어볼 수 있는 것과 명령어"),
+    ("log", "과제 진행 기록: /log 과제명 40% 메모"),
+    ("meeting", "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
+    ("meetings", "다가오는 TF 회의"),
+    ("undo", "방금 한 기록 되돌리기"),
+)
+ALLOWED_UPDATES = ("message", "callback_query")
+SEND_RETRIES = 3
+BACKOFF_SECONDS = 0.5
+RATE_LIMIT_RETRIES = 3
+# aiolimiter is a leaky bucket: a full bucket plus one period of refill can leave within one period.
+# Each bucket therefore holds a third (overall) or a half (per group) of Telegram's published limits
+# of 30 messages a second and 20 a minute per group, so no one-second or one-minute window exceeds them.
+OVERALL_LIMIT = (10, 0.5)   # 20 messages/s sustained, bursts of 10
+GROUP_LIMIT = (10, 60.0)    # 10 messages/min per group sustained, bursts of 10
+TELEGRAM_API = "https://api.telegram.org"
+
+MigrationHook = Callable[[int, int], None]
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """Bot API and file base URLs from TFBOT_API_BASE_URL (`http://host:port` or `.../bot`)."""
+    base = base.rstrip("/")
+    root = base[: -len("/bot")] if base.endswith("/bot") else base
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_application(engine: Engine, cfg: Config, *, base_url: str | None = None, rate_limit: bool = True,
+                      on_chat_migrated: MigrationHook | None = None) -> App:
+    """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
+    if not cfg.token:
+        raise ValueError("a bot token is required (TFBOT_TOKEN)")
+    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
+    url = base_url or cfg.api_base_url
+    if url:
+        api, files = api_urls(url)
+        builder = builder.base_url(api).base_file_url(files)
+    adapter = TelegramAdapter(engine, cfg, on_chat_migrated)
+    builder = builder.post_init(adapter.post_init)
+    app: App
+    if rate_limit:
+        app = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=OVERALL_LIMIT[0], overall_time_period=OVERALL_LIMIT[1],
+            group_max_rate=GROUP_LIMIT[0], group_time_period=GROUP_LIMIT[1], max_retries=RATE_LIMIT_RETRIES,
+        )).build()
+    else:
+        app = builder.build()
+    adapter.register(app)
+    return app
+
+
+def run_polling(cfg: Config, engine: Engine) -> None:
+    """Run the bot with long polling until interrupted (confirmed updates are never fetched again)."""
+    app = build_application(engine, cfg)
+    app.run_polling(drop_pending_updates=False, allowed_updates=list(ALLOWED_UPDATES))
+
+
+def run_webhook(cfg: Config, engine: Engine, url: str, listen: str) -> None:
+    """Run the bot behind a webhook at `url`, serving HTTP on `listen` (`host:port`); needs tornado."""
+    app = build_application(engine, cfg)
+    host, _, port = listen.rpartition(":")
+    secret = hashlib.sha256(f"tfbot-webhook:{cfg.token}".encode()).hexdigest()[:48]
+    app.run_webhook(listen=host or "0.0.0.0", port=int(port), url_path=urlsplit(url).path.lstrip("/"),
+                    webhook_url=url, secret_token=secret, drop_pending_updates=False,
+                    allowed_updates=list(ALLOWED_UPDATES))
+
+
+class AddressedToBot(filters.MessageFilter):
+    """Group messages meant for this bot: a mention of it, or a reply to one of its messages."""
+
+    def filter(self, message: TgMessage) -> bool:
+        """True when the message mentions the bot or replies to it."""
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        return bool(_bot_mentions(message))
+
+
+class CommandForBot(filters.MessageFilter):
+    """Commands without a bot name or addressed to this bot (`/x@thisbot`, not `/x@otherbot`)."""
+
+    def filter(self, message: TgMessage) -> bool:
+        """True when the leading command is not addressed to another bot."""
+        first = (message.text or "").split(maxsplit=1)
+        _, at, name = (first[0] if first else "").partition("@")
+        return not at or name.lower() == message.get_bot().username.lower()
+
+
+def _bot_mentions(message: TgMessage) -> list[str]:
+    """The pieces of text by which a message mentions this bot."""
+    bot = message.get_bot()
+    found = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    return [text for entity, text in found.items()
+            if (entity.type == MessageEntity.MENTION and text[1:].lower() == bot.username.lower())
+            or (entity.user is not None and entity.user.id == bot.id)]
+
+
+def engine_text(message: TgMessage) -> str:
+    """The text the engine should see: the bot's name dropped from commands and mentions."""
+    text = message.text or ""
+    bot = message.get_bot()
+    if text.startswith("/"):
+        first, _, rest = text.partition(" ")
+        command, _, name = first.partition("@")
+        if name.lower() == bot.username.lower():
+            text = f"{command} {rest}".strip()
+    for mention in _bot_mentions(message):
+        text = text.replace(mention, " ", 1)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait, in seconds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramAdapter:
+    """Handlers and senders for one engine: the state the bot keeps is the pending button choices."""
+
+    def __init__(self, engine: Engine, cfg: Config, on_chat_migrated: MigrationHook | None = None) -> None:
+        self.engine = engine
+        self.cfg = cfg
+        self.on_chat_migrated = on_chat_migrated
+        self.choices = ChoiceStore()
+        self._engine_lock = threading.Lock()
+
+    # --- wiring ----------------------------------------------------------------------------------
+    def register(self, app: App) -> None:
+        """Register every handler and the error handler, in one place."""
+        new_messages = filters.UpdateType.MESSAGE
+        for_me = CommandForBot()
+        app.add_handlers([
+            CommandHandler(list(COMMANDS), self.on_message, filters=new_messages),
+            MessageHandler(new_messages & filters.COMMAND & for_me, self.on_message),
+            MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+                           self.on_message),
+            MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS
+                           & AddressedToBot(), self.on_message),
+            CallbackQueryHandler(self.on_choice),
+        ])
+        app.add_error_handler(self.on_error)
+
+    async def post_init(self, app: App) -> None:
+        """Publish the command menu with Korean descriptions."""
+        try:
+            await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+        except TelegramError:
+            log.warning("could not set the command menu", exc_info=True)
+
+    # --- handlers --------------------------------------------------------------------------------
+    async def on_message(self, update: Update, context: Context) -> None:
+        """Forward a command or a question to the engine and deliver its reply."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None:
+            return
+        text = engine_text(message)
+        ask = Message(text=text, now=message.date.astimezone(self.cfg.tz), user_id=user.id if user else None,
+                      chat_id=chat.id, user_name=user.full_name if user else None,
+                      chat_kind="private" if chat.type == ChatType.PRIVATE else "group")
+        reply = await self.answer(ask)
+        await self.deliver(context.bot, chat, ask, reply)
+
+    async def on_choice(self, update: Update, context: Context) -> None:
+        """Answer a button press: the original question again, with the chosen entity."""
+        query = update.callback_query
+        if query is None:
+            return
+        choice = self.choices.get(query.data or "")
+        if choice is not None and choice.user_id is not None and choice.user_id != query.from_user.id:
+            await query.answer(NOT_YOUR_CHOICE)
+            return
+        await query.answer()
+        shown = query.message if isinstance(query.message, TgMessage) else None
+        if shown is None:
+            return
+        if choice is None:
+            await self.deliver(context.bot, shown.chat, None, Reply(text=CHOICE_EXPIRED, intent="expired"), shown)
+            return
+        user = query.from_user
+        ask = Message(text=choice.text, now=datetime.now(self.cfg.tz), user_id=user.id, chat_id=shown.chat.id,
+                      user_name=user.full_name,
+                      chat_kind="private" if shown.chat.type == ChatType.PRIVATE else "group")
+        reply = await self.answer(ask, choice.action)
+        await self.deliver(context.bot, shown.chat, ask, reply, shown)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log an unexpected failure with its traceback and send the user the fixed apology."""
+        log.error("update failed: %r", update, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, APOLOGY)
+            except TelegramError:
+                log.warning("could not send the apology", exc_info=True)
+
+    # --- engine ----------------------------------------------------------------------------------
+    async def answer(self, message: Message, choice: str | None = None) -> Reply:
+        """Ask the synchronous engine in a worker thread, one call at a time."""
+        return await asyncio.to_thread(self._answer, message, choice)
+
+    def _answer(self, message: Message, choice: str | None) -> Reply:
+        with self._engine_lock:
+            return self.engine.answer(message, choice=choice)
+
+    # --- delivery --------------------------------------------------------------------------------
+    async def deliver(self, bot: Bot, chat: Chat, ask: Message | None, reply: Reply,
+                      edit: TgMessage | None = None) -> None:
+        """Send a reply to a chat; private data asked in a group goes to the asker's private chat."""
+        user_id = ask.user_id if ask else None
+        if reply.private and chat.type != ChatType.PRIVATE and user_id is not None and ask is not None:
+            try:
+                sent = await self.send_reply(bot, user_id, ask, reply)
+            except BadRequest:
+                log.info("private answer to user %s refused", user_id, exc_info=True)
+                sent = False
+            if sent:
+                reply = Reply(text=SENT_PRIVATELY, intent=reply.intent)
+            else:
+                reply = Reply(text=redact_contacts(reply.text), intent=reply.intent, buttons=reply.buttons)
+        await self.send_reply(bot, chat.id, ask, reply, edit)
+
+    async def send_reply(self, bot: Bot, chat_id: int, ask: Message | None, reply: Reply,
+                         edit: TgMessage | None = None) -> bool:
+        """Send text (split, escaped, buttons on the last part) and files; False if the chat is closed."""
+        chunks = split_text(reply.text)
+        markup = self.keyboard(ask, reply)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            html, buttons = escape(chunk), markup if last else None
+            if i == 0 and edit is not None and await self._edit(bot, edit, html, buttons):
+                continue
+            sent = await self.call(chat_id, partial(self._send_text, bot, html, buttons))
+            if sent is None:
+                return False
+            chat_id = sent.chat.id
+        for attachment in reply.attachments:
+            if await self.call(chat_id, partial(self._send_file, bot, attachment)) is None:
+                return False
+        return True
+
+    def keyboard(self, ask: Message | None, reply: Reply) -> InlineKeyboardMarkup | None:
+        """Inline buttons for a reply's options; callback_data carries only a short key."""
+        if not reply.buttons or ask is None:
+            return None
+        rows = []
+        for button in reply.buttons:
+            key = self.choices.put(Choice(ask.text, button.action, ask.user_id))
+            assert len(key.encode()) < MAX_CALLBACK_BYTES
+            rows.append([InlineKeyboardButton(button.label, callback_data=key)])
+        return InlineKeyboardMarkup(rows)
+
+    async def _edit(self, bot: Bot, shown: TgMessage, html: str, markup: InlineKeyboardMarkup | None) -> bool:
+        try:
+            await bot.edit_message_text(html, chat_id=shown.chat.id, message_id=shown.message_id,
+                                        parse_mode=ParseMode.HTML, reply_markup=markup,
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except TelegramError:
+            log.info("could not edit message %s; sending a new one", shown.message_id, exc_info=True)
+            return False
+        return True
+
+    @staticmethod
+    async def _send_text(bot: Bot, html: str, markup: InlineKeyboardMarkup | None, chat_id: int) -> TgMessage:
+        return await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                      link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+    @staticmethod
+    async def _send_file(bot: Bot, attachment: Attachment, chat_id: int) -> TgMessage:
+        if attachment.kind == "photo":
+            return await bot.send_photo(chat_id, attachment.data, filename=attachment.filename)
+        return await bot.send_document(chat_id, attachment.data, filename=attachment.filename)
+
+    async def call(self, chat_id: int, send: Callable[[int], Awaitable[T]]) -> T | None:
+        """One Bot API call to a chat: retried on network errors, None if the user blocked the bot."""
+        for attempt in range(SEND_RETRIES + 1):
+            try:
+                return await send(chat_id)
+            except Forbidden:
+                log.info("chat %s is closed to the bot; skipped", chat_id)
+                return None
+            except ChatMigrated as exc:
+                log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
+                if self.on_chat_migrated is not None:
+                    self.on_chat_migrated(chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
+            except RetryAfter as exc:
+                if attempt == SEND_RETRIES:
+                    raise
+                await asyncio.sleep(retry_seconds(exc) + 0.1)
+            except BadRequest:
+                raise
+            except NetworkError:   # includes TimedOut
+                if attempt == SEND_RETRIES:
+                    raise
+                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+        return None

@@ -1,0 +1,71 @@
+"""Admin commands in chat: /grant, /revoke, /audit; and the stale-task list coordinators read."""
+
+from datetime import timedelta
+
+from intents.access import ROLE_NAME, Policy
+from intents.message import Message, Reply
+from intents.render import name_of, when
+from store import InvalidValue, NotFound
+from store.store import Store
+
+_ROLE_WORDS = {"member": "member", "구성원": "member", "coordinator": "coordinator", "코디네이터": "coordinator",
+               "admin": "admin", "관리자": "admin"}
+
+
+def grant(store: Store, message: Message) -> Reply:
+    """/grant ID ROLE: give a user a role (member, coordinator, admin)."""
+    parts = message.text.split()
+    if len(parts) < 3 or not parts[1].lstrip("-").isdigit() or parts[2].lower() not in _ROLE_WORDS:
+        return Reply(text="사용법: /grant <사용자ID> <member|coordinator|admin> [이름]", intent="grant")
+    role = _ROLE_WORDS[parts[2].lower()]
+    name = " ".join(parts[3:])[:50] or None
+    try:
+        old = store.set_role(message.user_id, int(parts[1]), role, message.now.isoformat(), name)
+    except InvalidValue as exc:
+        return Reply(text=str(exc), intent="grant")
+    before = f" (이전: {ROLE_NAME[old['role']]})" if old else ""
+    return Reply(text=f"사용자 {parts[1]}에게 {ROLE_NAME[role]} 역할을 부여했습니다{before}.", intent="grant")
+
+
+def revoke(store: Store, message: Message) -> Reply:
+    """/revoke ID: remove a user's role."""
+    parts = message.text.split()
+    if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+        return Reply(text="사용법: /revoke <사용자ID>", intent="revoke")
+    try:
+        old = store.remove_user(message.user_id, int(parts[1]), message.now.isoformat())
+    except NotFound as exc:
+        return Reply(text=str(exc), intent="revoke")
+    return Reply(text=f"사용자 {parts[1]}의 {ROLE_NAME[old['role']]} 역할을 회수했습니다.", intent="revoke")
+
+
+def audit_lines(store: Store, since: str | None = None) -> list[str]:
+    """The audit log as lines: when, who, what, old → new."""
+    return [f"{r['at']} 사용자 {r['user_id']} {r['action']} {r['target']}: {r['old'] or '-'} → {r['new'] or '-'}"
+            for r in store.audit_log(since)]
+
+
+def show_audit(store: Store, message: Message) -> Reply:
+    """/audit: the latest 30 audit entries."""
+    lines = audit_lines(store)[-30:]
+    return Reply(text="감사 기록 (최근 30건)\n" + "\n".join(lines) if lines else "감사 기록이 없습니다.", intent="audit")
+
+
+def stale(store: Store, policy: Policy, message: Message) -> Reply:
+    """업데이트 안 된 과제·지연 과제: tasks with no update in N days or in status 지연, with owners."""
+    before = (message.now - timedelta(days=policy.stale_days)).isoformat()
+    rows = store.stale_tasks(before)
+    if not rows:
+        return Reply(text=f"최근 {policy.stale_days}일 안에 모두 업데이트되었고 지연 과제도 없습니다.", intent="stale")
+    lines = [f"점검이 필요한 과제 {len(rows)}건 ({policy.stale_days}일 이상 업데이트 없음 또는 지연):"]
+    for row in rows:
+        latest = row["latest"]
+        owner = name_of(store, row["lead"]) or "담당기관 미상"
+        if latest is None:
+            state = "기록 없음"
+        else:
+            who = latest["user_name"] or f"사용자 {latest['user_id']}"
+            state = f"{latest['status']} {latest['percent'] if latest['percent'] is not None else '-'}% " \
+                    f"({who}, {when(latest['at'])})"
+        lines.append(f"• {row['name']} — 담당: {owner} — {state}")
+    return Reply(text="\n".join(lines), intent="stale")

@@ -1,0 +1,134 @@
+"""Coordinators log task progress: parse, resolve the task, confirm when unsure, write, undo."""
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from intents.access import Policy
+from intents.matcher import Candidate, NameIndex
+from intents.message import Button, Entity, Message, Reply
+from intents.render import when
+from store.progress import STATUSES
+from store.store import Store
+
+MAX_NOTE = 500
+CERTAIN = 90.0
+_PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
+_STATUS = re.compile("|".join(STATUSES))
+_PHRASE = re.compile(r"진행률|진척률|진행도")
+NEEDS_NOTE = ("지연", "보류")
+
+
+def looks_like_log(text: str) -> bool:
+    """Progress told in words: a percentage, or a status word with a note after a dash or comma."""
+    body = text.strip()
+    if _PERCENT.search(body) and not body.endswith("?"):
+        return True
+    return bool(_STATUS.search(body)) and bool(re.search(r"\s[-–:]\s|,", body)) and not body.endswith("?")
+
+
+def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
+    """Split `<과제명> <N>% <메모>` (or the same in words) into name, percent, status and note."""
+    body = re.sub(r"^/log(@\w+)?", "", text.strip()).strip()
+    if not body:
+        return Reply(text="사용법: /log <과제명> <진행률%> <메모>\n예: /log 그린에너지 캠퍼스 40% 기본설계 완료",
+                     intent="log")
+    percent: int | None = None
+    match = _PERCENT.search(body)
+    if match:
+        value = float(match.group(1))
+        if not value.is_integer() or not 0 <= value <= 100:
+            return Reply(text=f"진행률은 0에서 100 사이의 정수로 적어 주세요. (입력: {match.group(0)})", intent="log")
+        percent = int(value)
+        name, note = body[: match.start()], body[match.end():]
+    else:
+        status_match = _STATUS.search(body)
+        if not status_match:
+            return Reply(text="진행률(예: 40%)이나 상태(계획·진행·지연·보류·완료)를 함께 적어 주세요.", intent="log")
+        name, note = body[: status_match.start()], body[status_match.start():]
+    name = _PHRASE.sub("", name).strip(" ,-:–")
+    note = note.strip(" ,-:–")
+    status = _status(percent, note)
+    if len(note) > MAX_NOTE:
+        return Reply(text=f"메모가 너무 깁니다({len(note):,}자). {MAX_NOTE}자 이내로 적어 주세요.", intent="log")
+    if status in NEEDS_NOTE and note in ("", status):
+        return Reply(text=f"'{status}' 상태에는 사유 메모가 필요합니다. 예: 에너지밸리 조성 지연 - 부지 협의 중",
+                     intent="log")
+    if not name:
+        return Reply(text="어느 과제인지 과제명을 적어 주세요.", intent="log")
+    return name, percent, status, note
+
+
+def _status(percent: int | None, note: str) -> str:
+    if percent == 100:
+        return "완료"
+    found = _STATUS.search(note)
+    if found and found.group(0) != "완료":
+        return found.group(0)
+    if found:
+        return "완료" if percent in (None, 100) else "진행"
+    return "계획" if percent == 0 else "진행"
+
+
+def log_progress(store: Store, index: NameIndex, policy: Policy, message: Message,
+                 choice: str | None = None) -> Reply:
+    """진행상황 기록: resolve the task (asking when unsure), then append an entry."""
+    parsed = parse(message.text)
+    if isinstance(parsed, Reply):
+        return parsed
+    name, percent, status, note = parsed
+    user, chat = message.user_id or 0, message.chat_id or message.user_id or 0
+    if choice is not None:
+        return _confirmed(store, policy, message, choice, user, chat)
+    candidates = [c for c in index.lookup(name, limit=10) if c.kind == "task"]
+    if not candidates:
+        return Reply(text=f"'{name}' 과제를 찾지 못했습니다. 과제명을 확인해 주세요. 아무것도 기록하지 않았습니다.",
+                     intent="log")
+    top = candidates[0]
+    close = [c for c in candidates[1:] if top.score - c.score <= 5.0]
+    payload = {"percent": percent, "status": status, "note": note}
+    if top.score < CERTAIN or close:
+        store.set_pending(user, chat, message.now.isoformat(), payload)
+        options = [top, *close][:8] if close else [top]
+        lines = ["어느 과제에 기록할까요? 선택하기 전에는 아무것도 기록하지 않습니다."]
+        lines.extend(f"• {c.name}" for c in options)
+        return Reply(text="\n".join(lines), intent="log_confirm",
+                     entities=[Entity(c.kind, c.id, c.name, c.score) for c in options],
+                     buttons=[Button(c.name, f"log:{c.id}") for c in options])
+    return _write(store, message, top, payload)
+
+
+def _confirmed(store: Store, policy: Policy, message: Message, choice: str, user: int, chat: int) -> Reply:
+    pending = store.take_pending(user, chat)
+    if pending is None:
+        return Reply(text="확인을 기다리는 기록이 없습니다. 다시 입력해 주세요.", intent="log")
+    created, payload = pending
+    if message.now - datetime.fromisoformat(created) > timedelta(minutes=policy.confirm_minutes):
+        return Reply(text="확인 시간이 지나 기록하지 않았습니다. 다시 입력해 주세요.", intent="log")
+    task_id = choice.removeprefix("log:")
+    row = store.task(task_id)
+    if row is None:
+        return Reply(text="선택한 과제를 찾지 못했습니다. 아무것도 기록하지 않았습니다.", intent="log")
+    return _write(store, message, Candidate("task", task_id, str(row["name"]), 100.0), payload)
+
+
+def _write(store: Store, message: Message, task: Candidate, payload: dict[str, Any]) -> Reply:
+    store.add_progress(task.id, message.user_id or 0, message.user_name, message.now.isoformat(),
+                       payload["percent"], payload["status"], payload["note"])
+    pct = f"{payload['percent']}%" if payload["percent"] is not None else "진행률 미기재"
+    note = f" — {payload['note']}" if payload["note"] else ""
+    return Reply(text=f"기록했습니다: [{task.name}] {pct} · {payload['status']}{note}\n(잘못 기록했다면 10분 안에 /undo)",
+                 intent="log", entities=[Entity(task.kind, task.id, task.name, task.score)])
+
+
+def undo(store: Store, policy: Policy, message: Message) -> Reply:
+    """/undo: take back your own latest update within the undo window (recorded as a reversal)."""
+    since = (message.now - timedelta(minutes=policy.undo_minutes)).isoformat()
+    entry = store.undo_progress(message.user_id or 0, message.now.isoformat(), since)
+    if entry is None:
+        return Reply(text=f"최근 {policy.undo_minutes}분 안에 직접 기록한 진행상황이 없어 되돌릴 것이 없습니다.",
+                     intent="undo")
+    task = store.task(str(entry["task"]))
+    name = task["name"] if task else entry["task"]
+    return Reply(text=f"되돌렸습니다: [{name}] {entry['percent']}% · {entry['status']} ({when(entry['at'])} 기록)",
+                 intent="undo")

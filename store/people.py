@@ -1,0 +1,83 @@
+"""Users with roles, pending confirmations and the audit log; every write is audited in its transaction."""
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.errors import InvalidValue, NotFound
+
+Row = dict[str, Any]
+ROLES = ("member", "coordinator", "admin")
+
+
+class PeopleQueries:
+    """Users, pending confirmations and audit (mixed into Store)."""
+
+    db: Database
+
+    def user(self, user_id: int) -> Row | None:
+        """A registered user by Telegram id."""
+        found = list(self.db.query("SELECT * FROM users WHERE user_id = ?", [user_id]))
+        return found[0] if found else None
+
+    def users(self) -> list[Row]:
+        """Every registered user."""
+        return list(self.db.query("SELECT * FROM users ORDER BY role DESC, user_id"))
+
+    def audit(self, at: str, user_id: int | None, action: str, target: str, old: object, new: object) -> None:
+        """Append one audit row (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT INTO audit (at, user_id, action, target, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            [at, user_id, action, target, _dump(old), _dump(new)])
+
+    def audit_log(self, since: str | None = None) -> list[Row]:
+        """Audit rows, oldest first, optionally from an ISO date on."""
+        if since:
+            return list(self.db.query("SELECT * FROM audit WHERE at >= ? ORDER BY id", [since]))
+        return list(self.db.query("SELECT * FROM audit ORDER BY id"))
+
+    def set_role(self, actor: int | None, user_id: int, role: str, at: str, name: str | None = None) -> Row | None:
+        """Grant `role` to a user (adding them); returns the previous row. Audited."""
+        if role not in ROLES:
+            raise InvalidValue(f"역할은 {', '.join(ROLES)} 중 하나여야 합니다: {role!r}")
+        with self.db.atomic():
+            old = self.user(user_id)
+            self.db.execute(
+                "INSERT INTO users (user_id, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET role = excluded.role, name = coalesce(excluded.name, name)",
+                [user_id, name, role, at, actor])
+            self.audit(at, actor, "role", str(user_id), old and old["role"], role)
+        return old
+
+    def remove_user(self, actor: int | None, user_id: int, at: str) -> Row:
+        """Remove a user's role. Audited; raises NotFound for an unknown id."""
+        with self.db.atomic():
+            old = self.user(user_id)
+            if old is None:
+                raise NotFound(f"등록되지 않은 사용자입니다: {user_id}")
+            self.db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
+            self.audit(at, actor, "revoke", str(user_id), old["role"], None)
+        return old
+
+    def set_pending(self, user_id: int, chat_id: int, at: str, payload: dict[str, Any]) -> None:
+        """Remember a write waiting for the user's confirmation (one per user and chat)."""
+        self.db.execute(
+            "INSERT INTO pending (user_id, chat_id, created_at, payload) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(user_id, chat_id) DO UPDATE SET created_at = excluded.created_at, "
+            "payload = excluded.payload", [user_id, chat_id, at, json.dumps(payload, ensure_ascii=False)])
+
+    def take_pending(self, user_id: int, chat_id: int) -> tuple[str, dict[str, Any]] | None:
+        """Remove and return (created_at, payload) of the user's pending write in this chat."""
+        with self.db.atomic():
+            found = list(self.db.query("SELECT * FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id]))
+            if not found:
+                return None
+            self.db.execute("DELETE FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])
+        return str(found[0]["created_at"]), json.loads(found[0]["payload"])
+
+
+def _dump(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
