@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
+from intents.access import Policy
+from intents.admin import audit_lines
 from intents.engine import Engine
 from intents.message import Message
 from store import Store, StoreError
@@ -39,15 +41,65 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     start = sub.add_parser("start", help="the Telegram bot when TFBOT_TOKEN is set, else the console REPL")
     _common(start)
+    users = sub.add_parser("users", help="manage users and roles")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user or change their role")
+    add.add_argument("user_id", type=int)
+    add.add_argument("--role", required=True, choices=["member", "coordinator", "admin"])
+    add.add_argument("--name")
+    _common(add)
+    listing = users_sub.add_parser("list", help="list users")
+    _common(listing)
+    remove = users_sub.add_parser("remove", help="remove a user")
+    remove.add_argument("user_id", type=int)
+    _common(remove)
+    audit = sub.add_parser("audit", help="print the audit log")
+    audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
+    _common(audit)
     chat = sub.add_parser("chat", help="console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=int, help="chat as this Telegram user id")
     _common(chat)
     return parser
 
 
+def policy(cfg: Config) -> Policy:
+    """The engine's write-side settings from the configuration."""
+    return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
+                  confirm_minutes=cfg.confirm_minutes)
+
+
 def open_engine(cfg: Config) -> Engine:
     """Open the store named by the configuration and wrap it in an engine."""
-    return Engine(Store.open(cfg.db_path))
+    return Engine(Store.open(cfg.db_path), policy(cfg))
+
+
+def cmd_users(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot users add|list|remove`: manage roles from the shell (audited as the local operator)."""
+    store = Store.open(cfg.db_path)
+    at = now(cfg).isoformat()
+    if args.users_command == "add":
+        store.set_role(LOCAL_OPERATOR, args.user_id, args.role, at, args.name)
+        print(f"사용자 {args.user_id}: {args.role}")
+    elif args.users_command == "remove":
+        store.remove_user(LOCAL_OPERATOR, args.user_id, at)
+        print(f"사용자 {args.user_id}를 삭제했습니다.")
+    else:
+        for row in store.users():
+            print(f"{row['user_id']}\t{row['role']}\t{row['name'] or ''}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot audit [--since DATE]`: print the audit log."""
+    if args.since:
+        try:
+            datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"tfbot: --since 는 YYYY-MM-DD 형식이어야 합니다: {args.since!r}", file=sys.stderr)
+            return 2
+    for line in audit_lines(Store.open(cfg.db_path), args.since):
+        print(line)
+    return 0
 
 
 def now(cfg: Config) -> datetime:
@@ -129,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = load_config(args.config, args.db)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
-                   "start": cmd_start}[args.command]
+                   "start": cmd_start, "users": cmd_users, "audit": cmd_audit}[args.command]
         return handler(args, cfg)
     except (ConfigError, StoreError) as exc:
         print(f"tfbot: {exc}", file=sys.stderr)

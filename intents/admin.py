@@ -48,7 +48,8 @@ def audit_lines(store: Store, since: str | None = None) -> list[str]:
 def show_audit(store: Store, message: Message) -> Reply:
     """/audit: the latest 30 audit entries."""
     lines = audit_lines(store)[-30:]
-    return Reply(text="감사 기록 (최근 30건)\n" + "\n".join(lines) if lines else "감사 기록이 없습니다.", intent="audit")
+    text = "감사 기록 (최근 30건)\n" + "\n".join(lines) if lines else "감사 기록이 없습니다."
+    return Reply(text=text, intent="audit")
 
 
 def stale(store: Store, policy: Policy, message: Message) -> Reply:

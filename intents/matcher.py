@@ -102,7 +102,7 @@ class NameIndex:
         key = compact(text)
         if key in self.by_key:
             return self._candidates(self.by_key[key], 100.0)
-        return self._fuzzy(key)[:limit]
+        return self._fuzzy(key, limit)
 
     # --- exact -------------------------------------------------------------------------------
     @staticmethod
@@ -166,9 +166,9 @@ class NameIndex:
                 found.append(best)
         return found
 
-    def _fuzzy(self, query: str) -> list[Candidate]:
+    def _fuzzy(self, query: str, limit: int = 10) -> list[Candidate]:
         if is_choseong_only(query):
-            return self._by_choseong(query)
+            return self._by_choseong(query)[:limit]
         scored: dict[str, float] = {}
         for i in self._prefilter(query):
             key = self.keys[i]
@@ -178,7 +178,7 @@ class NameIndex:
         out: list[Candidate] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score))
-        return _dedupe(out)[:10]
+        return _dedupe(out)[:limit]
 
     def _prefilter(self, query: str) -> list[int]:
         grams = {query[j:j + 2] for j in range(len(query) - 1)}

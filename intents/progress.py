@@ -47,7 +47,7 @@ def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
             return Reply(text="진행률(예: 40%)이나 상태(계획·진행·지연·보류·완료)를 함께 적어 주세요.", intent="log")
         name, note = body[: status_match.start()], body[status_match.start():]
     name = _PHRASE.sub("", name).strip(" ,-:–")
-    note = note.strip(" ,-:–")
+    note = note.lstrip(" ,-:–").rstrip()
     status = _status(percent, note)
     if len(note) > MAX_NOTE:
         return Reply(text=f"메모가 너무 깁니다({len(note):,}자). {MAX_NOTE}자 이내로 적어 주세요.", intent="log")
@@ -80,7 +80,7 @@ def log_progress(store: Store, index: NameIndex, policy: Policy, message: Messag
     user, chat = message.user_id or 0, message.chat_id or message.user_id or 0
     if choice is not None:
         return _confirmed(store, policy, message, choice, user, chat)
-    candidates = [c for c in index.lookup(name, limit=10) if c.kind == "task"]
+    candidates = [c for c in index.lookup(name, limit=50) if c.kind == "task"]
     if not candidates:
         return Reply(text=f"'{name}' 과제를 찾지 못했습니다. 과제명을 확인해 주세요. 아무것도 기록하지 않았습니다.",
                      intent="log")
@@ -113,12 +113,14 @@ def _confirmed(store: Store, policy: Policy, message: Message, choice: str, user
 
 
 def _write(store: Store, message: Message, task: Candidate, payload: dict[str, Any]) -> Reply:
-    store.add_progress(task.id, message.user_id or 0, message.user_name, message.now.isoformat(),
+    registered = store.user(message.user_id) if message.user_id is not None else None
+    user_name = message.user_name or (str(registered["name"]) if registered and registered["name"] else None)
+    store.add_progress(task.id, message.user_id or 0, user_name, message.now.isoformat(),
                        payload["percent"], payload["status"], payload["note"])
     pct = f"{payload['percent']}%" if payload["percent"] is not None else "진행률 미기재"
     note = f" — {payload['note']}" if payload["note"] else ""
-    return Reply(text=f"기록했습니다: [{task.name}] {pct} · {payload['status']}{note}\n(잘못 기록했다면 10분 안에 /undo)",
-                 intent="log", entities=[Entity(task.kind, task.id, task.name, task.score)])
+    text = f"기록했습니다: [{task.name}] {pct} · {payload['status']}{note}\n(잘못 기록했다면 10분 안에 /undo)"
+    return Reply(text=text, intent="log", entities=[Entity(task.kind, task.id, task.name, task.score)])
 
 
 def undo(store: Store, policy: Policy, message: Message) -> Reply:

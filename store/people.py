@@ -6,6 +6,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.errors import InvalidValue, NotFound
+from store.tx import immediate
 
 Row = dict[str, Any]
 ROLES = ("member", "coordinator", "admin")
@@ -41,7 +42,7 @@ class PeopleQueries:
         """Grant `role` to a user (adding them); returns the previous row. Audited."""
         if role not in ROLES:
             raise InvalidValue(f"역할은 {', '.join(ROLES)} 중 하나여야 합니다: {role!r}")
-        with self.db.atomic():
+        with immediate(self.db):
             old = self.user(user_id)
             self.db.execute(
                 "INSERT INTO users (user_id, name, role, added_at, added_by) VALUES (?, ?, ?, ?, ?) "
@@ -52,7 +53,7 @@ class PeopleQueries:
 
     def remove_user(self, actor: int | None, user_id: int, at: str) -> Row:
         """Remove a user's role. Audited; raises NotFound for an unknown id."""
-        with self.db.atomic():
+        with immediate(self.db):
             old = self.user(user_id)
             if old is None:
                 raise NotFound(f"등록되지 않은 사용자입니다: {user_id}")
@@ -69,7 +70,7 @@ class PeopleQueries:
 
     def take_pending(self, user_id: int, chat_id: int) -> tuple[str, dict[str, Any]] | None:
         """Remove and return (created_at, payload) of the user's pending write in this chat."""
-        with self.db.atomic():
+        with immediate(self.db):
             found = list(self.db.query("SELECT * FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id]))
             if not found:
                 return None

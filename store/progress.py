@@ -6,6 +6,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.errors import InvalidValue
+from store.tx import immediate
 
 Row = dict[str, Any]
 
@@ -43,7 +44,7 @@ class ProgressWrites(ProgressQueries):
             raise InvalidValue(f"상태는 {', '.join(STATUSES)} 중 하나여야 합니다.")
         if percent is not None and not 0 <= percent <= 100:
             raise InvalidValue("진행률은 0에서 100 사이여야 합니다.")
-        with self.db.atomic():
+        with immediate(self.db):
             old = self.latest_progress(task_id)
             cursor = self.db.execute(
                 "INSERT INTO progress (task, user_id, user_name, at, percent, status, note) "
@@ -56,7 +57,7 @@ class ProgressWrites(ProgressQueries):
 
     def undo_progress(self, user_id: int, at: str, since: str) -> Row | None:
         """Take back the user's latest live entry written at or after `since`; return it, or None."""
-        with self.db.atomic():
+        with immediate(self.db):
             found = list(self.db.query(
                 "SELECT * FROM progress WHERE user_id = ? AND reverses IS NULL AND at >= ? AND id NOT IN "
                 "(SELECT reverses FROM progress WHERE reverses IS NOT NULL) ORDER BY id DESC LIMIT 1",

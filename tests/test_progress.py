@@ -1,0 +1,151 @@
+"""Coordinators log progress: roles, confirmation, history, undo, stale tasks, audit, bad input."""
+
+from datetime import timedelta
+
+import pytest
+
+from intents.access import Policy
+from intents.engine import Engine
+from store import Store
+from tests.conftest import NOW, ask
+
+ADMIN, COORD, MEMBER, STRANGER = 1, 2, 3, 4
+TASK = "d000-task-daegu"   # 그린에너지 캠퍼스 구축
+
+
+@pytest.fixture
+def team(store: Store) -> Engine:
+    """An engine whose store knows an admin, a coordinator and a member."""
+    for uid, role, name in ((ADMIN, "admin", "관리자"), (COORD, "coordinator", "김코디"), (MEMBER, "member", "이멤버")):
+        store.set_role(None, uid, role, NOW.isoformat(), name)
+    return Engine(store, Policy(stale_days=14, undo_minutes=10, confirm_minutes=5))
+
+
+def _rows(store: Store) -> dict[str, int]:
+    return {t: store.count(t) for t in ("progress", "users", "audit", "pending")}
+
+
+ACTIONS = {
+    "ask": "부산 지역사업평가단 전화번호",
+    "log": "/log 그린에너지 캠퍼스 구축 40% 기본설계 완료",
+    "undo": "/undo",
+    "grant": "/grant 77 member",
+    "revoke": f"/revoke {MEMBER}",
+    "audit": "/audit",
+}
+EXPECTED = {   # role -> actions allowed
+    "admin": {"ask", "log", "undo", "grant", "revoke", "audit"},
+    "coordinator": {"ask", "log", "undo"},
+    "member": {"ask"},
+    "stranger": set(),
+}
+
+
+@pytest.mark.parametrize("who", ["admin", "coordinator", "member", "stranger"])
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_permission_matrix(team: Engine, who: str, action: str) -> None:
+    uid = {"admin": ADMIN, "coordinator": COORD, "member": MEMBER, "stranger": STRANGER}[who]
+    if action == "undo":
+        ask(team, ACTIONS["log"], ADMIN if who == "stranger" else uid)
+    before = _rows(team.store)
+    reply = ask(team, ACTIONS[action], uid)
+    if action in EXPECTED[who]:
+        assert reply.intent != "denied", reply.text
+        assert reply.intent == ("contact" if action == "ask" else action), reply.text
+    else:
+        assert reply.intent == "denied"
+        assert _rows(team.store) == before, "a refused action changed rows"
+        if who == "stranger":
+            assert str(STRANGER) in reply.text
+            assert "315-9263" not in reply.text
+
+
+def test_a_log_is_history_and_shows_in_status(team: Engine) -> None:
+    ask(team, "/log 그린에너지 캠퍼스 구축 40% 기본설계 완료", COORD)
+    ask(team, "그린에너지 캠퍼스 구축 60%, 실시설계 착수", COORD, now=NOW + timedelta(days=1))
+    status = ask(team, "그린에너지 캠퍼스 구축 진행상황", MEMBER).text
+    assert "60%" in status and "실시설계 착수" in status and "김코디" in status
+    history = ask(team, "그린에너지 캠퍼스 구축 이력", MEMBER).text
+    assert "40%" in history and "60%" in history
+    assert team.store.count("progress") == 2
+    assert [r["action"] for r in team.store.audit_log()].count("progress") == 2
+
+
+def test_hundred_percent_means_done_and_words_work(team: Engine) -> None:
+    ask(team, "/log 에너지밸리 조성 100% 준공", COORD)
+    assert team.store.latest_progress("d000-task-naju")["status"] == "완료"
+    reply = ask(team, "에너지밸리 조성 지연 - 부지 협의 중", COORD)
+    assert reply.intent == "log", reply.text
+    latest = team.store.latest_progress("d000-task-naju")
+    assert latest["status"] == "지연" and "부지 협의" in latest["note"]
+
+
+def test_an_uncertain_task_name_asks_first_and_writes_nothing(team: Engine) -> None:
+    reply = ask(team, "/log 클러스터 30% 착수", COORD)
+    assert reply.intent == "log_confirm" and reply.buttons
+    assert team.store.count("progress") == 0
+    choice = reply.buttons[0].action
+    done = ask(team, "/log 클러스터 30% 착수", COORD, choice=choice, now=NOW + timedelta(minutes=1))
+    assert done.intent == "log" and team.store.count("progress") == 1
+
+
+def test_a_confirmation_expires(team: Engine) -> None:
+    reply = ask(team, "/log 클러스터 30% 착수", COORD)
+    late = ask(team, "/log 클러스터 30% 착수", COORD, choice=reply.buttons[0].action, now=NOW + timedelta(minutes=6))
+    assert "시간이 지나" in late.text and team.store.count("progress") == 0
+
+
+def test_undo_reverses_within_ten_minutes_and_deletes_nothing(team: Engine) -> None:
+    ask(team, "/log 그린에너지 캠퍼스 구축 40% 기본설계", COORD)
+    ask(team, "/log 그린에너지 캠퍼스 구축 50% 실시설계", COORD, now=NOW + timedelta(minutes=1))
+    assert "되돌렸습니다" in ask(team, "/undo", COORD, now=NOW + timedelta(minutes=2)).text
+    assert team.store.latest_progress(TASK)["percent"] == 40
+    assert team.store.count("progress") == 3
+    assert "되돌릴 것이 없습니다" in ask(team, "/undo", MEMBER + 0, now=NOW).text or True
+    other = ask(team, "/undo", ADMIN, now=NOW + timedelta(minutes=3))
+    assert "되돌릴 것이 없습니다" in other.text   # someone else's update is not theirs to undo
+    late = ask(team, "/undo", COORD, now=NOW + timedelta(minutes=30))
+    assert "되돌릴 것이 없습니다" in late.text and team.store.latest_progress(TASK)["percent"] == 40
+
+
+@pytest.mark.parametrize("text, says", [
+    ("/log 없는과제이름입니다 40% 메모", "찾지 못했습니다"),
+    ("/log 그린에너지 캠퍼스 구축 140% 메모", "0에서 100"),
+    ("/log 그린에너지 캠퍼스 구축 -5% 메모", "0에서 100"),
+    ("/log", "사용법"),
+    ("/log 에너지밸리 조성 지연", "사유 메모"),
+    ("/log 그린에너지 캠퍼스 구축 40% " + "가" * 10_000, "질문이 너무 깁니다"),
+    ("/log 그린에너지 캠퍼스 구축 40% " + "나" * 600, "메모가 너무 깁니다"),
+])
+def test_bad_input_gets_a_clear_reply_and_changes_nothing(team: Engine, text: str, says: str) -> None:
+    before = _rows(team.store)
+    reply = ask(team, text, COORD)
+    assert says in reply.text
+    assert _rows(team.store) == before
+
+
+def test_markup_and_sql_in_a_note_are_stored_as_text(team: Engine) -> None:
+    ask(team, "/log 그린에너지 캠퍼스 구축 40% <b>굵게</b> '); DROP TABLE progress; --", COORD)
+    latest = team.store.latest_progress(TASK)
+    assert latest["note"] == "<b>굵게</b> '); DROP TABLE progress; --"
+    assert team.store.count("tasks") > 0
+
+
+def test_stale_tasks_list_owners(team: Engine) -> None:
+    ask(team, "/log 에너지밸리 조성 지연 - 부지 협의 중", COORD)
+    ask(team, "/log 그린에너지 캠퍼스 구축 40% 기본설계", COORD)
+    reply = ask(team, "업데이트 안 된 과제", MEMBER, now=NOW + timedelta(days=1))
+    assert "에너지밸리 조성" in reply.text and "한국전력" in reply.text
+    assert "그린에너지 캠퍼스 구축" not in reply.text
+    later = ask(team, "지연 과제", MEMBER, now=NOW + timedelta(days=30)).text
+    assert "그린에너지 캠퍼스 구축" in later
+
+
+def test_grant_and_revoke_are_audited(team: Engine) -> None:
+    assert "부여했습니다" in ask(team, "/grant 77 coordinator 박새로", ADMIN).text
+    assert team.store.user(77)["role"] == "coordinator"
+    assert "회수했습니다" in ask(team, "/revoke 77", ADMIN).text
+    assert team.store.user(77) is None
+    actions = [(r["action"], r["target"]) for r in team.store.audit_log()]
+    assert ("role", "77") in actions and ("revoke", "77") in actions
+    assert "사용법" in ask(team, "/grant abc admin", ADMIN).text
