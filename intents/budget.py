@@ -5,6 +5,7 @@ from intents.message import Reply
 from intents.render import amount
 from store.store import Row
 
+SURE = 90.0   # below this match score a missing budget is not answered with other facts
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
 
 
@@ -30,6 +31,11 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
     """The cells a question asks for; 국비·지방비·합계 all when funding is not said."""
     q = ask.query
     picked = rows
+    if q.period is not None:
+        by_period = [r for r in picked if r["period"] == q.period and r["year"] is None]
+        if not by_period:
+            return []
+        picked = by_period
     if q.year is not None:
         by_year = [r for r in picked if r["year"] == q.year]
         if not by_year:
@@ -51,7 +57,7 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
         picked = [r for r in picked if r["scope"] == q.scope] or picked
     elif not (q.category or q.funding):
         picked = [r for r in picked if not r["scope"]] or picked
-    if q.year is None and q.phase is None and not q.category:
+    if q.year is None and q.phase is None and q.period is None and not q.category:
         # no qualifier: the program-wide figures (multi-year totals and period cells) first
         broad = [r for r in picked if r["year"] is None and r["phase"] is None]
         picked = broad or picked
@@ -67,8 +73,14 @@ def answer_budget(ask: Ask) -> Reply:
     if not rows:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
-        if not child_rows:
+        if not child_rows and subject.score < SURE:
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
+        if not child_rows:
+            from intents.program import answer_program
+
+            reply = answer_program(ask)
+            reply.text = "예산 자료는 없습니다. 이 항목에 대해 자료에 있는 내용입니다.\n\n" + reply.text
+            return reply
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:
             lines.append(f"• {child['name']} ({describe(row)}): {amount(row['amount'], row['unit'])}")

@@ -133,9 +133,7 @@ class Engine:
             if listed is not None:
                 return listed
         if ask.subject is None:
-            if q.unexplained:
-                return _not_found(q)
-            if q.regions or q.cities:
+            if (q.regions or q.cities) and not q.unexplained:
                 return answer_region(ask)
             fallback = answer_without_subject(ask, intent)
             if fallback is not None:
@@ -172,6 +170,10 @@ class Engine:
         q, subject = ask.query, ask.subject
         for table, kind in q.kind_words:
             everything = list_of_kind(self.store, table, kind)
+            named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
+            fuzzy_subject = subject is not None and not any(m.exact for m in q.mentions)
+            if named_area and fuzzy_subject:
+                ask.subject = subject = None
             if subject is not None and subject.kind in ("program", "task"):
                 everything = [r for r in everything if r.get("parent") == subject.id]
                 if not everything:
@@ -225,6 +227,15 @@ class Engine:
             return c.kind == "meeting"
         return False
 
+    def _facts_answer(self, q: Query, c: Candidate) -> bool:
+        """Whether a fact or agenda item of the candidate is named by a leftover word of the question."""
+        if not q.unexplained:
+            return False
+        labels = [compact(str(f["attribute"])) for f in self.store.facts(c.id)]
+        if c.kind == "meeting":
+            labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
+        return any(w in label for w in q.unexplained for label in labels)
+
     def _rank(self, q: Query, candidates: list[Candidate], intent: str) -> list[tuple[float, Candidate]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
         candidates = [c for c in candidates if c.kind != "region"]
@@ -242,6 +253,8 @@ class Engine:
             bonus -= 0.5 * priority.index(c.kind) if c.kind in priority else 3.0
             if self._has_data_for(intent, c):
                 bonus += 4.0
+            if self._facts_answer(q, c):
+                bonus += 3.0
             ranked.append((c.score + bonus, c))
         ranked.sort(key=lambda pair: -pair[0])
         return ranked

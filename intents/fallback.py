@@ -1,11 +1,12 @@
 """Questions that name no entity: budgets by their qualifiers alone, facts and results by topic words."""
 
-from intents.budget import answer_budget
+from intents.budget import answer_budget, select
 from intents.common import Ask, finish
 from intents.matcher import Candidate
 from intents.meeting import answer_meeting
 from intents.message import Reply
 from intents.normalize import compact
+from intents.understand import region_of
 from intents.vocab import is_generic
 from store.store import Row
 
@@ -15,34 +16,36 @@ MAX_FACTS = 6
 
 def answer_without_subject(ask: Ask, intent: str) -> Reply | None:
     """Answer from qualifiers or topic words when no name was recognised; None when unsure."""
-    if intent == "budget":
+    clear = not ask.query.unexplained
+    if intent == "budget" and clear:
         reply = _budget_by_qualifiers(ask)
         if reply is not None:
             return reply
     reply = _facts_by_topic(ask)
     if reply is not None:
         return reply
-    if intent == "meeting":
+    if intent == "meeting" and clear:
         return answer_meeting(ask)
     return None
 
 
 def _budget_by_qualifiers(ask: Ask) -> Reply | None:
     q = ask.query
-    if q.phase is None and q.year is None:
+    if q.phase is None and q.year is None and q.period is None:
         return None
-    rows = ask.store.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL")
-    if q.phase is not None:
-        rows = [r for r in rows if r["phase"] == q.phase]
-    if q.year is not None:
-        rows = [r for r in rows if r["year"] == q.year]
-    programs = list(dict.fromkeys(r["program"] for r in rows))
-    if not programs or len(programs) > MAX_PROGRAMS:
+    by_program: dict[str, list[Row]] = {}
+    for row in ask.store.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "
+                              "OR period IS NOT NULL ORDER BY rowid"):
+        by_program.setdefault(str(row["program"]), []).append(row)
+    matching = [pid for pid, rows in by_program.items() if select(rows, ask)]
+    # a child program whose parent also matches is part of the parent's answer
+    chosen = [pid for pid in matching if str((ask.store.program(pid) or {}).get("parent") or "") not in matching]
+    if len(chosen) != MAX_PROGRAMS:
         return None
-    program = ask.store.program(programs[0]) or ask.store.task(programs[0])
+    program = ask.store.program(chosen[0]) or ask.store.task(chosen[0])
     if program is None:
         return None
-    kind = "program" if ask.store.program(programs[0]) else "task"
+    kind = "program" if ask.store.program(chosen[0]) else "task"
     ask.subject = Candidate(kind, str(program["id"]), str(program["name"]), 80.0)
     return answer_budget(ask)
 
@@ -57,8 +60,12 @@ def _facts_by_topic(ask: Ask) -> Reply | None:
         return None
     needed = max(1, (len(words) + 1) // 2)
     scored: list[tuple[int, str, Row]] = []
-    for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note")):
+    places = set(ask.query.regions)
+    for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note"),
+                                 ("agenda_items", "item", "note")):
         for row in ask.store.rows(f"SELECT * FROM {table}"):
+            if places and not places & set(_regions_of(ask, _owner_id(table, row))):
+                continue
             head = compact(str(row[label]))
             body = compact(str(row[detail] or ""))
             in_head = [w for w in words if w in head]
@@ -74,11 +81,14 @@ def _facts_by_topic(ask: Ask) -> Reply | None:
     lines: list[str] = []
     subjects: list[Candidate] = []
     for table, row in chosen:
-        subject_id = str(row["subject"] if table == "facts" else row["program"])
+        subject_id = _owner_id(table, row)
         owner = ask.store.program(subject_id) or ask.store.task(subject_id) or ask.store.meeting(subject_id)
         owner_name = str(owner.get("name") or owner.get("title")) if owner else subject_id
         if table == "facts":
             lines.append(f"• [{owner_name}] {row['attribute']}: {row['value']}")
+        elif table == "agenda_items":
+            times = f"{row['start']}~{row['end']} " if row["start"] else ""
+            lines.append(f"• [{owner_name}] {times}{row['item']}" + (f" ({row['by']})" if row["by"] else ""))
         else:
             note = f" ({row['note']})" if row["note"] else ""
             lines.append(f"• [{owner_name}] {row['metric']}: {row['value']}{row['unit'] or ''}{note}")
@@ -86,3 +96,12 @@ def _facts_by_topic(ask: Ask) -> Reply | None:
         if not any(c.id == subject_id for c in subjects):
             subjects.append(Candidate(kind, subject_id, owner_name, 70.0))
     return finish(ask, "fact", lines, [r["source"] for _, r in chosen], entities=subjects)
+
+
+def _regions_of(ask: Ask, subject_id: str) -> list[str]:
+    owner = ask.store.program(subject_id) or ask.store.task(subject_id)
+    return region_of(owner) if owner else []
+
+
+def _owner_id(table: str, row: Row) -> str:
+    return str(row["subject"] if table == "facts" else row["meeting"] if table == "agenda_items" else row["program"])

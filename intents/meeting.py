@@ -1,11 +1,16 @@
 """Meetings and deadlines: next, past, by name, with time, place, chairs and agenda."""
 
+import re
 from datetime import datetime
 
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
+from intents.normalize import compact
 from intents.render import clock, when
 from store.store import Row, Store
+
+
+_ORDINAL = re.compile(r"제?([0-9]+)차")
 
 
 def meeting_lines(store: Store, row: Row) -> list[str]:
@@ -49,6 +54,9 @@ def answer_meeting(ask: Ask) -> Reply:
         row = store.meeting(subject.id)
         if row is None:
             return nothing(ask, "meeting", "해당 회의를")
+        asked, held = _ORDINAL.search(ask.query.compact), _ORDINAL.search(compact(str(row["title"])))
+        if asked and held and asked.group(1) != held.group(1):
+            return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
         return finish(ask, "meeting", meeting_lines(store, row), [row["source"]])
     if subject is not None:
         return nothing(ask, "meeting", f"'{subject.name}'의 회의·일정을")

@@ -1,6 +1,8 @@
 """Turn a message into a Query: the entities it names and the qualifiers it asks with."""
 
 import re
+
+from rapidfuzz import fuzz
 from dataclasses import dataclass, field
 
 from intents.matcher import Candidate, Mention, NameIndex
@@ -11,6 +13,7 @@ from store.store import Store
 AMBIGUITY_MARGIN = 2.0
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
 _PHASE = re.compile(r"([1-3])\s*단계")
+_PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Query:
     regions: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)
     year: int | None = None
+    period: str | None = None
     phase: int | None = None
     category: str | None = None
     funding: str | None = None
@@ -75,7 +79,11 @@ def understand(text: str, index: NameIndex) -> Query:
     query.mentions = [m for m in query.mentions if m.candidates]
     words = tokens(text)
     rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
-    query.year = _year(folded)
+    span = _PERIOD.search(folded)
+    if span and int(span.group(1)) < int(span.group(2)):
+        query.period = f"20{span.group(1)}~20{span.group(2)}"
+    else:
+        query.year = _year(folded)
     phase = _PHASE.search(folded)
     query.phase = int(phase.group(1)) if phase else None
     query.category = "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
@@ -89,6 +97,11 @@ def understand(text: str, index: NameIndex) -> Query:
     query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
     query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
     query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
+    for word in (strip_particle(w) for i, w in enumerate(words) if i not in covered):
+        for key, value in KIND_WORDS.items():
+            if len(word) >= 3 and value not in query.kind_words and fuzz.ratio(word, key) >= 75:
+                query.kind_words.append(value)
+                query.unexplained = [u for u in query.unexplained if u != word]
     return query
 
 
