@@ -4,9 +4,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from intents import vocab
-from intents.access import Policy, allowed, refuse, refuse_unknown, role_of
-from intents.admin import grant, revoke, show_audit, stale
+from intents.access import Policy, refuse_unknown, role_of
 from intents.budget import answer_budget
+from intents.commands import COMMANDS, Context, run_command
 from intents.common import Ask
 from intents.contact import answer_contact
 from intents.fallback import answer_without_subject
@@ -16,7 +16,6 @@ from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
-from intents.progress import log_progress, looks_like_log, undo
 from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
@@ -27,16 +26,6 @@ MAX_CHOICES = 8
 QUESTION_INTENTS: Sequence[Callable[..., object]] = [
     answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
 ]
-COMMANDS = {
-    "/start": "인사와 사용 안내",
-    "/help": "물어볼 수 있는 것과 명령어",
-    "/log": "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>",
-    "/undo": "10분 안에 내 마지막 기록 되돌리기 (코디네이터)",
-    "/grant": "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>",
-    "/revoke": "역할 회수 (관리자): /revoke <ID>",
-    "/audit": "감사 기록 보기 (관리자)",
-}
-STALE_WORDS = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -82,38 +71,19 @@ class Engine:
         role = role_of(self.store, self.policy, message.user_id)
         if role is None:
             return refuse_unknown(message)
+        if message.chat_kind == "private" and message.user_id is not None and message.chat_id is not None and \
+                self.store.private_chat(message.user_id) != message.chat_id:
+            self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
             return self._help(message, greet=command == "/start")
-        write = self._write(command, role, message, choice)
-        if write is not None:
-            return write
+        written = run_command(Context(self.store, self.index, self.policy), command, role, message, choice)
+        if written is not None:
+            if written.intent.startswith("meeting_s") or written.intent == "meeting_cancelled":
+                self.refresh()
+            return written
         query = understand(text, self.index)
         forced = _parse_choice(choice, self.store)
         return self._route(Ask(self.store, message, query), forced)
-
-    def _write(self, command: str, role: str, message: Message, choice: str | None) -> Reply | None:
-        """Commands and progress told in words; None when the message is a question."""
-        action = {"/log": "log", "/undo": "undo", "/grant": "grant", "/revoke": "revoke", "/audit": "audit"}.get(
-            command)
-        if action is None and not command and (looks_like_log(message.text) or (choice or "").startswith("log:")):
-            action = "log"
-        if action is None:
-            if command and command not in COMMANDS:
-                return Reply(text=f"알 수 없는 명령입니다: {command[:30]}. /help 를 보세요.", intent="help")
-            if vocab.has_any(compact(message.text), STALE_WORDS):
-                return stale(self.store, self.policy, message)
-            return None
-        if not allowed(role, action):
-            return refuse(action, role)
-        if action == "log":
-            return log_progress(self.store, self.index, self.policy, message, choice)
-        if action == "undo":
-            return undo(self.store, self.policy, message)
-        if action == "grant":
-            return grant(self.store, message)
-        if action == "revoke":
-            return revoke(self.store, message)
-        return show_audit(self.store, message)
 
     # --- routing -----------------------------------------------------------------------------
     def _route(self, ask: Ask, forced: Candidate | None) -> Reply:
@@ -122,7 +92,7 @@ class Engine:
         if forced is not None:
             ask.subject, ask.others = forced, []
         else:
-            picked = self._pick(q, intent)
+            picked = self._pick(q, intent, ask.message.now.isoformat())
             if isinstance(picked, Reply):
                 return picked
             ask.subject, ask.others = picked
@@ -157,6 +127,10 @@ class Engine:
             return answer_meeting(ask)
         if kind == "region":
             return answer_region(ask)
+        if intent == "meeting" and kind in ("program", "task") and ask.query.has("다음", "예정", "언제", "일정") \
+                and not self.store.meetings_of_program(ask.subject.id if ask.subject else ""):
+            ask.others, ask.subject = [*ask.others, *([ask.subject] if ask.subject else [])], None
+            return answer_meeting(ask)
         if intent == "status" and kind == "task":
             return answer_status(ask)
         if intent == "budget" and kind in ("program", "task"):
@@ -200,13 +174,13 @@ class Engine:
                 return answer_topic(ask, candidates)
         return None
 
-    def _pick(self, q: Query, intent: str) -> tuple[Candidate | None, list[Candidate]] | Reply:
+    def _pick(self, q: Query, intent: str, now: str) -> tuple[Candidate | None, list[Candidate]] | Reply:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
         if not q.mentions:
             return None, []
         primary = max(q.mentions, key=lambda m: (m.best.score, m.exact, len(m.text)))
         others = [m.best for m in q.mentions if m is not primary]
-        contenders = self._rank(q, primary.candidates, intent)
+        contenders = self._rank(q, primary.candidates, intent, now)
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
             return _not_found(q)
         top_rank, top = contenders[0]
@@ -236,7 +210,7 @@ class Engine:
             labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
         return any(w in label for w in q.unexplained for label in labels)
 
-    def _rank(self, q: Query, candidates: list[Candidate], intent: str) -> list[tuple[float, Candidate]]:
+    def _rank(self, q: Query, candidates: list[Candidate], intent: str, now: str) -> list[tuple[float, Candidate]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
         candidates = [c for c in candidates if c.kind != "region"]
         rows = {(c.kind, c.id): entity_row(self.store, c.kind, c.id) or {} for c in candidates}
@@ -255,6 +229,8 @@ class Engine:
                 bonus += 4.0
             if self._facts_answer(q, c):
                 bonus += 3.0
+            if c.kind == "meeting" and str(row.get("start") or "") > now:
+                bonus += 3.0   # an upcoming meeting before a past one of the same name
             ranked.append((c.score + bonus, c))
         ranked.sort(key=lambda pair: -pair[0])
         return ranked

@@ -3,12 +3,13 @@
 import re
 from datetime import datetime
 
+from intents.calendar import meeting_attachment
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
 from intents.normalize import compact
 from intents.render import clock, when
+from intents.schedule import attendance
 from store.store import Row, Store
-
 
 _ORDINAL = re.compile(r"제?([0-9]+)차")
 
@@ -57,7 +58,13 @@ def answer_meeting(ask: Ask) -> Reply:
         asked, held = _ORDINAL.search(ask.query.compact), _ORDINAL.search(compact(str(row["title"])))
         if asked and held and asked.group(1) != held.group(1):
             return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
-        return finish(ask, "meeting", meeting_lines(store, row), [row["source"]])
+        lines = meeting_lines(store, row)
+        if ask.query.has("참석자", "참석여부", "불참", "누가참석", "참석해"):
+            lines.extend(["", *attendance(store, row)])
+        reply = finish(ask, "meeting", lines, [row["source"]] if row["source"] else [])
+        if ask.query.has("ics", "캘린더", "달력", "일정파일"):
+            reply.attachments.append(meeting_attachment(row, ask.message.now))
+        return reply
     if subject is not None:
         return nothing(ask, "meeting", f"'{subject.name}'의 회의·일정을")
     meetings = store.meetings()

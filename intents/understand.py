@@ -1,9 +1,9 @@
 """Turn a message into a Query: the entities it names and the qualifiers it asks with."""
 
 import re
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from dataclasses import dataclass, field
 
 from intents.matcher import Candidate, Mention, NameIndex
 from intents.normalize import compact, fold, strip_particle, tokens

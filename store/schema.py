@@ -81,9 +81,25 @@ def _m002_people_and_progress(db: Database) -> None:
     )
 
 
+def _m003_meetings_and_reminders(db: Database) -> None:
+    """Meetings written from chat, attendance answers, sent reminders, bound chats and settings."""
+    _run(db, """
+        ALTER TABLE meetings ADD COLUMN status TEXT NOT NULL DEFAULT '예정';
+        ALTER TABLE meetings ADD COLUMN created_by INTEGER;
+        CREATE TABLE meeting_responses (meeting TEXT NOT NULL REFERENCES meetings(id), user_id INTEGER NOT NULL,
+            user_name TEXT, response TEXT NOT NULL CHECK (response IN ('참석', '불참')), at TEXT NOT NULL,
+            PRIMARY KEY (meeting, user_id));
+        CREATE TABLE reminders_sent (meeting TEXT NOT NULL, offset_seconds INTEGER NOT NULL, chat_id INTEGER NOT NULL,
+            at TEXT NOT NULL, PRIMARY KEY (meeting, offset_seconds, chat_id));
+        CREATE TABLE private_chats (user_id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL, seen_at TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
+    ("003_meetings_and_reminders", _m003_meetings_and_reminders),
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.dataset import DATA_DIR, load_dataset
+from store.meetings import MeetingWrites
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.schema import migrate
@@ -39,7 +40,7 @@ def connect(path: str | Path) -> Database:
     return db
 
 
-class Store(PeopleQueries, ProgressWrites):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database) -> None:
@@ -231,7 +232,7 @@ class Store(PeopleQueries, ProgressWrites):
 
     def meetings(self) -> list[Row]:
         """Every meeting and dated event, ordered by start (undated last)."""
-        return self.rows("SELECT * FROM meetings ORDER BY start IS NULL, start, rowid")
+        return self.rows("SELECT * FROM meetings WHERE status != '취소' ORDER BY start IS NULL, start, rowid")
 
     def meetings_of_program(self, program_id: str) -> list[Row]:
         """Meetings and dated events linked to a program."""

@@ -1,0 +1,177 @@
+"""Reminder and digest logic over the store and an injected clock; adapters only schedule and send."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from intents.access import Policy
+from intents.admin import stale
+from intents.message import Button, Message, Reply
+from intents.render import when
+from intents.schedule import describe
+from intents.when import is_working_day
+from store.store import Row, Store
+
+_OFFSET = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_WEEKDAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+GROUP_KEY = "group_chat_id"
+
+
+def parse_offset(text: str) -> int:
+    """`1d`, `1h`, `30m`, `10s` → seconds; ValueError otherwise."""
+    match = _OFFSET.match(text)
+    if not match:
+        raise ValueError(f"reminder offset must look like 1d, 1h, 30m or 10s: {text!r}")
+    return int(match.group(1)) * _UNIT[match.group(2)]
+
+
+def offset_text(seconds: int) -> str:
+    """Seconds before a meeting in Korean: `1일 전`, `1시간 전`, `30분 전`."""
+    for unit, size in (("일", 86400), ("시간", 3600), ("분", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit} 전"
+    return f"{seconds}초 전"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder: which meeting, how long before, when it falls due, and its stable job id."""
+
+    meeting_id: str
+    offset_seconds: int
+    at: datetime
+
+    @property
+    def job_id(self) -> str:
+        """Stable id, so that rebuilding never duplicates a job."""
+        return f"remind:{self.meeting_id}:{self.offset_seconds}"
+
+
+@dataclass
+class Plan:
+    """Reminders to schedule, to send at once (fell due while down), and to skip (meeting started)."""
+
+    future: list[Due]
+    overdue: list[Due]
+    skipped: list[Due]
+
+
+class Reminders:
+    """Plans and composes meeting reminders; records each send so it happens once."""
+
+    def __init__(self, store: Store, offsets: list[int], console_chat: int | None = None) -> None:
+        self.store = store
+        self.offsets = sorted(set(offsets), reverse=True)
+        self.console_chat = console_chat
+
+    def plan(self, now: datetime) -> Plan:
+        """Every reminder of every meeting that has not started, split by whether it is due yet."""
+        plan = Plan([], [], [])
+        horizon = (now - timedelta(seconds=max(self.offsets, default=0))).isoformat()
+        for meeting in self.store.scheduled_meetings(horizon):
+            start = datetime.fromisoformat(str(meeting["start"]))
+            for offset in self.offsets:
+                due = Due(str(meeting["id"]), offset, start - timedelta(seconds=offset))
+                if due.at > now:
+                    plan.future.append(due)
+                elif start > now:
+                    plan.overdue.append(due)
+                else:
+                    plan.skipped.append(due)
+        return plan
+
+    def chats(self, meeting: Row) -> list[int]:
+        """Where a meeting's reminders go: the bound group and attendees' private chats."""
+        chats: list[int] = []
+        group = self.store.setting(GROUP_KEY)
+        if group:
+            chats.append(int(group))
+        if self.console_chat is not None:
+            chats.append(self.console_chat)
+        attendees = {a["user_id"] for a in self.store.responses(str(meeting["id"])) if a["response"] == "참석"}
+        if meeting.get("created_by"):
+            attendees.add(int(meeting["created_by"]))
+        for user_id in sorted(attendees):
+            chat = self.store.private_chat(int(user_id))
+            if chat is not None and chat not in chats:
+                chats.append(chat)
+        return chats
+
+    def deliver(self, due: Due, now: datetime) -> list[tuple[int, Reply]]:
+        """Claim and compose the reminder for each chat that has not had it; [] when not to send."""
+        meeting = self.store.meeting(due.meeting_id)
+        if meeting is None or meeting.get("status") == "취소" or str(meeting["start"]) != \
+                (due.at + timedelta(seconds=due.offset_seconds)).isoformat():
+            return []   # cancelled or moved since planned: the moved meeting has its own jobs
+        if datetime.fromisoformat(str(meeting["start"])) <= now:
+            return []
+        out = []
+        for chat in self.chats(meeting):
+            if self.store.claim_reminder(due.meeting_id, due.offset_seconds, chat, now.isoformat()):
+                out.append((chat, self.compose(meeting, due)))
+        return out
+
+    def release(self, due: Due, chat: int) -> None:
+        """A send failed: forget the claim so that the reminder is tried again."""
+        self.store.release_reminder(due.meeting_id, due.offset_seconds, chat)
+
+    @staticmethod
+    def compose(meeting: Row, due: Due) -> Reply:
+        """The reminder text with 참석/불참 buttons."""
+        start = datetime.fromisoformat(str(meeting["start"]))
+        text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
+                f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
+        return Reply(text=text, intent="reminder", buttons=[
+            Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
+
+    def cancellation_notice(self, meeting: Row) -> list[tuple[int, Reply]]:
+        """Tell the group (and attendees) that a meeting was cancelled."""
+        text = f"❌ 회의 취소: [{meeting['title']}] {when(str(meeting['start']))}"
+        return [(chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(meeting)]
+
+
+def next_digest(now: datetime, spec: str) -> datetime:
+    """The next digest time after `now` for a spec like `mon 09:00`, moved past weekends and holidays."""
+    day_name, _, clock = spec.strip().lower().partition(" ")
+    hour, minute = (int(x) for x in clock.split(":"))
+    weekday = _WEEKDAY[day_name[:3]]
+    candidate = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    candidate += timedelta(days=(weekday - candidate.weekday()) % 7)
+    if candidate <= now:
+        candidate += timedelta(days=7)
+    while not is_working_day(candidate.date()):
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def digest(store: Store, policy: Policy, now: datetime) -> Reply:
+    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks."""
+    lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
+    soon = [m for m in store.scheduled_meetings(now.isoformat())
+            if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
+    lines.extend(f"• {when(str(m['start']))} {m['title']}" for m in soon) if soon else lines.append("• 없음")
+    week_ago = (now - timedelta(days=7)).isoformat()
+    updated = store.rows("SELECT DISTINCT t.name FROM progress p JOIN tasks t ON t.id = p.task "
+                         "WHERE p.at >= ? AND p.reverses IS NULL ORDER BY t.name", [week_ago])
+    lines.append("")
+    lines.append("지난주 업데이트된 과제:")
+    lines.extend(f"• {r['name']}" for r in updated) if updated else lines.append("• 없음")
+    lines.append("")
+    lines.append(stale(store, policy, Message(text="", now=now)).text)
+    return Reply(text="\n".join(lines), intent="digest")
+
+
+def nudges(store: Store, policy: Policy, now: datetime) -> list[tuple[int, Reply]]:
+    """A short private nudge to each owner (last updater) of a stale task who has a private chat."""
+    before = (now - timedelta(days=policy.stale_days)).isoformat()
+    out = []
+    for task in store.stale_tasks(before):
+        latest = task["latest"]
+        if latest is None:
+            continue
+        chat = store.private_chat(int(latest["user_id"]))
+        if chat is not None:
+            out.append((chat, Reply(text=f"🔔 [{task['name']}] 진행상황을 업데이트해 주세요. "
+                                         f"마지막 기록: {when(str(latest['at']))}", intent="nudge")))
+    return out

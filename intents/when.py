@@ -1,0 +1,98 @@
+"""Korean date and time phrases (korean-datetime) and the warnings a scheduler owes the user."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+import holidays
+import korean_datetime
+
+from intents.render import WEEKDAYS
+
+_MONTH_DAY = re.compile(r"(?<![0-9.'])([01]?[0-9])\.([0-3]?[0-9])(?![0-9.])")
+_MONTH_WORD = re.compile(r"[0-9]\s*월")
+_WRITTEN_WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
+
+
+@dataclass
+class When:
+    """A parsed start time, where its phrase stands in the text, and warnings to show before saving."""
+
+    start: datetime
+    start_of_phrase: int
+    end_of_phrase: int
+    warnings: list[str] = field(default_factory=list)
+
+    def without_phrase(self, text: str) -> str:
+        """The text with the date phrase taken out."""
+        return (text[: self.start_of_phrase] + " " + text[self.end_of_phrase:]).strip()
+
+
+class DateError(ValueError):
+    """The text holds no date and time that could be read."""
+
+
+@lru_cache(maxsize=8)
+def _holidays(year: int) -> holidays.HolidayBase:
+    calendar: holidays.HolidayBase = holidays.country_holidays("KR", years=[year], language="ko")
+    return calendar
+
+
+def holiday_name(day: date) -> str | None:
+    """The Korean public holiday on a day, or None (maintained by the holidays library)."""
+    name = _holidays(day.year).get(day)
+    return str(name) if name else None
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a public holiday."""
+    return day.weekday() < 5 and holiday_name(day) is None
+
+
+def read_when(text: str, now: datetime) -> When:
+    """Find the first date-and-time phrase in `text`, relative to the aware `now`; raise DateError."""
+    prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
+    found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
+    if found is None or found.start is None:
+        raise DateError("날짜와 시간을 알아보지 못했습니다. 예: 12월 3일 오후 2시, 내일 오전 10시, 2026-12-03 14:00")
+    if found.time is None:
+        raise DateError("시간이 빠졌습니다. 몇 시인지 함께 적어 주세요. 예: 12월 3일 오후 2시")
+    start = found.start.replace(tzinfo=now.tzinfo)
+    span_end = _map_back(text, prepared, found.span[1])
+    when = When(start, _map_back(text, prepared, found.span[0]), span_end)
+    ambiguities = {a.value for a in found.ambiguities}
+    if "meridiem" in ambiguities:
+        when.warnings.append(f"오전/오후가 없어 {start:%H:%M}로 이해했습니다. 다르면 '오전'/'오후'를 붙여 주세요.")
+    if "two_digit_year" in ambiguities:
+        when.warnings.append(f"두 자리 연도를 {start.year}년으로 이해했습니다.")
+    when.warnings.extend(warnings_for(start, now, text[: span_end + 4]))
+    return when
+
+
+def warnings_for(start: datetime, now: datetime, phrase: str = "") -> list[str]:
+    """Past date, weekend, public holiday, or a written weekday that disagrees with the date."""
+    out = []
+    if start <= now:
+        out.append("⚠️ 이미 지난 시각입니다.")
+    day = start.date()
+    if day.weekday() >= 5:
+        out.append(f"⚠️ 주말({WEEKDAYS[day.weekday()]}요일)입니다.")
+    name = holiday_name(day)
+    if name:
+        out.append(f"⚠️ 공휴일({name})입니다.")
+    written = _WRITTEN_WEEKDAY.search(phrase)
+    if written and written.group(1) != WEEKDAYS[day.weekday()]:
+        out.append(f"⚠️ 적으신 요일({written.group(1)})과 날짜의 요일({WEEKDAYS[day.weekday()]})이 다릅니다.")
+    return out
+
+
+def _map_back(original: str, prepared: str, position: int) -> int:
+    """The offset in the original text of a position in the rewritten one (month-day rewrite)."""
+    if original == prepared:
+        return position
+    for i in range(len(original) + 1):
+        rewritten = _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", original[:i])
+        if len(rewritten) >= position:
+            return i
+    return len(original)

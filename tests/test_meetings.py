@@ -1,0 +1,123 @@
+"""Meetings from chat: date phrases, warnings, confirmation, move, cancel, 참석/불참, .ics, listing."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from intents.access import Policy
+from intents.engine import Engine
+from intents.when import DateError, read_when
+from store import Store
+from tests.conftest import NOW, SEOUL, ask
+
+COORD, MEMBER = 2, 3
+
+
+@pytest.fixture
+def team(store: Store) -> Engine:
+    """An engine with one coordinator and one member."""
+    store.set_role(None, COORD, "coordinator", NOW.isoformat(), "김코디")
+    store.set_role(None, MEMBER, "member", NOW.isoformat(), "이멤버")
+    return Engine(store, Policy())
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("12월 3일 오후 2시", datetime(2026, 12, 3, 14, 0)),
+    ("2026-12-03 14:00", datetime(2026, 12, 3, 14, 0)),
+    ("2026.12.3 14시", datetime(2026, 12, 3, 14, 0)),
+    ("내일 오전 10시", datetime(2026, 11, 24, 10, 0)),
+    ("모레 오후 3시 30분", datetime(2026, 11, 25, 15, 30)),
+    ("다음주 화요일 15시", datetime(2026, 12, 1, 15, 0)),
+    ("'23.2.27(월) 14:00", datetime(2023, 2, 27, 14, 0)),
+    ("12.3(목) 14:00", datetime(2026, 12, 3, 14, 0)),
+])
+def test_date_phrases_people_type(phrase: str, expected: datetime) -> None:
+    assert read_when(phrase + " 회의", NOW).start == expected.replace(tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize("phrase", ["12월 32일 오후 2시", "회의 언제", "12월 3일", "", "ㅋㅋㅋ"])
+def test_malformed_dates_are_refused(phrase: str) -> None:
+    with pytest.raises(DateError):
+        read_when(phrase, NOW)
+
+
+@pytest.mark.parametrize("phrase, warning", [
+    ("'23.2.27(월) 14:00", "지난"),
+    ("12월 5일 오후 2시", "주말"),
+    ("12월 25일 오후 2시", "공휴일(기독탄신일)"),
+    ("12.4(목) 14:00", "요일(목)"),
+    ("3시", "오전/오후"),
+])
+def test_warnings(phrase: str, warning: str) -> None:
+    assert any(warning in w for w in read_when(phrase + " 회의", NOW).warnings)
+
+
+def test_schedule_confirm_list_and_ics(team: Engine) -> None:
+    reply = ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의 (영상) @ 세종청사 6동", COORD)
+    assert reply.intent == "meeting_confirm"
+    assert "2026년 12월 3일(목) 14:00" in reply.text and "세종청사 6동" in reply.text and "(영상)" in reply.text
+    assert [b.action for b in reply.buttons] == ["meeting:ok", "meeting:no"]
+    assert team.store.scheduled_meetings(NOW.isoformat()) == []
+    saved = ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    assert saved.intent == "meeting_saved" and saved.attachments[0].filename.endswith(".ics")
+    assert "SUMMARY:권역별 TF회의" in saved.attachments[0].data.decode()
+    assert b"DTSTART:20261203T050000Z" in saved.attachments[0].data   # 14:00 KST
+    listing = ask(team, "/meetings", MEMBER)
+    assert "권역별 TF회의" in listing.text and "2026년 12월 3일(목) 14:00" in listing.text
+    nxt = ask(team, "다음 TF 회의 언제야?", MEMBER)
+    assert "권역별 TF회의" in nxt.text
+    audit = [r["action"] for r in team.store.audit_log()]
+    assert "meeting" in audit
+
+
+def test_cancel_button_and_member_refusal_save_nothing(team: Engine) -> None:
+    ask(team, "/meeting 내일 오전 10시 점검회의", COORD)
+    assert "아무것도 바꾸지" in ask(team, "/meeting 내일 오전 10시 점검회의", COORD, choice="meeting:no").text
+    refused = ask(team, "/meeting 내일 오전 10시 점검회의", MEMBER)
+    assert refused.intent == "denied"
+    assert team.store.scheduled_meetings(NOW.isoformat()) == []
+
+
+@pytest.mark.parametrize("text, says", [
+    ("/meeting 12월 32일 오후 2시 회의", "알아보지 못했습니다"),
+    ("/meeting 12월 3일 오후 2시", "제목"),
+    ("/meeting", "사용법"),
+    ("/meeting 12월 3일 오후 2시 " + "가" * 200, "100자"),
+    ("/meeting 12월 3일 회의", "시간이 빠졌습니다"),
+])
+def test_bad_meeting_input_saves_nothing(team: Engine, text: str, says: str) -> None:
+    reply = ask(team, text, COORD)
+    assert says in reply.text
+    assert team.store.count("pending") == 0 and team.store.scheduled_meetings(NOW.isoformat()) == []
+
+
+def test_move_and_cancel_by_fuzzy_name(team: Engine) -> None:
+    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD)
+    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    meeting_id = team.store.scheduled_meetings(NOW.isoformat())[0]["id"]
+    move = ask(team, "/move 권역별 TF 회의 12월 10일 오후 3시", COORD)
+    assert move.intent == "meeting_confirm" and "12월 10일(목) 15:00" in move.text
+    ask(team, "/move 권역별 TF 회의 12월 10일 오후 3시", COORD, choice="meeting:ok")
+    assert team.store.meeting(meeting_id)["start"] == "2026-12-10T15:00:00+09:00"
+    cancel = ask(team, "/cancel 권역별 TF회의", COORD)
+    assert cancel.intent == "meeting_confirm"
+    done = ask(team, "/cancel 권역별 TF회의", COORD, choice="meeting:ok")
+    assert done.intent == "meeting_cancelled"
+    assert team.store.meeting(meeting_id)["status"] == "취소"
+    assert "찾지 못했습니다" in ask(team, "/cancel 없는회의이름", COORD).text
+
+
+def test_attendance_buttons_and_listing(team: Engine) -> None:
+    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD)
+    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    meeting_id = team.store.scheduled_meetings(NOW.isoformat())[0]["id"]
+    assert "참석으로" in ask(team, "x", MEMBER, choice=f"rsvp:{meeting_id}:y").text
+    assert "불참으로" in ask(team, "x", COORD, choice=f"rsvp:{meeting_id}:n").text
+    team.store.respond(meeting_id, MEMBER, "이멤버", "참석", (NOW + timedelta(minutes=1)).isoformat())
+    answer = ask(team, "권역별 TF회의 참석자", MEMBER)
+    assert "참석 1명: 이멤버" in answer.text and "불참 1명" in answer.text
+
+
+def test_scheduling_in_words(team: Engine) -> None:
+    reply = ask(team, "12월 3일 오후 2시에 권역별 TF회의 잡아줘", COORD)
+    assert reply.intent == "meeting_confirm" and "권역별 TF회의" in reply.text
