@@ -58,10 +58,10 @@ def answer_meeting(ask: Ask) -> Reply:
         asked, held = _ORDINAL.search(ask.query.compact), _ORDINAL.search(compact(str(row["title"])))
         if asked and held and asked.group(1) != held.group(1):
             return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
-        lines = meeting_lines(store, row)
+        detail = meeting_lines(store, row)
         if ask.query.has("참석자", "참석여부", "불참", "누가참석", "참석해"):
-            lines.extend(["", *attendance(store, row)])
-        reply = finish(ask, "meeting", lines, [row["source"]] if row["source"] else [])
+            detail.extend(["", *attendance(store, row)])
+        reply = finish(ask, "meeting", detail, [row["source"]] if row["source"] else [])
         if ask.query.has("ics", "캘린더", "달력", "일정파일"):
             reply.attachments.append(meeting_attachment(row, ask.message.now))
         return reply
