@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="print the audit log")
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
     _common(audit)
+    ics = sub.add_parser("export-ics", help="write every upcoming meeting to an .ics file")
+    ics.add_argument("path", nargs="?", default="tf-meetings.ics")
+    _common(ics)
     chat = sub.add_parser("chat", help="console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=int, help="chat as this Telegram user id")
     _common(chat)
@@ -143,6 +146,19 @@ def cmd_chat(args: argparse.Namespace, cfg: Config) -> int:
     return run_console_for(cfg, args.as_user)
 
 
+def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot export-ics [PATH]`: every upcoming meeting as one calendar file."""
+    from intents.calendar import meetings_ics
+
+    store = Store.open(cfg.db_path)
+    moment = now(cfg)
+    meetings = store.scheduled_meetings(moment.isoformat())
+    with open(args.path, "wb") as f:
+        f.write(meetings_ics(meetings, moment))
+    print(f"{len(meetings)}건의 회의를 {args.path}에 저장했습니다.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot run`: serve the engine on Telegram; needs TFBOT_TOKEN."""
     if not cfg.token:
@@ -181,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = load_config(args.config, args.db)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
-                   "start": cmd_start, "users": cmd_users, "audit": cmd_audit}[args.command]
+                   "start": cmd_start, "users": cmd_users, "audit": cmd_audit,
+                   "export-ics": cmd_export_ics}[args.command]
         return handler(args, cfg)
     except (ConfigError, StoreError) as exc:
         print(f"tfbot: {exc}", file=sys.stderr)
