@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -230,9 +231,9 @@ class TelegramAdapter:
             return
         choice = self.choices.get(query.data or "")
         if choice is not None and choice.user_id is not None and choice.user_id != query.from_user.id:
-            await query.answer(NOT_YOUR_CHOICE)
+            await self._acknowledge(query, NOT_YOUR_CHOICE)
             return
-        await query.answer()
+        await self._acknowledge(query)
         shown = query.message if isinstance(query.message, TgMessage) else None
         if shown is None:
             return
@@ -246,12 +247,26 @@ class TelegramAdapter:
         reply = await self.answer(ask, choice.action)
         await self.deliver(context.bot, shown.chat, ask, reply, shown)
 
+    @staticmethod
+    async def _acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+        """answerCallbackQuery, always; a query too old to answer does not stop the reply."""
+        try:
+            await query.answer(text)
+        except TelegramError:
+            log.info("could not answer callback query %s", query.id, exc_info=True)
+
     async def on_error(self, update: object, context: Context) -> None:
         """Log an unexpected failure with its traceback and send the user the fixed apology."""
-        log.error("update failed: %r", update, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
+        if not isinstance(update, Update):
+            log.error("error outside an update", exc_info=context.error)
+            return
+        chat = update.effective_chat
+        # ids only: the update itself may carry personal data that does not belong in logs
+        log.error("update %s in chat %s failed", update.update_id, chat.id if chat else None,
+                  exc_info=context.error)
+        if chat is not None:
             try:
-                await context.bot.send_message(update.effective_chat.id, APOLOGY)
+                await context.bot.send_message(chat.id, APOLOGY)
             except TelegramError:
                 log.warning("could not send the apology", exc_info=True)
 

@@ -125,8 +125,8 @@ def test_the_console_prints_a_reminder_when_it_falls_due(store: Store, capsys: p
 
     cfg = load_config(env={})
     cfg.reminder_offsets = ["2s"]
-    start = datetime.now(SEOUL) + timedelta(seconds=3)
-    store.add_meeting(None, NOW.isoformat(), "콘솔 점검회의", start.replace(microsecond=0).isoformat(), None, None, None)
+    start = (datetime.now(SEOUL) + timedelta(seconds=3)).replace(microsecond=0)
+    store.add_meeting(None, NOW.isoformat(), "콘솔 점검회의", start.isoformat(), None, None, None)
     console = ConsoleReminders(Engine(store), cfg)
     console.start()
     try:
