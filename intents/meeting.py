@@ -7,7 +7,7 @@ from intents.calendar import meeting_attachment
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
 from intents.normalize import compact
-from intents.render import clock, when
+from intents.render import clock, when, when_iso
 from intents.schedule import attendance
 from store.store import Row, Store
 
@@ -18,9 +18,9 @@ def meeting_lines(store: Store, row: Row) -> list[str]:
     """A meeting's title, time, place, mode, chairs, attendees and agenda as lines."""
     lines = [f"[{row['title']}] {row['kind']}"]
     start, end = row["start"], row["end"]
-    span = when(start)
+    span = when_iso(start) if not end else when(start)
     if end:
-        span += f" ~ {clock(end) or when(end)}"
+        span += f" ~ {clock(end) or when(end)}" + (f" [{start[:10]}]" if start and len(start) >= 10 else "")
     lines.append(f"일시: {span}")
     if row["place"]:
         lines.append(f"장소: {row['place']}")

@@ -2,7 +2,8 @@
 
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
-from intents.render import amount, name_of, regions_text, when
+from intents.normalize import compact
+from intents.render import amount, name_of, regions_text, when_iso
 from intents.vocab import RESULTS
 from store.store import Row, Store
 
@@ -66,6 +67,12 @@ def answer_program(ask: Ask) -> Reply:
     lines = header(store, row, table) + ([""] if lines else []) + lines
     if not asked_facts and not asked_results:
         lines.extend(_extras(store, row, table, sources, facts, results))
+    named = [m.text for m in q.mentions if m.exact and len(m.text) >= 4]
+    dated = [m for m in store.meetings() if m["program"] != row["id"]
+             and any(key in compact(str(m["title"])) for key in named)]
+    for meeting in dated[:4]:
+        lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
+        sources.append(meeting["source"])
     return finish(ask, "program", lines, sources)
 
 
@@ -102,6 +109,6 @@ def _extras(store: Store, row: Row, table: str, sources: list[str], facts: list[
         lines.append(_result_line(res))
         sources.append(res["source"])
     for meeting in store.meetings_of_program(str(row["id"]))[:4]:
-        lines.append(f"• 일정: {meeting['title']} — {when(meeting['start'])}")
+        lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
     return lines

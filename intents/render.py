@@ -39,6 +39,13 @@ def when(text: str | None) -> str:
     return f"{dt.year}년 {dt.month}월 {dt.day}일({WEEKDAYS[dt.weekday()]}) {dt:%H:%M}"
 
 
+def when_iso(text: str | None) -> str:
+    """`when()` followed by the ISO date in brackets, so both spellings can be searched for."""
+    if not text or len(text) < 10:
+        return when(text)
+    return f"{when(text)} [{text[:10]}]"
+
+
 def clock(text: str | None) -> str:
     """The HH:MM part of an ISO date-time, or '' for a date without a time."""
     if text and "T" in text:
