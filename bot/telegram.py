@@ -40,6 +40,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply
@@ -73,7 +74,6 @@ RATE_LIMIT_RETRIES = 3
 # of 30 messages a second and 20 a minute per group, so no one-second or one-minute window exceeds them.
 OVERALL_LIMIT = (10, 0.5)   # 20 messages/s sustained, bursts of 10
 GROUP_LIMIT = (10, 60.0)    # 10 messages/min per group sustained, bursts of 10
-TELEGRAM_API = "https://api.telegram.org"
 
 MigrationHook = Callable[[int, int], None]
 
@@ -86,7 +86,7 @@ def api_urls(base: str) -> tuple[str, str]:
 
 
 def build_application(engine: Engine, cfg: Config, *, base_url: str | None = None, rate_limit: bool = True,
-                      on_chat_migrated: MigrationHook | None = None) -> App:
+                      on_chat_migrated: MigrationHook | None = None, reminders: bool = True) -> App:
     """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
@@ -96,6 +96,8 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
         api, files = api_urls(url)
         builder = builder.base_url(api).base_file_url(files)
     adapter = TelegramAdapter(engine, cfg, on_chat_migrated)
+    if reminders:
+        adapter.reminders = TelegramReminders(adapter, cfg)
     builder = builder.post_init(adapter.post_init)
     app: App
     if rate_limit:
@@ -160,11 +162,9 @@ def engine_text(message: TgMessage) -> str:
     """The text the engine should see: the bot's name dropped from commands and mentions."""
     text = message.text or ""
     bot = message.get_bot()
-    if text.startswith("/"):
-        first, _, rest = text.partition(" ")
-        command, _, name = first.partition("@")
-        if name.lower() == bot.username.lower():
-            text = f"{command} {rest}".strip()
+    addressed = re.match(r"(/\w+)@(\w+)", text)
+    if addressed and addressed.group(2).lower() == bot.username.lower():
+        text = addressed.group(1) + text[addressed.end():]
     for mention in _bot_mentions(message):
         text = text.replace(mention, " ", 1)
     return re.sub(r"[ \t]+", " ", text).strip()
@@ -187,6 +187,7 @@ class TelegramAdapter:
         self.on_chat_migrated = on_chat_migrated
         self.choices = ChoiceStore()
         self._engine_lock = threading.Lock()
+        self.reminders: TelegramReminders | None = None
 
     # --- wiring ----------------------------------------------------------------------------------
     def register(self, app: App) -> None:
@@ -205,11 +206,13 @@ class TelegramAdapter:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: App) -> None:
-        """Publish the command menu with Korean descriptions."""
+        """Publish the command menu with Korean descriptions; start the reminders."""
         try:
             await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
         except TelegramError:
             log.warning("could not set the command menu", exc_info=True)
+        if self.reminders is not None:
+            await self.reminders.start(app)
 
     # --- handlers --------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: Context) -> None:
@@ -223,6 +226,8 @@ class TelegramAdapter:
                       chat_kind="private" if chat.type == ChatType.PRIVATE else "group")
         reply = await self.answer(ask)
         await self.deliver(context.bot, chat, ask, reply)
+        if self.reminders is not None:
+            await self.reminders.after_reply(reply)
 
     async def on_choice(self, update: Update, context: Context) -> None:
         """Answer a button press: the original question again, with the chosen entity."""
@@ -246,6 +251,8 @@ class TelegramAdapter:
                       chat_kind="private" if shown.chat.type == ChatType.PRIVATE else "group")
         reply = await self.answer(ask, choice.action)
         await self.deliver(context.bot, shown.chat, ask, reply, shown)
+        if self.reminders is not None:
+            await self.reminders.after_reply(reply)
 
     @staticmethod
     async def _acknowledge(query: CallbackQuery, text: str | None = None) -> None:
@@ -279,17 +286,31 @@ class TelegramAdapter:
         with self._engine_lock:
             return self.engine.answer(message, choice=choice)
 
+    def _rebind(self, old: int, new: int) -> None:
+        """A group became a supergroup: if it was the bound TF group, store its new id (audited)."""
+        store = self.engine.store
+        if store.setting("group_chat_id") == str(old):
+            store.set_setting(None, datetime.now(self.cfg.tz).isoformat(), "group_chat_id", str(new))
+
+    async def locked(self, fn: Callable[[], T]) -> T:
+        """Run store work in a worker thread under the same lock as the engine."""
+        def call() -> T:
+            with self._engine_lock:
+                return fn()
+
+        return await asyncio.to_thread(call)
+
     # --- delivery --------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, chat: Chat, ask: Message | None, reply: Reply,
                       edit: TgMessage | None = None) -> None:
         """Send a reply to a chat; private data asked in a group goes to the asker's private chat."""
-        user_id = ask.user_id if ask else None
-        if reply.private and chat.type != ChatType.PRIVATE and user_id is not None and ask is not None:
-            try:
-                sent = await self.send_reply(bot, user_id, ask, reply)
-            except BadRequest:
-                log.info("private answer to user %s refused", user_id, exc_info=True)
-                sent = False
+        if reply.private and chat.type != ChatType.PRIVATE:
+            sent = False
+            if ask is not None and ask.user_id is not None:   # an anonymous group admin has no private chat
+                try:
+                    sent = await self.send_reply(bot, ask.user_id, ask, reply)
+                except BadRequest:
+                    log.info("private answer to user %s refused", ask.user_id, exc_info=True)
             if sent:
                 reply = Reply(text=SENT_PRIVATELY, intent=reply.intent)
             else:
@@ -359,6 +380,7 @@ class TelegramAdapter:
                 log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
                 if self.on_chat_migrated is not None:
                     self.on_chat_migrated(chat_id, exc.new_chat_id)
+                await self.locked(partial(self._rebind, chat_id, exc.new_chat_id))
                 chat_id = exc.new_chat_id
             except RetryAfter as exc:
                 if attempt == SEND_RETRIES:
