@@ -71,6 +71,7 @@ def run_bot(db: str, rate_limit: bool, ptb_defaults: bool) -> None:
     if ptb_defaults:
         tg.OVERALL_LIMIT, tg.GROUP_LIMIT = (30, 1.0), (20, 60.0)
     cfg = load_config(ROOT / "no-such-config.toml")
+    cfg.concurrent_updates = int(os.environ.get("TFBOT_BENCH_CONCURRENCY", cfg.concurrent_updates))
     engine = Engine(Store.open(db), Policy())
     if rate_limit:
         tg.run_polling(cfg, engine)   # exactly what `tfbot run` does

@@ -279,8 +279,12 @@ class TelegramAdapter:
 
     # --- engine ----------------------------------------------------------------------------------
     async def answer(self, message: Message, choice: str | None = None) -> Reply:
-        """Ask the synchronous engine in a worker thread, one call at a time."""
-        return await asyncio.to_thread(self._answer, message, choice)
+        """Ask the synchronous engine, one call at a time.
+
+        The engine answers in about a millisecond (bench/engine_bench.py), so it runs on the event loop
+        itself: a worker thread per call cost more in hand-offs than it saved (bench/telegram_bench.py).
+        """
+        return self._answer(message, choice)
 
     def _answer(self, message: Message, choice: str | None) -> Reply:
         with self._engine_lock:

@@ -9,7 +9,7 @@ from intents.budget import answer_budget
 from intents.commands import COMMANDS, Context, run_command
 from intents.common import Ask
 from intents.contact import answer_contact
-from intents.fallback import answer_without_subject
+from intents.fallback import Topic, answer_without_subject, build_topics
 from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
 from intents.meeting import answer_meeting
@@ -42,6 +42,7 @@ class Engine:
         self.store = store
         self.policy = policy or Policy()
         self._index: NameIndex | None = None
+        self._topics: list[Topic] | None = None
 
     @property
     def index(self) -> NameIndex:
@@ -50,9 +51,17 @@ class Engine:
             self._index = NameIndex(self.store.names())
         return self._index
 
+    @property
+    def topics(self) -> list[Topic]:
+        """Facts, results and agenda items normalised for word search, built on first use."""
+        if self._topics is None:
+            self._topics = build_topics(self.store)
+        return self._topics
+
     def refresh(self) -> None:
-        """Forget the name index so that names written since are found."""
+        """Forget the name and topic indexes so that what was written since is found."""
         self._index = None
+        self._topics = None
 
     def match(self, text: str, limit: int = 5) -> list[Candidate]:
         """Candidate entities for a piece of text, best first."""
@@ -105,7 +114,7 @@ class Engine:
         if ask.subject is None:
             if (q.regions or q.cities) and not q.unexplained:
                 return answer_region(ask)
-            fallback = answer_without_subject(ask, intent)
+            fallback = answer_without_subject(ask, intent, self.topics)
             if fallback is not None:
                 return fallback
             return _not_found(q)

@@ -1,5 +1,7 @@
 """Questions that name no entity: budgets by their qualifiers alone, facts and results by topic words."""
 
+from dataclasses import dataclass
+
 from intents.budget import answer_budget, select
 from intents.common import Ask, finish
 from intents.matcher import Candidate
@@ -8,20 +10,40 @@ from intents.message import Reply
 from intents.normalize import compact
 from intents.understand import region_of
 from intents.vocab import is_generic
-from store.store import Row
+from store.store import Row, Store
 
 MAX_PROGRAMS = 1
 MAX_FACTS = 6
 
 
-def answer_without_subject(ask: Ask, intent: str) -> Reply | None:
+@dataclass(frozen=True)
+class Topic:
+    """A fact, result or agenda item with its label and text pre-normalised for word search."""
+
+    table: str
+    row: Row
+    head: str
+    body: str
+
+
+def build_topics(store: Store) -> list[Topic]:
+    """Every fact, result and agenda item, normalised once (the engine keeps this between questions)."""
+    out = []
+    for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note"),
+                                 ("agenda_items", "item", "note")):
+        for row in store.rows(f"SELECT * FROM {table}"):
+            out.append(Topic(table, row, compact(str(row[label])), compact(str(row[detail] or ""))))
+    return out
+
+
+def answer_without_subject(ask: Ask, intent: str, topics: list[Topic]) -> Reply | None:
     """Answer from qualifiers or topic words when no name was recognised; None when unsure."""
     clear = not ask.query.unexplained
     if intent == "budget" and clear:
         reply = _budget_by_qualifiers(ask)
         if reply is not None:
             return reply
-    reply = _facts_by_topic(ask)
+    reply = _facts_by_topic(ask, topics)
     if reply is not None:
         return reply
     if intent == "meeting" and clear:
@@ -54,24 +76,22 @@ def _topic_words(ask: Ask) -> list[str]:
     return [w for w in ask.content_words() if not is_generic(w)]
 
 
-def _facts_by_topic(ask: Ask) -> Reply | None:
+def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
     words = _topic_words(ask)
     if not words:
         return None
     needed = max(1, (len(words) + 1) // 2)
     scored: list[tuple[int, str, Row]] = []
     places = set(ask.query.regions)
-    for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note"),
-                                 ("agenda_items", "item", "note")):
-        for row in ask.store.rows(f"SELECT * FROM {table}"):
+    for topic in topics:
+        table, row, head, body = topic.table, topic.row, topic.head, topic.body
+        if any(w in head for w in words):
             if places and not places & set(_regions_of(ask, _owner_id(table, row))):
                 continue
-            head = compact(str(row[label]))
-            body = compact(str(row[detail] or ""))
             in_head = [w for w in words if w in head]
             hits = {w for w in words if w in head or w in body}
             strong = any(len(w) >= 4 for w in in_head) or len(in_head) >= 2
-            if in_head and len(hits) >= needed and (strong or len(hits) >= 2):
+            if len(hits) >= needed and (strong or len(hits) >= 2):
                 scored.append((len(hits) * 2 + len(in_head), table, row))
     if not scored:
         return None
