@@ -403,16 +403,19 @@ def test_member_log_refused_and_coordinator_log_accepted(engine: Engine, cfg: Co
             fake.send_text("/log 그린에너지 캠퍼스 구축 40% 기본설계 완료", user_id=MEMBER)
             [refused] = await fake.wait_for_messages(1)
             assert "권한" in refused.text
-            fake.send_text("/log 그린에너지 캠퍼스 40% 기본설계 완료", user_id=COORDINATOR)
+            fake.send_text("/log 그린에너지 캠퍼스 40% <b>기본설계</b> & 1<2", user_id=COORDINATOR)
             await fake.wait_for_messages(2)
-            asked = fake.sent[1]
-            if asked.buttons:   # the engine asks which task before writing anything ambiguous
-                fake.press(asked, len(asked.buttons) - 1, user_id=COORDINATOR)
-                await fake.wait_for(lambda: len(fake.edits) == 1)
-                done = fake.edits[0].text
-            else:
-                done = asked.text
-            assert "40%" in done and "권한" not in done
-        assert engine.store.latest_progress("d000-task-daegu") is not None
+            asked = fake.sent[1]   # two tasks share the name: the engine asks before writing
+            assert "어느 과제" in asked.text and engine.store.latest_progress("d000-task-daegu") is None
+            labels = [b["text"] for b in asked.buttons]
+            fake.press(asked, labels.index("그린에너지 캠퍼스 구축"), user_id=COORDINATOR)
+            await fake.wait_for(lambda: len(fake.edits) == 1)
+            assert "기록했습니다" in fake.edits[0].text and "40%" in fake.edits[0].text
+            fake.send_text("그린에너지 캠퍼스 구축 진행상황", user_id=MEMBER)
+            await fake.wait_for(lambda: len(fake.messages_to(MEMBER)) == 2)
+            status = fake.messages_to(MEMBER)[1]
+            assert "40%" in status.text and "<b>기본설계</b> & 1<2" in status.text
+            assert "&lt;b&gt;기본설계&lt;/b&gt; &amp; 1&lt;2" in status.raw, "a note's markup is shown, not obeyed"
+        assert engine.store.latest_progress("d000-task-daegu")["note"] == "<b>기본설계</b> & 1<2"
 
     e2e(check)
