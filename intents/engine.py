@@ -9,7 +9,7 @@ from intents.budget import answer_budget
 from intents.commands import COMMANDS, Context, run_command
 from intents.common import Ask
 from intents.contact import answer_contact
-from intents.fallback import Topic, answer_without_subject, build_topics
+from intents.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
 from intents.meeting import answer_meeting
@@ -120,6 +120,11 @@ class Engine:
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
             return _not_found(q)
+        guessed = [m for m in q.mentions if not m.exact]
+        if guessed and len(guessed) == len(q.mentions) and forced is None:
+            named = facts_naming(ask, self.topics, guessed[0].text)
+            if named is not None:
+                return named
         return self._dispatch(ask, intent)
 
     def _in_regions(self, subject: Candidate, regions: list[str]) -> bool:

@@ -76,6 +76,13 @@ def _topic_words(ask: Ask) -> list[str]:
     return [w for w in ask.content_words() if not is_generic(w)]
 
 
+def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:
+    """Facts whose label contains a phrase of the question verbatim (stronger than a fuzzy name guess)."""
+    if len(phrase) < 3 or not any(phrase in t.head for t in topics):
+        return None
+    return _facts_by_topic(ask, [t for t in topics if phrase in t.head])
+
+
 def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
     words = _topic_words(ask)
     if not words:

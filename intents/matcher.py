@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from intents.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
 from store.store import Name
 
-FUZZY_CUTOFF = 72.0
+FUZZY_CUTOFF = 75.0
 MAX_SCAN_CHARS = 300          # only the first 300 significant characters are scanned for names
 MAX_FUZZY_WORDS = 12
 _PREFILTER_LIMIT = 400

@@ -5,7 +5,7 @@ import re
 CONTACT = ("전화", "연락처", "연락", "번호", "담당자", "담당", "누구", "주소", "위치", "문의", "책임자", "사무관",
            "과장", "팩스", "이메일", "메일")
 BUDGET = ("예산", "국비", "지방비", "얼마", "금액", "사업비", "소계", "합계", "투입", "재정", "총액", "규모",
-          "억", "정부")
+          "억", "정부", "지원액", "투입액")
 MEETING = ("회의", "언제", "몇시", "일정", "시작", "시기", "날짜", "개최", "마감", "접수", "공고", "설명회",
            "종료", "끝나", "장소", "어디서", "안건", "순서", "시간")
 STATUS = ("진행상황", "진행률", "진척", "현황", "상태", "어디까지", "이력", "진행")
@@ -58,9 +58,18 @@ def is_generic(word: str) -> bool:
     return word in _FILLER or bool(_NUMBERISH.match(word))
 
 
+_QUESTION_STEMS = ("어디", "뭐", "누구", "언제", "얼마", "몇", "어떻게", "어떤", "무슨", "무엇", "왜")
+_VERB_ENDINGS = ("됐어", "됐나", "됐니", "되나", "됩니까", "했어", "했나", "해줘", "해요", "하나요", "인가요", "일까",
+                 "바뀌어", "바뀌나", "바뀌었")
+
+
 def is_filler(word: str) -> bool:
-    """True for a word that never names an entity: question words, keywords, numbers, dates."""
+    """True for a word that never names an entity: question words, keywords, numbers, dates, verb forms."""
     if word in _FILLER or _NUMBERISH.match(word):
+        return True
+    if word.startswith(_QUESTION_STEMS) and len(word) <= 5:
+        return True
+    if word.endswith(_VERB_ENDINGS) and len(word) <= 6:
         return True
     keywords = (*CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS)
     return any(word == k or (word.startswith(k) and len(word) - len(k) <= 2) for k in keywords)
