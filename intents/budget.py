@@ -1,6 +1,6 @@
 """Budgets: amounts by program, year, phase, category, funding source; totals from stored cells."""
 
-from intents.common import Ask, finish, nothing
+from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
 from intents.render import amount
 from store.store import Row
@@ -92,6 +92,9 @@ def answer_budget(ask: Ask) -> Reply:
     for row in picked:
         note = f" ({row['note']})" if row["note"] else ""
         lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}")
+    facts = store.facts(subject.id)
+    related = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=2, at_least=2)
+    lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4])
     parts = [r for r in picked if not r["is_total"] and r["amount"] is not None]
     units = {r["unit"] for r in parts}
     if ask.query.want_total and len(parts) > 1 and len(units) == 1 and not any(r["is_total"] for r in picked):

@@ -30,14 +30,14 @@ class Ask:
 _QUESTION_WORDS = {"알려줘", "뭐야", "어디야", "누구야", "얼마야", "언제야", "있어", "뭐가", "어떤", "무엇"}
 
 
-def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2) -> list[Row]:
-    """Rows whose `column` shares a topic word (`min_len` syllables or more) with the question."""
+def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2, at_least: int = 1) -> list[Row]:
+    """Rows whose `column` shares `at_least` topic words (`min_len` syllables or more) with the question."""
     words = [w for w in ask.content_words()
              if len(w) >= min_len and not is_generic(w) and not _is_subject_word(w, ask)]
     out = []
     for row in rows:
         label = compact(str(row.get(column) or ""))
-        if any(w in label or (len(label) >= 2 and label in w) for w in words):
+        if sum(1 for w in words if w in label or (len(label) >= 2 and label in w)) >= at_least:
             out.append(row)
     return out
 

@@ -2,8 +2,11 @@
 
 from intents.common import Ask, finish, nothing
 from intents.message import Reply
+from intents.program import answer_program
 from intents.render import name_of
 from store.store import Row, Store
+
+SURE = 90.0   # below this match score a missing contact is not answered with other facts
 
 
 def contact_line(store: Store, row: Row) -> str:
@@ -67,6 +70,10 @@ def answer_contact(ask: Ask) -> Reply:
             lines.append("")
         lines.extend(contact_line(store, c) for c in contacts)
         sources.extend(c["source"] for c in contacts)
+    if not lines and subject.kind in ("program", "task") and subject.score >= SURE:
+        reply = answer_program(ask)
+        reply.text = "연락처 자료는 없습니다. 이 항목에 대해 자료에 있는 내용입니다.\n\n" + reply.text
+        return reply
     if not lines:
         return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
     return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)

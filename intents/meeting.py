@@ -59,6 +59,9 @@ def answer_meeting(ask: Ask) -> Reply:
         if asked and held and asked.group(1) != held.group(1):
             return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
         detail = meeting_lines(store, row)
+        facts = store.facts(str(row["id"]))
+        named = matching_rows(facts, "attribute", ask)
+        detail.extend(f"• {f['attribute']}: {f['value']}" for f in (named or facts[:4]))
         if ask.query.has("참석자", "참석여부", "불참", "누가참석", "참석해"):
             detail.extend(["", *attendance(store, row)])
         reply = finish(ask, "meeting", detail, [row["source"]] if row["source"] else [])

@@ -28,6 +28,7 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
     "평가단": ("organisations", "평가단"),
     "내역사업": ("programs", "내역사업"),
     "연계사업": ("programs", "연계사업"),
+    "연계할": ("programs", "연계사업"),
 }
 
 _FILLER = {

@@ -13,7 +13,7 @@ OURS = sorted((HERE / "questions").glob("*.tsv"))
 SHARED = HERE.parent.parent / "shared" / "examples" / "questions.tsv"
 SAMPLE = load(SHARED) if SHARED.exists() else []
 OWN = [q for f in OURS for q in load(f)]
-OWN_MINIMUM = 0.90   # the measured score when this bar was set; raise it as answers improve
+OWN_MINIMUM = 0.93   # the measured score when this bar was set; raise it as answers improve
 
 
 def _answer(engine: Engine, question: Question) -> str:
