@@ -2,6 +2,7 @@
 
 from intents.common import Ask, finish, nothing
 from intents.message import Reply
+from intents.normalize import compact
 from intents.program import answer_program
 from intents.render import name_of
 from store.store import Row, Store
@@ -52,6 +53,8 @@ def answer_contact(ask: Ask) -> Reply:
             contacts = [c for c in contacts if c["organisation"] in orgs] or contacts
     elif subject.kind == "organisation":
         org = store.organisation(subject.id)
+        if org and _asks_for_something_else(store, org, ask):
+            return nothing(ask, "contact", f"{org['name']}의 '{' '.join(ask.query.unexplained)}' 담당자를")
         if org:
             block = organisation_block(store, org)
             if len(block) > 1:
@@ -90,3 +93,13 @@ def _contacts_for(store: Store, row: Row) -> list[Row]:
     same_doc = [c for c in found if c["source"] == row["source"]]
     with_phone = [c for c in (same_doc or found) if store.phones("contact", c["id"])]
     return with_phone or same_doc or found
+
+
+def _asks_for_something_else(store: Store, org: Row, ask: Ask) -> bool:
+    """A question naming an organisation plus words its contacts never mention (e.g. an unknown program)."""
+    words = ask.query.unexplained
+    if not words:
+        return False
+    known = compact(" ".join(str(c.get(k) or "") for c in store.contacts_of_organisation(str(org["id"]))
+                             for k in ("department", "role", "note", "title")))
+    return not any(w in known for w in words)

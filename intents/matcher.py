@@ -13,6 +13,7 @@ from store.store import Name
 FUZZY_CUTOFF = 75.0
 MAX_SCAN_CHARS = 300          # only the first 300 significant characters are scanned for names
 MAX_FUZZY_WORDS = 12
+SPAN_BONUS = 3.0              # per extra word a fuzzy guess covers
 _PREFILTER_LIMIT = 400
 _COMMON_BIGRAM = 4000
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
@@ -153,6 +154,7 @@ class NameIndex:
         found = []
         for run in runs:
             best: Mention | None = None
+            best_weight = 0.0
             for size in range(min(3, len(run)), 0, -1):
                 for k in range(len(run) - size + 1):
                     part = run[k:k + size]
@@ -160,8 +162,10 @@ class NameIndex:
                     if len(query) < 2 or query.isdigit():
                         continue
                     candidates = self._fuzzy(query)
-                    if candidates and (best is None or candidates[0].score > best.best.score):
-                        best = Mention(part[0], part[-1], query, candidates, exact=False)
+                    # a guess that explains more words wins a close call against a shorter one
+                    weight = candidates[0].score + SPAN_BONUS * (len(part) - 1) if candidates else 0.0
+                    if candidates and weight > best_weight:
+                        best, best_weight = Mention(part[0], part[-1], query, candidates, exact=False), weight
             if best is not None:
                 found.append(best)
         return found
