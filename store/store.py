@@ -170,10 +170,8 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def contacts_of_department(self, department: str) -> list[Row]:
         """Contacts whose department cell names this department."""
-        return self.rows(
-            "SELECT * FROM contacts WHERE department = ? OR department LIKE ? OR department LIKE ? "
-            "OR department LIKE ? ORDER BY source, rowid",
-            [department, f"{department} |%", f"%| {department}", f"%| {department} |%"])
+        clause, params = _names_one_of("department", department)
+        return self.rows(f"SELECT * FROM contacts WHERE {clause} ORDER BY source, rowid", params)
 
     def contacts_of_source(self, source: str) -> list[Row]:
         """Contacts stated in one source document."""
@@ -196,9 +194,8 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     def in_region(self, table: str, region: str) -> list[Row]:
         """Rows of `programs` or `tasks` that name `region` among their regions."""
         assert table in ("programs", "tasks")
-        return self.rows(
-            f"SELECT * FROM {table} WHERE region = ? OR region LIKE ? OR region LIKE ? OR region LIKE ? "
-            "ORDER BY rowid", [region, f"{region} |%", f"%| {region}", f"%| {region} |%"])
+        clause, params = _names_one_of("region", region)
+        return self.rows(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid", params)
 
     def led_by(self, table: str, org_id: str) -> list[Row]:
         """Rows of `programs` or `tasks` led by, or under the ministry of, an organisation."""
@@ -237,3 +234,9 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     def meetings_of_program(self, program_id: str) -> list[Row]:
         """Meetings and dated events linked to a program."""
         return self.rows("SELECT * FROM meetings WHERE program = ? ORDER BY start", [program_id])
+
+
+def _names_one_of(column: str, value: str) -> tuple[str, list[Any]]:
+    """SQL for `column` being `value` or naming it among ` | `-separated values."""
+    clause = f"({column} = ? OR {column} LIKE ? OR {column} LIKE ? OR {column} LIKE ?)"
+    return clause, [value, f"{value} |%", f"%| {value}", f"%| {value} |%"]
