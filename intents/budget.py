@@ -65,7 +65,7 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
 
 
 def answer_budget(ask: Ask) -> Reply:
-    """예산: the stored cells that match, and a computed sum when several parts are asked for."""
+    """예산 — 연도·단계·R&D/비R&D·국비/지방비별 금액을 원문 표 그대로 (예: 국가혁신클러스터 2020년 국비)."""
     store, subject = ask.store, ask.subject
     if subject is None or subject.kind not in ("program", "task"):
         return nothing(ask, "budget", "해당 사업의 예산을")

@@ -34,7 +34,7 @@ def organisation_block(store: Store, org: Row) -> list[str]:
 
 
 def answer_contact(ask: Ask) -> Reply:
-    """담당자·연락처: by person, department, organisation, or the program/task they run."""
+    """담당자·연락처 — 사람, 부서, 기관, 사업 이름으로 전화번호·주소를 찾습니다 (예: 울산 평가단 전화번호)."""
     store, subject = ask.store, ask.subject
     if subject is None:
         return nothing(ask, "contact", "해당 담당자나 연락처를")

@@ -32,5 +32,5 @@ def help_text(intents: Sequence[Callable[..., object]], commands: dict[str, str]
 
 
 def answer_help(ask: Ask, intents: Sequence[Callable[..., object]], commands: dict[str, str]) -> Reply:
-    """도움말: what you can ask and the chat commands."""
+    """도움말 — 물어볼 수 있는 것과 명령어 (/help)."""
     return Reply(text=help_text(intents, commands), intent="help")

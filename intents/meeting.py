@@ -49,7 +49,7 @@ def upcoming(store: Store, now: datetime) -> list[Row]:
 
 
 def answer_meeting(ask: Ask) -> Reply:
-    """회의·일정: a named meeting in full, or the next ones (and the latest past ones)."""
+    """회의·일정 — 회의 일시·장소·안건, 다음 회의, 참석자 (예: 다음 TF 회의 언제야?)."""
     store, subject = ask.store, ask.subject
     if subject is not None and subject.kind == "meeting":
         row = store.meeting(subject.id)

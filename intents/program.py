@@ -35,7 +35,7 @@ def header(store: Store, row: Row, table: str) -> list[str]:
 
 
 def answer_program(ask: Ask) -> Reply:
-    """사업·과제 정보: what it is, its fields by phase, results, facts, parts and dates."""
+    """사업·과제 정보 — 내용, 주관기관, 지역, 단계별 육성분야, 성과, 세부 조건 (예: 세종 클러스터 분야)."""
     store, subject = ask.store, ask.subject
     if subject is None or subject.kind not in ("program", "task"):
         return nothing(ask, "program", "해당 사업이나 과제를")

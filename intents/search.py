@@ -48,7 +48,7 @@ def as_candidate(table: str, row: Row, score: float = 100.0) -> Candidate:
 
 
 def answer_list(ask: Ask, table: str, kind: str) -> tuple[list[Row], Reply]:
-    """목록: rows of a kind filtered by region, organisation and area."""
+    """목록·검색 — 지역, 기관, 분야별 과제·사업·평가단 목록 (예: 부산 협업과제, 한국전력이 맡은 협업과제)."""
     store = ask.store
     rows = filter_rows(ask, list_of_kind(store, table, kind), table)
     if not rows:

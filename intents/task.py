@@ -21,7 +21,7 @@ def progress_line(row: Row) -> str:
 
 
 def answer_status(ask: Ask) -> Reply:
-    """과제 진행상황·이력: current state and history of a task."""
+    """진행상황·이력 — 과제의 현재 진행률과 메모, 기록한 사람과 시각 (예: 그린에너지 캠퍼스 구축 진행상황)."""
     store, subject = ask.store, ask.subject
     if subject is None or subject.kind != "task":
         return nothing(ask, "status", "진행상황을 물으신 과제를")
