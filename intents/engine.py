@@ -181,7 +181,7 @@ class Engine:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, _intent_words(q))
             if rows:
-                return answer_list(ask, table, kind)[1]
+                return answer_list(ask, table, kind, rows)
         if subject is not None and not q.mentions[0].exact and vocab.has_any(q.compact, vocab.LIST):
             candidates = [c for m in q.mentions for c in m.candidates]
             if len(candidates) > 1:

@@ -47,16 +47,15 @@ def as_candidate(table: str, row: Row, score: float = 100.0) -> Candidate:
     return Candidate(_TABLE_KIND[table], str(row["id"]), str(row["name"]), score)
 
 
-def answer_list(ask: Ask, table: str, kind: str) -> tuple[list[Row], Reply]:
+def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
     """목록·검색 — 지역, 기관, 분야별 과제·사업·평가단 목록 (예: 부산 협업과제, 한국전력이 맡은 협업과제)."""
     store = ask.store
-    rows = filter_rows(ask, list_of_kind(store, table, kind), table)
     if not rows:
-        return rows, nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
+        return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
     lines = [f"{kind} {len(rows)}건" + (f" — {', '.join(ask.query.regions)}" if ask.query.regions else "")]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
-    return rows, finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
+    return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
 
 
 def answer_region(ask: Ask) -> Reply:
