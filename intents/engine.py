@@ -16,12 +16,13 @@ from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
-from intents.search import answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
+from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from store.store import Store
 
 MAX_QUESTION_CHARS = 1000
+LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는")
 MAX_CHOICES = 8
 QUESTION_INTENTS: Sequence[Callable[..., object]] = [
     answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
@@ -120,6 +121,8 @@ class Engine:
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
             return _not_found(q)
+        if q.cities and ask.subject.kind == "program":
+            return answer_region(ask)   # an innovation city names its 협업과제, not a whole program
         guessed = [m for m in q.mentions if not m.exact]
         if guessed and len(guessed) == len(q.mentions) and forced is None:
             named = facts_naming(ask, self.topics, guessed[0].text)
@@ -149,6 +152,10 @@ class Engine:
             return answer_status(ask)
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)
+        if kind == "organisation" and (ask.query.has(*LEADS) or intent == "other"):
+            led = answer_led(ask)
+            if led is not None:
+                return led
         if intent == "contact" or kind == "organisation":
             return answer_contact(ask)
         return answer_program(ask)

@@ -13,7 +13,8 @@ from store.store import Name
 FUZZY_CUTOFF = 75.0
 MAX_SCAN_CHARS = 300          # only the first 300 significant characters are scanned for names
 MAX_FUZZY_WORDS = 12
-SPAN_BONUS = 3.0              # per extra word a fuzzy guess covers
+SPAN_BONUS = 3.0
+PARTIAL_FLOOR = 90.0          # partial alignments below this are different words, not typos
 _PREFILTER_LIMIT = 400
 _COMMON_BIGRAM = 4000
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
@@ -219,7 +220,9 @@ def _score(query: str, key: str) -> float:
     if len(query) >= 3 and query in key:
         score = max(score, 80.0 + 20.0 * len(query) / len(key))
     elif len(query) >= 4 and len(query) * 2 >= len(key):
-        score = max(score, 0.9 * fuzz.partial_ratio(query, key) * min(1.0, 0.6 + len(query) / len(key)))
+        partial = fuzz.partial_ratio(query, key)
+        if partial >= PARTIAL_FLOOR:   # a part of the name with at most a small typo
+            score = max(score, 0.9 * partial * min(1.0, 0.6 + len(query) / len(key)))
     return float(score)
 
 

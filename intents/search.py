@@ -58,6 +58,23 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
 
 
+def answer_led(ask: Ask) -> Reply | None:
+    """기관이 맡은 과제·사업: what an organisation leads; None when it leads nothing in the store."""
+    store, subject = ask.store, ask.subject
+    if subject is None:
+        return None
+    rows = [("tasks", r) for r in store.led_by("tasks", subject.id) if r["kind"] != "대표프로젝트"]
+    rows += [("programs", r) for r in store.led_by("programs", subject.id)]
+    if not rows:
+        return None
+    lines = [f"[{subject.name}]이(가) 맡은 과제·사업 {len(rows)}건"]
+    for table, row in rows:
+        lines.append(row_line(store, row))
+        lines.extend(f"  - {c['name']}" for c in store.children(table, str(row["id"])))
+    return finish(ask, "search", lines, [r["source"] for _, r in rows],
+                  entities=[subject, *(as_candidate(t, r) for t, r in rows)])
+
+
 def answer_region(ask: Ask) -> Reply:
     """지역 현황: everything the store knows in the asked regions."""
     store = ask.store

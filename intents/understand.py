@@ -12,7 +12,7 @@ from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
-_PHASE = re.compile(r"([1-3])\s*단계")
+_PHASE = re.compile(r"([0-9])\s*단계")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
 

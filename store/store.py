@@ -101,9 +101,11 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         """
         names = [Name(r[0], str(r[1]), r[2], r[3]) for r in self.db.execute(sql).fetchall()]
         names.extend(Name("department", d, d, d) for d in self.departments())
+        regions = {r["name"] for r in self.rows("SELECT name FROM regions")}
         for (city,) in self.db.execute("SELECT DISTINCT innovation_city FROM tasks WHERE innovation_city IS NOT NULL"):
+            if city in regions:
+                continue   # a city named like its 시·도 (부산, 대구, 울산) is found as the region
             names.append(Name("city", city, city, city))
-            regions = {r["name"] for r in self.rows("SELECT name FROM regions")}
             for part in city.replace("·", " ").replace("‧", " ").split():
                 if part not in regions:
                     names.append(Name("city", city, city, part))
