@@ -216,8 +216,7 @@ class Engine:
             return bool(self.store.budgets(c.id))
         if intent == "contact":
             return c.kind in ("contact", "department") or bool(
-                self.store.phones(c.kind, c.id) or (c.kind == "organisation"
-                                                     and self.store.contacts_of_organisation(c.id)))
+                self.store.phones(c.kind, c.id) or (c.kind == "organisation" and self.store.has_contacts(c.id)))
         if intent == "meeting":
             return c.kind == "meeting"
         return False

@@ -96,10 +96,24 @@ def _m003_meetings_and_reminders(db: Database) -> None:
     """)
 
 
+def _m004_lookup_indexes(db: Database) -> None:
+    """Indexes for lookups that scan at 100x the built-in size (bench/engine_bench.py)."""
+    _run(db, """
+        CREATE INDEX progress_reverses ON progress(reverses);
+        CREATE INDEX contacts_organisation ON contacts(organisation);
+        CREATE INDEX contacts_person ON contacts(person);
+        CREATE INDEX results_program ON results(program);
+        CREATE INDEX fields_program ON fields(program);
+        CREATE INDEX meetings_program ON meetings(program);
+        CREATE INDEX meetings_start ON meetings(status, start)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
     ("003_meetings_and_reminders", _m003_meetings_and_reminders),
+    ("004_lookup_indexes", _m004_lookup_indexes),
 ]
 
 

@@ -170,6 +170,10 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
 
+    def has_contacts(self, org_id: str) -> bool:
+        """Whether any contact belongs to an organisation (without loading them)."""
+        return self.one("SELECT 1 AS found FROM contacts WHERE organisation = ? LIMIT 1", [org_id]) is not None
+
     def contacts_of_department(self, department: str) -> list[Row]:
         """Contacts whose department cell names this department."""
         clause, params = _names_one_of("department", department)
