@@ -81,3 +81,20 @@ def test_two_processes_opening_a_new_file_load_it_once(tmp_path: Path) -> None:
 
 def _open(path: str) -> None:
     Store.open(path).close()
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = connect(path)
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS[:2]:   # a database written before meetings and indexes existed
+        step(db)
+        db.execute("INSERT INTO _migrations VALUES (?, 'then')", [name])
+    load_dataset(db, DATA_DIR)
+    db.execute("INSERT INTO users (user_id, role, added_at) VALUES (7, 'member', 'then')")
+    db.close()
+    store = Store.open(path)
+    assert [r["name"] for r in store.rows("SELECT name FROM _migrations ORDER BY name")] == [n for n, _ in MIGRATIONS]
+    assert store.user(7)["role"] == "member"
+    assert store.meeting("d004-mtg-rec-2023-1")["status"] == "예정"
+    assert "progress_reverses" in {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type='index'")}
