@@ -110,6 +110,8 @@ def test_undo_reverses_within_ten_minutes_and_deletes_nothing(team: Engine) -> N
 
 @pytest.mark.parametrize("text, says", [
     ("/log 없는과제이름입니다 40% 메모", "찾지 못했습니다"),
+    ("/log <b>없는과제</b><script>x</script> 40% 메모", "찾지 못했습니다"),
+    ("/log 그린에너지 캠퍼스 구축 40.5% 메모", "정수"),
     ("/log 그린에너지 캠퍼스 구축 140% 메모", "0에서 100"),
     ("/log 그린에너지 캠퍼스 구축 -5% 메모", "0에서 100"),
     ("/log", "사용법"),
