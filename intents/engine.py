@@ -137,7 +137,9 @@ class Engine:
         return not own or bool(own & set(regions))
 
     def _dispatch(self, ask: Ask, intent: str) -> Reply:
-        kind = ask.subject.kind if ask.subject else ""
+        """Pick the intent for a question whose subject is known."""
+        assert ask.subject is not None
+        kind = ask.subject.kind
         if kind in ("contact", "department"):
             return answer_contact(ask)
         if kind == "meeting":
@@ -145,8 +147,8 @@ class Engine:
         if kind == "region":
             return answer_region(ask)
         if intent == "meeting" and kind in ("program", "task") and ask.query.has("다음", "예정", "언제", "일정") \
-                and not self.store.meetings_of_program(ask.subject.id if ask.subject else ""):
-            ask.others, ask.subject = [*ask.others, *([ask.subject] if ask.subject else [])], None
+                and not self.store.meetings_of_program(ask.subject.id):
+            ask.others, ask.subject = [*ask.others, ask.subject], None   # "다음 TF 회의": the calendar, not the TF
             return answer_meeting(ask)
         if intent == "status" and kind == "task":
             return answer_status(ask)
@@ -187,8 +189,7 @@ class Engine:
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, _intent_words(q))
-            if rows:
-                return answer_list(ask, table, kind, rows)
+            return answer_list(ask, table, kind, rows)
         if subject is not None and not q.mentions[0].exact and vocab.has_any(q.compact, vocab.LIST):
             candidates = [c for m in q.mentions for c in m.candidates]
             if len(candidates) > 1:
