@@ -56,14 +56,27 @@ class Query:
 
 def understand(text: str, index: NameIndex) -> Query:
     """Find entities and qualifiers in one question."""
-    folded = fold(text)
+    words = tokens(text)
     query = Query(text=text, compact=compact(text), mentions=index.find(text, ignore=is_filler))
     covered = {i for m in query.mentions for i in range(m.first, m.last + 1)}
-    query.unexplained = [
-        strip_particle(w) for i, w in enumerate(tokens(text))
-        if i not in covered and len(strip_particle(w)) >= 2 and not is_filler(strip_particle(w))
-        and not is_filler(w) and not any(k in w for k in KIND_WORDS)
-    ]
+    raw = [w for i, w in enumerate(words) if i not in covered]
+    leftover = [strip_particle(w) for w in raw]
+    query.unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
+                         and not is_filler(r) and not any(k in w for k in KIND_WORDS)]
+    _read_places(query)
+    rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
+    _read_qualifiers(query, fold(text), rest)
+    query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
+    for word in leftover:   # "클러스타": a kind word typed with a typo
+        for key, value in KIND_WORDS.items():
+            if len(word) >= 3 and value not in query.kind_words and fuzz.ratio(word, key) >= 75:
+                query.kind_words.append(value)
+                query.unexplained = [u for u in query.unexplained if u != word]
+    return query
+
+
+def _read_places(query: Query) -> None:
+    """Move 시·도 and innovation-city mentions out of the entity mentions into regions and cities."""
     for mention in query.mentions:
         if not mention.exact:
             continue
@@ -77,8 +90,10 @@ def understand(text: str, index: NameIndex) -> Query:
     for mention in query.mentions:
         mention.candidates = [c for c in mention.candidates if c.kind not in ("region", "city")]
     query.mentions = [m for m in query.mentions if m.candidates]
-    words = tokens(text)
-    rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
+
+
+def _read_qualifiers(query: Query, folded: str, rest: str) -> None:
+    """Year or period, phase, R&D/비R&D, funding source, 신규/계속, and whether a total is asked."""
     span = _PERIOD.search(folded)
     if span and int(span.group(1)) < int(span.group(2)):
         query.period = f"20{span.group(1)}~20{span.group(2)}"
@@ -88,21 +103,9 @@ def understand(text: str, index: NameIndex) -> Query:
     query.phase = int(phase.group(1)) if phase else None
     query.category = "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
         "R&D" if ("r&d" in rest or "알앤디" in rest) else None)
-    if "지방비" in rest:
-        query.funding = "지방비"
-    elif "국비" in rest:
-        query.funding = "국비"
-    elif "정부" in rest:
-        query.funding = "정부"
+    query.funding = next((f for f in ("지방비", "국비", "정부") if f in rest), None)
     query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
     query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
-    query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
-    for word in (strip_particle(w) for i, w in enumerate(words) if i not in covered):
-        for key, value in KIND_WORDS.items():
-            if len(word) >= 3 and value not in query.kind_words and fuzz.ratio(word, key) >= 75:
-                query.kind_words.append(value)
-                query.unexplained = [u for u in query.unexplained if u != word]
-    return query
 
 
 def _year(folded: str) -> int | None:
