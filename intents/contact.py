@@ -45,8 +45,7 @@ def answer_contact(ask: Ask) -> Reply:
     if subject.kind == "contact":
         row = store.contact(subject.id)
         if row:
-            contacts = store.rows("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid",
-                                  [row["person"]])
+            contacts = store.contacts_named(str(row["person"]))
     elif subject.kind == "department":
         contacts = store.contacts_of_department(subject.id)
         if orgs:

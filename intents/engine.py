@@ -16,7 +16,7 @@ from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
-from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows, list_of_kind
+from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from store.store import Store
@@ -166,7 +166,7 @@ class Engine:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
         for table, kind in q.kind_words:
-            everything = list_of_kind(self.store, table, kind)
+            everything = self.store.of_kind(table, kind)
             named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
             fuzzy_subject = subject is not None and not any(m.exact for m in q.mentions)
             if named_area and fuzzy_subject:

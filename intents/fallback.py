@@ -31,7 +31,7 @@ def build_topics(store: Store) -> list[Topic]:
     out = []
     for table, label, detail in (("facts", "attribute", "value"), ("results", "metric", "note"),
                                  ("agenda_items", "item", "note")):
-        for row in store.rows(f"SELECT * FROM {table}"):
+        for row in store.all_of(table):
             out.append(Topic(table, row, compact(str(row[label])), compact(str(row[detail] or ""))))
     return out
 
@@ -56,8 +56,7 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
     if q.phase is None and q.year is None and q.period is None:
         return None
     by_program: dict[str, list[Row]] = {}
-    for row in ask.store.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "
-                              "OR period IS NOT NULL ORDER BY rowid"):
+    for row in ask.store.dated_budgets():
         by_program.setdefault(str(row["program"]), []).append(row)
     matching = [pid for pid, rows in by_program.items() if select(rows, ask)]
     # a child program whose parent also matches is part of the parent's answer

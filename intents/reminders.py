@@ -150,13 +150,12 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
-    lines.extend(f"• {when(str(m['start']))} {m['title']}" for m in soon) if soon else lines.append("• 없음")
+    lines.extend([f"• {when(str(m['start']))} {m['title']}" for m in soon] or ["• 없음"])
     week_ago = (now - timedelta(days=7)).isoformat()
-    updated = store.rows("SELECT DISTINCT t.name FROM progress p JOIN tasks t ON t.id = p.task "
-                         "WHERE p.at >= ? AND p.reverses IS NULL ORDER BY t.name", [week_ago])
+    updated = store.tasks_updated_since(week_ago)
     lines.append("")
     lines.append("지난주 업데이트된 과제:")
-    lines.extend(f"• {r['name']}" for r in updated) if updated else lines.append("• 없음")
+    lines.extend([f"• {name}" for name in updated] or ["• 없음"])
     lines.append("")
     lines.append(stale(store, policy, Message(text="", now=now)).text)
     return Reply(text="\n".join(lines), intent="digest")

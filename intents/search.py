@@ -11,12 +11,6 @@ from store.store import Row, Store
 _TABLE_KIND = {"tasks": "task", "programs": "program", "organisations": "organisation"}
 
 
-def list_of_kind(store: Store, table: str, kind: str) -> list[Row]:
-    """Every row of one kind in `programs`, `tasks` or `organisations`."""
-    assert table in _TABLE_KIND
-    return store.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
-
-
 def filter_rows(ask: Ask, rows: list[Row], table: str) -> list[Row]:
     """Keep rows in the asked regions, led by the asked organisations, in the asked area."""
     q = ask.query

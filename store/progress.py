@@ -24,6 +24,12 @@ class ProgressQueries:
         found = list(self.db.query(_LIVE + " LIMIT 1", [task_id]))
         return found[0] if found else None
 
+    def tasks_updated_since(self, at: str) -> list[str]:
+        """Names of tasks with a live update at or after `at`."""
+        return [r["name"] for r in self.db.query(
+            "SELECT DISTINCT t.name FROM progress p JOIN tasks t ON t.id = p.task "
+            "WHERE p.at >= ? AND p.reverses IS NULL ORDER BY t.name", [at])]
+
     def progress_history(self, task_id: str) -> list[Row]:
         """Every progress row of a task, oldest first, reversals included."""
         return list(self.db.query("SELECT * FROM progress WHERE task = ? ORDER BY id", [task_id]))

@@ -170,6 +170,25 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
 
+    def contacts_named(self, person: str) -> list[Row]:
+        """Every contact row of a person (one person can appear in several documents)."""
+        return self.rows("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid", [person])
+
+    def of_kind(self, table: str, kind: str) -> list[Row]:
+        """Rows of `programs`, `tasks` or `organisations` of one kind, in document order."""
+        assert table in ("programs", "tasks", "organisations")
+        return self.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
+
+    def all_of(self, table: str) -> list[Row]:
+        """Every row of `facts`, `results` or `agenda_items` (for word search)."""
+        assert table in ("facts", "results", "agenda_items")
+        return self.rows(f"SELECT * FROM {table} ORDER BY rowid")
+
+    def dated_budgets(self) -> list[Row]:
+        """Budget cells that belong to a year, a phase or a period."""
+        return self.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "
+                         "OR period IS NOT NULL ORDER BY rowid")
+
     def has_contacts(self, org_id: str) -> bool:
         """Whether any contact belongs to an organisation (without loading them)."""
         return self.one("SELECT 1 AS found FROM contacts WHERE organisation = ? LIMIT 1", [org_id]) is not None

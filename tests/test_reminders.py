@@ -139,3 +139,17 @@ def test_the_console_prints_a_reminder_when_it_falls_due(store: Store, capsys: p
         console.stop()
     assert "⏰ 회의 알림 (2초 전)" in printed and "콘솔 점검회의" in printed
     assert store.count("reminders_sent") == 1
+
+
+def test_weekly_digest_and_nudges(store: Store, meeting: str) -> None:
+    from intents.access import Policy
+    from intents.reminders import digest, nudges
+
+    policy = Policy(stale_days=14)
+    store.add_progress("d000-task-daegu", COORD, "김코디", (NOW - timedelta(days=3)).isoformat(), 40, "진행", "설계")
+    store.add_progress("d000-task-naju", COORD, "김코디", (NOW - timedelta(days=30)).isoformat(), 10, "진행", "착수")
+    text = digest(store, policy, NOW).text
+    assert "권역별 TF회의" in text   # 2026-12-03 is within two weeks of 2026-11-23
+    assert "그린에너지 캠퍼스 구축" in text.split("지난주 업데이트된 과제:")[1].split("점검이")[0]
+    assert "에너지밸리 조성" in text.split("점검이 필요한 과제")[1]
+    assert [(chat, "에너지밸리 조성" in r.text) for chat, r in nudges(store, policy, NOW)] == [(555, True)]
