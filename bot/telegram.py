@@ -90,7 +90,9 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
-    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
+    # a pool no larger than the concurrency: httpcore scans every pooled connection on each request
+    builder = (ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
+               .connection_pool_size(cfg.concurrent_updates))
     url = base_url or cfg.api_base_url
     if url:
         api, files = api_urls(url)

@@ -18,10 +18,9 @@ PARTICLES = (
 
 def fold(text: str) -> str:
     """NFKC-fold width and compatibility forms and casefold, keeping typed 초성 as typed."""
-    out = []
-    for ch in text:
-        out.append(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch))
-    return "".join(out).casefold()
+    if not _CHOSEONG_SET.intersection(text):
+        return unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch) for ch in text).casefold()
 
 
 def tokens(text: str) -> list[str]:

@@ -49,6 +49,9 @@ _FILLER = {
 _NUMBERISH = re.compile(r"^[0-9']+(년도?|단계|차|월|일|시|분|억원?|%|명|건|개)?$|^[0-9]+$")
 
 
+_KEYWORDS = frozenset((*CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS))
+
+
 def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
     """True when any of the words occurs in the compacted text."""
     return any(w in compact_text for w in words)
@@ -72,5 +75,5 @@ def is_filler(word: str) -> bool:
         return True
     if word.endswith(_VERB_ENDINGS) and len(word) <= 6:
         return True
-    keywords = (*CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS)
-    return any(word == k or (word.startswith(k) and len(word) - len(k) <= 2) for k in keywords)
+    # a keyword, or a keyword with up to two more syllables (회의는, 국비가요)
+    return any(word[: len(word) - cut] in _KEYWORDS for cut in range(3) if len(word) - cut > 0)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.errors import NotFound
-from store.tx import immediate
+from store.tx import immediate, query
 
 Row = dict[str, Any]
 _EDITABLE = ("title", "start", "end", "place", "mode")
@@ -53,16 +53,16 @@ class MeetingWrites:
         return old
 
     def _meeting(self, meeting_id: str) -> Row:
-        found = list(self.db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
+        found = query(self.db, "SELECT * FROM meetings WHERE id = ?", [meeting_id])
         if not found:
             raise NotFound(f"회의를 찾지 못했습니다: {meeting_id}")
         return found[0]
 
     def scheduled_meetings(self, after: str) -> list[Row]:
         """Meetings not cancelled whose start (a date-time) is after `after`, soonest first."""
-        return list(self.db.query(
+        return query(self.db,
             "SELECT * FROM meetings WHERE status != '취소' AND start > ? AND length(start) > 10 ORDER BY start",
-            [after]))
+            [after])
 
     def respond(self, meeting_id: str, user_id: int, user_name: str | None, response: str, at: str) -> None:
         """Record (or change) a user's 참석/불참 answer."""
@@ -74,8 +74,8 @@ class MeetingWrites:
 
     def responses(self, meeting_id: str) -> list[Row]:
         """Attendance answers for a meeting."""
-        return list(self.db.query("SELECT * FROM meeting_responses WHERE meeting = ? ORDER BY response, at",
-                                  [meeting_id]))
+        return query(self.db, "SELECT * FROM meeting_responses WHERE meeting = ? ORDER BY response, at",
+                                  [meeting_id])
 
     def claim_reminder(self, meeting_id: str, offset_seconds: int, chat_id: int, at: str) -> bool:
         """Record a reminder as sent; False when it already was (so it is never sent twice)."""
@@ -98,12 +98,12 @@ class MeetingWrites:
 
     def private_chat(self, user_id: int) -> int | None:
         """The private chat id of a user, if they have one with the bot."""
-        found = list(self.db.query("SELECT chat_id FROM private_chats WHERE user_id = ?", [user_id]))
+        found = query(self.db, "SELECT chat_id FROM private_chats WHERE user_id = ?", [user_id])
         return int(found[0]["chat_id"]) if found else None
 
     def setting(self, key: str) -> str | None:
         """A stored setting (e.g. the bound TF group chat)."""
-        found = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
+        found = query(self.db, "SELECT value FROM settings WHERE key = ?", [key])
         return str(found[0]["value"]) if found else None
 
     def set_setting(self, actor: int | None, at: str, key: str, value: str) -> None:

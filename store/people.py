@@ -6,7 +6,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.errors import InvalidValue, NotFound
-from store.tx import immediate
+from store.tx import immediate, query
 
 Row = dict[str, Any]
 ROLES = ("member", "coordinator", "admin")
@@ -19,12 +19,12 @@ class PeopleQueries:
 
     def user(self, user_id: int) -> Row | None:
         """A registered user by Telegram id."""
-        found = list(self.db.query("SELECT * FROM users WHERE user_id = ?", [user_id]))
+        found = query(self.db, "SELECT * FROM users WHERE user_id = ?", [user_id])
         return found[0] if found else None
 
     def users(self) -> list[Row]:
         """Every registered user."""
-        return list(self.db.query("SELECT * FROM users ORDER BY role DESC, user_id"))
+        return query(self.db, "SELECT * FROM users ORDER BY role DESC, user_id")
 
     def audit(self, at: str, user_id: int | None, action: str, target: str, old: object, new: object) -> None:
         """Append one audit row (inside the caller's transaction)."""
@@ -35,8 +35,8 @@ class PeopleQueries:
     def audit_log(self, since: str | None = None) -> list[Row]:
         """Audit rows, oldest first, optionally from an ISO date on."""
         if since:
-            return list(self.db.query("SELECT * FROM audit WHERE at >= ? ORDER BY id", [since]))
-        return list(self.db.query("SELECT * FROM audit ORDER BY id"))
+            return query(self.db, "SELECT * FROM audit WHERE at >= ? ORDER BY id", [since])
+        return query(self.db, "SELECT * FROM audit ORDER BY id")
 
     def set_role(self, actor: int | None, user_id: int, role: str, at: str, name: str | None = None) -> Row | None:
         """Grant `role` to a user (adding them); returns the previous row. Audited."""
@@ -71,7 +71,7 @@ class PeopleQueries:
     def take_pending(self, user_id: int, chat_id: int) -> tuple[str, dict[str, Any]] | None:
         """Remove and return (created_at, payload) of the user's pending write in this chat."""
         with immediate(self.db):
-            found = list(self.db.query("SELECT * FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id]))
+            found = query(self.db, "SELECT * FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])
             if not found:
                 return None
             self.db.execute("DELETE FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])

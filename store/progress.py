@@ -6,7 +6,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.errors import InvalidValue
-from store.tx import immediate
+from store.tx import immediate, query
 
 Row = dict[str, Any]
 
@@ -21,18 +21,18 @@ class ProgressQueries:
 
     def latest_progress(self, task_id: str) -> Row | None:
         """The task's latest update that has not been taken back, or None."""
-        found = list(self.db.query(_LIVE + " LIMIT 1", [task_id]))
+        found = query(self.db, _LIVE + " LIMIT 1", [task_id])
         return found[0] if found else None
 
     def tasks_updated_since(self, at: str) -> list[str]:
         """Names of tasks with a live update at or after `at`."""
-        return [r["name"] for r in self.db.query(
+        return [r["name"] for r in query(self.db,
             "SELECT DISTINCT t.name FROM progress p JOIN tasks t ON t.id = p.task "
             "WHERE p.at >= ? AND p.reverses IS NULL ORDER BY t.name", [at])]
 
     def progress_history(self, task_id: str) -> list[Row]:
         """Every progress row of a task, oldest first, reversals included."""
-        return list(self.db.query("SELECT * FROM progress WHERE task = ? ORDER BY id", [task_id]))
+        return query(self.db, "SELECT * FROM progress WHERE task = ? ORDER BY id", [task_id])
 
 
 STATUSES = ("계획", "진행", "지연", "보류", "완료")
@@ -64,10 +64,10 @@ class ProgressWrites(ProgressQueries):
     def undo_progress(self, user_id: int, at: str, since: str) -> Row | None:
         """Take back the user's latest live entry written at or after `since`; return it, or None."""
         with immediate(self.db):
-            found = list(self.db.query(
+            found = query(self.db,
                 "SELECT * FROM progress WHERE user_id = ? AND reverses IS NULL AND at >= ? AND id NOT IN "
                 "(SELECT reverses FROM progress WHERE reverses IS NOT NULL) ORDER BY id DESC LIMIT 1",
-                [user_id, since]))
+                [user_id, since])
             if not found:
                 return None
             entry = found[0]
@@ -82,7 +82,7 @@ class ProgressWrites(ProgressQueries):
     def stale_tasks(self, before: str) -> list[Row]:
         """협업과제 whose latest live update is older than `before` (or that have none), or in status 지연."""
         out = []
-        for task in self.db.query("SELECT * FROM tasks WHERE kind = '협업과제' ORDER BY rowid"):
+        for task in query(self.db, "SELECT * FROM tasks WHERE kind = '협업과제' ORDER BY rowid"):
             latest = self.latest_progress(task["id"])
             if latest is None or latest["at"] < before or latest["status"] == "지연":
                 out.append({**task, "latest": latest})

@@ -12,6 +12,7 @@ from store.meetings import MeetingWrites
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.schema import migrate
+from store.tx import query
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
@@ -70,7 +71,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     # --- generic helpers -------------------------------------------------------------------
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""
-        return list(self.db.query(sql, list(params)))
+        return query(self.db, sql, params)
 
     def one(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Row | None:
         """Run a read query and return its first row, or None."""
