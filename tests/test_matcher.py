@@ -1,0 +1,56 @@
+"""Korean name matching: spacing, typos, partial names, 초성, full-width, names inside sentences, off-topic."""
+
+import pytest
+
+from intents.engine import Engine
+from intents.normalize import choseong, compact, fold, strip_particle
+
+FOUND = [
+    ("그린에너지캠퍼스", "d000-task-daegu"),            # spacing
+    ("그린에너지 캠퍼쓰", "d000-task-daegu"),           # one-syllable typo
+    ("에너지벨리", "d000-task-naju"),                   # jamo-level typo (ㅐ/ㅔ)
+    ("국가혁신클러스타", "prog-nic"),
+    ("지역혁신협력지구(클러스터)", "prog-nic"),          # the newer name of the same program
+    ("ＬＨ", "d000-org-lh"),                            # full-width latin
+    ("중기부", "org-mss"),                              # abbreviations from the alias table
+    ("균형위", "org-balance"),
+    ("ㄱㄹㅇㄴㅈ ㅋㅍㅅ", "d000-task-daegu"),            # typed 초성
+    ("울산지역사업평가단", "d004-org-eval-ulsan"),
+]
+
+
+@pytest.mark.parametrize("text, entity", FOUND)
+def test_names_are_found(ro_engine: Engine, text: str, entity: str) -> None:
+    found = ro_engine.match(text)
+    best = [c.id for c in found if c.score == found[0].score]   # 대구's task and its project share a name
+    assert entity in best, [(c.id, c.score) for c in found[:3]]
+
+
+@pytest.mark.parametrize("sentence, entity", [
+    ("한국전력이 맡은 협업과제 알려줘", "d000-org-kepco"),
+    ("혹시 장용희 사무관 연락처 아세요?", "d004-ct-jang-yonghee"),
+])
+def test_a_name_inside_a_sentence(ro_engine: Engine, sentence: str, entity: str) -> None:
+    from intents.understand import understand
+
+    query = understand(sentence, ro_engine.index)
+    assert entity in {c.id for m in query.mentions for c in m.candidates}
+
+
+@pytest.mark.parametrize("sentence", [
+    "오늘 점심 뭐 먹지", "날씨가 좋네요", "우주항공 위성 발사 일정", "반도체 공장 증설", "주식 시장 전망",
+    "축구 경기 결과 알려줘", "비트코인 가격", "영화 추천해줘", "스마트팜 지원금", "강남 아파트 시세",
+    "점심시간 몇 시야", "hello world",
+])
+def test_off_topic_sentences_match_nothing(ro_engine: Engine, sentence: str) -> None:
+    from tests.conftest import ask
+
+    assert ask(ro_engine, sentence).entities == []
+
+
+def test_normalisation_helpers() -> None:
+    assert compact("그린 에너지, 캠퍼스!") == "그린에너지캠퍼스"
+    assert fold("ＬＨ　Ｒ＆Ｄ") == "lh r&d"
+    assert fold("ㄱㄴ") == "ㄱㄴ"                      # typed 초성 survive NFKC
+    assert choseong("그린에너지") == "ㄱㄹㅇㄴㅈ"
+    assert strip_particle("한국전력이") == "한국전력" and strip_particle("국가") == "국가"
