@@ -52,3 +52,18 @@ def test_match_and_run_without_token(tmp_path: Path) -> None:
     assert found[0]["name"] == "에너지밸리 조성"
     out = run("run", "--db", db, env={"TFBOT_TOKEN": ""})
     assert out.returncode == 2 and "TFBOT_TOKEN" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_export_ics_writes_upcoming_meetings(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from store import Store
+
+    db = tmp_path / "c.db"
+    start = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=3)).replace(microsecond=0)
+    Store.open(db).add_meeting(None, start.isoformat(), "권역별 TF회의", start.isoformat(), None, "세종", "대면")
+    out = run("export-ics", str(tmp_path / "tf.ics"), "--db", str(db))
+    assert "1건" in out.stdout
+    text = (tmp_path / "tf.ics").read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in text and "SUMMARY:권역별 TF회의" in text and "LOCATION:세종" in text

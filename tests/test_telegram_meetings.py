@@ -48,6 +48,11 @@ def test_schedule_remind_and_answer_attendance(tmp_path: Path) -> None:
             await asyncio.sleep(0.5)
             reminders = [s.chat_id for s in fake.sent if "⏰ 회의 알림" in s.text]
             assert sorted(reminders) == sorted([GROUP, COORDINATOR]), "once to the group, once to the organiser"
+            fake.send_text("/cancel 권역별 점검회의", user_id=COORDINATOR)
+            await fake.wait_for(lambda: any("취소할까요" in s.text for s in fake.messages_to(COORDINATOR)))
+            confirm = next(s for s in fake.messages_to(COORDINATOR) if "취소할까요" in s.text)
+            fake.press(confirm, 0, user_id=COORDINATOR)
+            await fake.wait_for(lambda: any("❌ 회의 취소" in s.text for s in fake.messages_to(GROUP)))
 
     e2e(check, timeout=40)
     assert store.count("reminders_sent") == 2
