@@ -22,7 +22,7 @@ from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, u
 from store.store import Store
 
 MAX_QUESTION_CHARS = 1000
-LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는")
+LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
 MAX_CHOICES = 8
 QUESTION_INTENTS: Sequence[Callable[..., object]] = [
     answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
@@ -121,6 +121,8 @@ class Engine:
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
             return _not_found(q)
+        if q.unknown_places and not q.regions and not self._in_regions(ask.subject, []):
+            return _not_found(q)   # "울릉도 협업과제": a place the data does not have, for something that has places
         if q.cities and ask.subject.kind == "program":
             return answer_region(ask)   # an innovation city names its 협업과제, not a whole program
         guessed = [m for m in q.mentions if not m.exact]

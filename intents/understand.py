@@ -12,6 +12,10 @@ from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
+# an unknown place name (울릉도, 강남구, 수원시): three syllables or more ending like one; not words of
+# degree or amount that happen to end in 도 (만족도, 지원한도, 참여도)
+_PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
+_NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
@@ -34,6 +38,7 @@ class Query:
     want_total: bool = False
     kind_words: list[tuple[str, str]] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
+    unknown_places: list[str] = field(default_factory=list)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -64,6 +69,9 @@ def understand(text: str, index: NameIndex) -> Query:
     query.unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                          and not is_filler(r) and not any(k in w for k in KIND_WORDS)]
     _read_places(query)
+    # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
+    query.unknown_places = [r for w, r in zip(leftover, raw, strict=True)
+                            if w in query.unexplained and _PLACE.match(r) and r not in _NOT_PLACES]
     rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
     _read_qualifiers(query, fold(text), rest)
     query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
