@@ -126,7 +126,8 @@ class Engine:
         if q.cities and ask.subject.kind == "program":
             return answer_region(ask)   # an innovation city names its 협업과제, not a whole program
         guessed = [m for m in q.mentions if not m.exact]
-        if guessed and len(guessed) == len(q.mentions) and forced is None:
+        meeting_asked = intent == "meeting" and ask.subject.kind == "meeting"
+        if guessed and len(guessed) == len(q.mentions) and forced is None and not meeting_asked:
             named = facts_naming(ask, self.topics, guessed[0].text)
             if named is not None:
                 return named
@@ -167,7 +168,15 @@ class Engine:
     def _listing(self, ask: Ask) -> Reply | None:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
-        for table, kind in q.kind_words:
+        intent = _intent_words(q)
+        kind_words = list(q.kind_words)
+        if subject is not None and subject.kind == "program" and intent != "budget" \
+                and vocab.has_any(q.compact, vocab.LIST):   # "혁신도시 협업과제 목록": the tasks, not the program
+            kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and v not in kind_words]
+            if len(kind_words) > len(q.kind_words):
+                ask.others, ask.subject = [*ask.others, subject], None
+                subject = None
+        for table, kind in kind_words:
             everything = self.store.of_kind(table, kind)
             named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
             fuzzy_subject = subject is not None and not any(m.exact for m in q.mentions)
@@ -188,15 +197,28 @@ class Engine:
             unexplained = [w for w in q.unexplained if not any(w in a for a in areas)]
             if unexplained or not rows:
                 return _not_found(q)
+            if intent == "budget" and subject is None and len(rows) == len(everything):
+                owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
+                if owner is not None:
+                    ask.subject = owner
+                    return answer_budget(ask)
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
-                return self._dispatch(ask, _intent_words(q))
+                return self._dispatch(ask, intent)
             return answer_list(ask, table, kind, rows)
         if subject is not None and not q.mentions[0].exact and vocab.has_any(q.compact, vocab.LIST):
             candidates = [c for m in q.mentions for c in m.candidates]
             if len(candidates) > 1:
                 return answer_topic(ask, candidates)
         return None
+
+    def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Candidate | None:
+        """The one program the rows of a kind belong to: their common parent, or the budgeted program named for it."""
+        parents = {str(r.get("parent") or "") for r in rows}
+        if len(parents) == 1 and (program := self.store.program(parents.pop())) is not None:
+            return as_candidate("programs", program)
+        named = [p for p in self.store.rows_named_like("programs", kind) if self.store.budgets(str(p["id"]))]
+        return as_candidate("programs", named[0]) if len(named) == 1 else None
 
     def _pick(self, q: Query, intent: str, now: str) -> tuple[Candidate | None, list[Candidate]] | Reply:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
@@ -223,6 +245,12 @@ class Engine:
         if intent == "meeting":
             return c.kind == "meeting"
         return False
+
+    def _knows_about(self, org_id: str) -> bool:
+        """Whether an organisation has an address, phones, contacts or programs in the store."""
+        org = self.store.organisation(org_id) or {}
+        return bool(org.get("address") or self.store.phones("organisation", org_id) or self.store.has_contacts(org_id)
+                    or self.store.led_by("programs", org_id) or self.store.led_by("tasks", org_id))
 
     def _facts_answer(self, q: Query, c: Candidate) -> bool:
         """Whether a fact or agenda item of the candidate is named by a leftover word of the question."""
@@ -254,6 +282,8 @@ class Engine:
                 bonus += 3.0
             if c.kind == "meeting" and str(row.get("start") or "") > now:
                 bonus += 3.0   # an upcoming meeting before a past one of the same name
+            if c.kind == "organisation" and not self._knows_about(c.id):
+                bonus -= 3.0   # a bare name (지역경제위원회 the body) yields to what has content (its meeting)
             ranked.append((c.score + bonus, c))
         ranked.sort(key=lambda pair: -pair[0])
         return ranked

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from intents.budget import answer_budget, select
 from intents.common import Ask, finish
 from intents.matcher import Candidate
-from intents.meeting import answer_meeting
+from intents.meeting import answer_meeting, titled
 from intents.message import Reply
 from intents.normalize import compact
 from intents.understand import region_of
@@ -39,6 +39,8 @@ def build_topics(store: Store) -> list[Topic]:
 def answer_without_subject(ask: Ask, intent: str, topics: list[Topic]) -> Reply | None:
     """Answer from qualifiers or topic words when no name was recognised; None when unsure."""
     clear = not ask.query.unexplained
+    if intent == "meeting" and titled(ask):
+        return answer_meeting(ask)
     if intent == "budget" and clear:
         reply = _budget_by_qualifiers(ask)
         if reply is not None:

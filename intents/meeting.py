@@ -5,12 +5,14 @@ from datetime import datetime
 
 from intents.calendar import meeting_attachment
 from intents.common import Ask, finish, matching_rows, nothing
+from intents.matcher import Candidate
 from intents.message import Reply
 from intents.normalize import compact
 from intents.render import clock, when, when_iso
 from intents.schedule import attendance
 from store.store import Row, Store
 
+MAX_TITLED = 5
 _ORDINAL = re.compile(r"제?([0-9]+)차")
 
 
@@ -73,12 +75,12 @@ def answer_meeting(ask: Ask) -> Reply:
     meetings = store.meetings()
     if not meetings:
         return nothing(ask, "meeting", "등록된 회의를")
-    wanted = matching_rows(meetings, "title", ask)
-    if wanted and len(wanted) <= 5:
+    wanted = titled(ask)
+    if wanted:
         lines: list[str] = []
         for row in wanted:
             lines.extend([*meeting_lines(store, row), ""])
-        return finish(ask, "meeting", lines, [m["source"] for m in wanted], entities=[])
+        return finish(ask, "meeting", lines, [m["source"] for m in wanted], entities=_as_entities(wanted))
     future = upcoming(store, ask.message.now)
     lines = []
     if future:
@@ -91,4 +93,14 @@ def answer_meeting(ask: Ask) -> Reply:
         lines.append(f"{when(ask.message.now.date().isoformat())} 이후 예정된 회의가 없습니다. 최근 회의·일정:")
         lines.extend(f"• {when(m['start'])} {m['title']}" for m in reversed(past))
         shown = past
-    return finish(ask, "meeting", lines, [m["source"] for m in shown], entities=[])
+    return finish(ask, "meeting", lines, [m["source"] for m in shown], entities=_as_entities(shown))
+
+
+def titled(ask: Ask) -> list[Row]:
+    """Up to five meetings whose titles share a topic word with the question."""
+    wanted = matching_rows(ask.store.meetings(), "title", ask)
+    return wanted if len(wanted) <= MAX_TITLED else []
+
+
+def _as_entities(rows: list[Row]) -> list[Candidate]:
+    return [Candidate("meeting", str(m["id"]), str(m["title"]), 100.0) for m in rows]

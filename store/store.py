@@ -180,6 +180,11 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         assert table in ("programs", "tasks", "organisations")
         return self.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
 
+    def rows_named_like(self, table: str, word: str) -> list[Row]:
+        """Rows of `programs` or `tasks` whose name contains a word."""
+        assert table in ("programs", "tasks")
+        return self.rows(f"SELECT * FROM {table} WHERE name LIKE ? ORDER BY rowid", [f"%{word}%"])
+
     def all_of(self, table: str) -> list[Row]:
         """Every row of `facts`, `results` or `agenda_items` (for word search)."""
         assert table in ("facts", "results", "agenda_items")
