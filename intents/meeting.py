@@ -60,6 +60,9 @@ def answer_meeting(ask: Ask) -> Reply:
         asked, held = _ORDINAL.search(ask.query.compact), _ORDINAL.search(compact(str(row["title"])))
         if asked and held and asked.group(1) != held.group(1):
             return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
+        year = ask.query.year
+        if year is not None and row["start"] and not str(row["start"]).startswith(str(year)):
+            return nothing(ask, "meeting", f"{year}년 {row['title']}을(를)")
         detail = meeting_lines(store, row)
         facts = store.facts(str(row["id"]))
         named = matching_rows(facts, "attribute", ask)
