@@ -2,6 +2,7 @@
 
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.message import Reply
+from intents.program import answer_program
 from intents.render import amount
 from store.store import Row
 
@@ -76,8 +77,6 @@ def answer_budget(ask: Ask) -> Reply:
         if not child_rows and subject.score < SURE:
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
         if not child_rows:
-            from intents.program import answer_program
-
             reply = answer_program(ask)
             reply.text = "예산 자료는 없습니다. 이 항목에 대해 자료에 있는 내용입니다.\n\n" + reply.text
             return reply

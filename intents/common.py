@@ -22,12 +22,9 @@ class Ask:
     others: list[Candidate] = field(default_factory=list)
 
     def content_words(self) -> list[str]:
-        """Words of the question that are not particles, numbers or bare question words."""
+        """Words of the question without their particles, two syllables or longer, not bare numbers."""
         words = [strip_particle(w) for w in tokens(self.query.text)]
-        return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in _QUESTION_WORDS]
-
-
-_QUESTION_WORDS = {"알려줘", "뭐야", "어디야", "누구야", "얼마야", "언제야", "있어", "뭐가", "어떤", "무엇"}
+        return [w for w in words if len(w) >= 2 and not w.isdigit()]
 
 
 def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2, at_least: int = 1) -> list[Row]:

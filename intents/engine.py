@@ -85,7 +85,7 @@ class Engine:
                 self.store.private_chat(message.user_id) != message.chat_id:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
-            return self._help(message, greet=command == "/start")
+            return self._help(greet=command == "/start")
         written = run_command(Context(self.store, self.index, self.policy), command, role, message, choice)
         if written is not None:
             if written.intent.startswith("meeting_s") or written.intent == "meeting_cancelled":
@@ -107,7 +107,7 @@ class Engine:
                 return picked
             ask.subject, ask.others = picked
         if intent == "help" and ask.subject is None:
-            return self._help(ask.message, greet=False)
+            return self._help(greet=False)
         if forced is None:
             listed = self._listing(ask)
             if listed is not None:
@@ -308,12 +308,9 @@ class Engine:
             buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
         )
 
-    def _help(self, message: Message, greet: bool) -> Reply:
-        ask = Ask(self.store, message, understand("", self.index))
-        reply = answer_help(ask, QUESTION_INTENTS, COMMANDS)
-        if greet:
-            reply.text = "안녕하세요! 혁신도시·지역산업 TF 도우미 tfbot입니다.\n\n" + reply.text
-        return reply
+    @staticmethod
+    def _help(greet: bool) -> Reply:
+        return answer_help(QUESTION_INTENTS, COMMANDS, greet)
 
 
 _KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "contact": "담당자",

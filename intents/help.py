@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Sequence
 
-from intents.common import Ask
 from intents.message import Reply
 
 EXAMPLES = (
@@ -31,6 +30,7 @@ def help_text(intents: Sequence[Callable[..., object]], commands: dict[str, str]
     return "\n".join(lines)
 
 
-def answer_help(ask: Ask, intents: Sequence[Callable[..., object]], commands: dict[str, str]) -> Reply:
+def answer_help(intents: Sequence[Callable[..., object]], commands: dict[str, str], greet: bool = False) -> Reply:
     """도움말 — 물어볼 수 있는 것과 명령어 (/help)."""
-    return Reply(text=help_text(intents, commands), intent="help")
+    hello = "안녕하세요! 혁신도시·지역산업 TF 도우미 tfbot입니다.\n\n" if greet else ""
+    return Reply(text=hello + help_text(intents, commands), intent="help")
