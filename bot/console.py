@@ -13,11 +13,11 @@ from bot.scheduler import sync_reminders
 from intents.engine import Engine
 from intents.message import Message, Reply
 from intents.reminders import Due, Reminders, parse_offset
+from intents.schedule import MEETING_WRITES
 
 HISTORY = Path.home() / ".tfbot_history"
 CONSOLE_CHAT = 0
 SYNC_SECONDS = 30
-MEETING_WRITES = ("meeting_saved", "meeting_cancelled")
 
 
 def _readline() -> None:

@@ -11,13 +11,13 @@ from bot.config import Config
 from bot.scheduler import schedule_digest, sync_reminders
 from intents.message import Message, Reply
 from intents.reminders import GROUP_KEY, Due, Reminders, digest, nudges, parse_offset
+from intents.schedule import MEETING_WRITES
 
 if TYPE_CHECKING:
     from bot.telegram import App, TelegramAdapter
 
 log = logging.getLogger(__name__)
 SYNC_SECONDS = 60
-MEETING_WRITES = ("meeting_saved", "meeting_cancelled")
 
 
 class TelegramReminders:

@@ -16,6 +16,7 @@ from intents.meeting import answer_meeting
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
+from intents.schedule import MEETING_WRITES
 from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
@@ -88,7 +89,7 @@ class Engine:
             return self._help(greet=command == "/start")
         written = run_command(Context(self.store, self.index, self.policy), command, role, message, choice)
         if written is not None:
-            if written.intent.startswith("meeting_s") or written.intent == "meeting_cancelled":
+            if written.intent in MEETING_WRITES:
                 self.refresh()
             return written
         query = understand(text, self.index)

@@ -13,6 +13,7 @@ from intents.when import DateError, read_when
 from store.store import Row, Store
 
 MAX_TITLE = 100
+MEETING_WRITES = ("meeting_saved", "meeting_cancelled")   # reply intents after which reminders are re-planned
 _MODE = re.compile(r"\(?\s*(영상|대면|온라인)\s*(회의)?\s*\)?")
 _COMMAND = re.compile(r"^/(meeting|move|cancel)(@\w+)?\s*")
 
