@@ -1,5 +1,6 @@
 """The engine: understands a message, picks the intent and the entity, and answers it."""
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -132,6 +133,8 @@ class Engine:
             named = facts_naming(ask, self.topics, guessed[0].text)
             if named is not None:
                 return named
+        if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
+            return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
 
     def _in_regions(self, subject: Candidate, regions: list[str]) -> bool:
@@ -246,6 +249,14 @@ class Engine:
         if intent == "meeting":
             return c.kind == "meeting"
         return False
+
+    def _phases(self, program_id: str) -> set[int]:
+        """The phases a program's budgets, fields or facts speak of."""
+        phases = {int(r["phase"]) for r in self.store.budgets(program_id) + self.store.fields(program_id)
+                  if r["phase"] is not None}
+        text = " ".join(f"{f['attribute']} {f['value']}" for f in self.store.facts(program_id))
+        phases.update(int(n) for n in re.findall(r"([0-9])\s*단계", text))
+        return phases
 
     def _knows_about(self, org_id: str) -> bool:
         """Whether an organisation has an address, phones, contacts or programs in the store."""
