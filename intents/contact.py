@@ -18,13 +18,15 @@ def contact_line(store: Store, row: Row) -> str:
     role = f" ({row['role']})" if row["role"] else ""
     phones = store.phones("contact", row["id"])
     phone_text = f" ☎ {', '.join(phones)}" if phones else " (전화번호 자료 없음)"
-    note = f" — {row['note']}" if row["note"] else ""
+    # a position without a name is described by its note (its first clause: the rest is extraction remarks)
+    note = f" — {str(row['note']).split(';')[0]}" if row["note"] and not row["person"] else ""
     return f"• {who} — {where}{role}{phone_text}{note}"
 
 
 def organisation_block(store: Store, org: Row) -> list[str]:
     """An organisation's address and phones as lines."""
-    lines = [f"{org['name']}" + (f" ({org['note']})" if org["note"] else "")]
+    kind_note = str(org["note"] or "").split(" · ")[0].split(" (")[0]   # the first label, not extraction remarks
+    lines = [f"{org['name']}" + (f" ({kind_note})" if kind_note else "")]
     if org["address"]:
         lines.append(f"주소: {org['address']}")
     phones = store.phones("organisation", org["id"])
@@ -59,7 +61,9 @@ def answer_contact(ask: Ask) -> Reply:
             if len(block) > 1:
                 lines.extend(block)
                 sources.append(org["source"])
-            contacts = store.contacts_of_organisation(subject.id)
+            org_phones = set(store.phones("organisation", subject.id))
+            contacts = [c for c in store.contacts_of_organisation(subject.id)   # a desk row repeating the block
+                        if c["person"] or not org_phones or set(store.phones("contact", c["id"])) != org_phones]
             departments = [c.id for c in ask.others if c.kind == "department"]
             if departments:
                 contacts = [c for c in contacts if any(d in str(c["department"]) for d in departments)]
