@@ -210,10 +210,10 @@ class Engine:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
             return answer_list(ask, table, kind, rows)
-        if subject is not None and not q.mentions[0].exact and vocab.has_any(q.compact, vocab.LIST):
+        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact)
+        if topic and vocab.has_any(q.compact, vocab.LIST):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
-            if len(candidates) > 1:
-                return answer_topic(ask, candidates)
+            return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
 
     def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Candidate | None:

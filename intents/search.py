@@ -8,6 +8,7 @@ from intents.render import name_of, regions_text
 from intents.understand import region_of
 from store.store import Row, Store
 
+MAX_TOPIC = 30
 _TABLE_KIND = {"tasks": "task", "programs": "program", "organisations": "organisation"}
 
 
@@ -96,17 +97,23 @@ def answer_region(ask: Ask) -> Reply:
     return finish(ask, "search", lines, sources, entities=ents)
 
 
-def answer_topic(ask: Ask, candidates: list[Candidate]) -> Reply:
-    """검색: programs and tasks whose names contain the asked word."""
+def answer_topic(ask: Ask, candidates: list[Candidate], words: list[str]) -> Reply:
+    """검색: programs and tasks whose names, aliases or areas contain the asked words."""
     store = ask.store
-    rows: list[tuple[str, Row]] = []
+    rows: dict[str, tuple[str, Row]] = {}
     for c in candidates:
         if c.kind in ("program", "task"):
             row = store.program(c.id) if c.kind == "program" else store.task(c.id)
             if row:
-                rows.append(("programs" if c.kind == "program" else "tasks", row))
-    if not rows:
+                rows[c.id] = ("programs" if c.kind == "program" else "tasks", row)
+    for table in ("tasks", "programs"):
+        for word in words:
+            for row in store.rows_named_like(table, word):
+                rows.setdefault(str(row["id"]), (table, row))
+    found = list(rows.values())[:MAX_TOPIC]
+    if not found:
         return nothing(ask, "search", "관련된 사업이나 과제를")
-    lines = [f"관련 사업·과제 {len(rows)}건"] + [row_line(store, r) for _, r in rows]
-    return finish(ask, "search", lines, [r["source"] for _, r in rows],
-                  entities=[as_candidate(t, r) for t, r in rows])
+    lines = [f"'{' '.join(words)}' 관련 사업·과제 {len(found)}건" + (" (앞의 30건)" if len(rows) > MAX_TOPIC else "")]
+    lines.extend(row_line(store, r) for _, r in found)
+    return finish(ask, "search", lines, [r["source"] for _, r in found],
+                  entities=[as_candidate(t, r) for t, r in found])

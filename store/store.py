@@ -181,9 +181,14 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         return self.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
 
     def rows_named_like(self, table: str, word: str) -> list[Row]:
-        """Rows of `programs` or `tasks` whose name contains a word."""
+        """Rows of `programs` or `tasks` whose name, an alias or area contains a word (spacing ignored)."""
         assert table in ("programs", "tasks")
-        return self.rows(f"SELECT * FROM {table} WHERE name LIKE ? ORDER BY rowid", [f"%{word}%"])
+        kind = {"programs": "program", "tasks": "task"}[table]
+        like = f"%{word}%"
+        return self.rows(
+            f"SELECT * FROM {table} WHERE replace(name, ' ', '') LIKE ? OR replace(area, ' ', '') LIKE ? OR id IN "
+            "(SELECT entity_id FROM aliases WHERE entity_kind = ? AND replace(alias, ' ', '') LIKE ?) ORDER BY rowid",
+            [like, like, kind, like])
 
     def all_of(self, table: str) -> list[Row]:
         """Every row of `facts`, `results` or `agenda_items` (for word search)."""

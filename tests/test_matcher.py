@@ -54,3 +54,13 @@ def test_normalisation_helpers() -> None:
     assert fold("ㄱㄴ") == "ㄱㄴ"                      # typed 초성 survive NFKC
     assert choseong("그린에너지") == "ㄱㄹㅇㄴㅈ"
     assert strip_particle("한국전력이") == "한국전력" and strip_particle("국가") == "국가"
+
+
+def test_topic_search_lists_what_is_named_for_a_word(ro_engine: Engine) -> None:
+    from tests.conftest import ask
+
+    reply = ask(ro_engine, "바이오 관련 사업")
+    assert reply.intent == "search"
+    for name in ("생명공학(바이오)진단치료의료기기", "대구 국가혁신클러스터", "제주 국가혁신클러스터"):
+        assert name in reply.text   # by name, and by area (바이오 헬스)
+    assert len(reply.entities) == 5
