@@ -42,6 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.config import Config
 from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
+from intents.commands import COMMANDS as ENGINE_COMMANDS
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply
 
@@ -56,7 +57,7 @@ APOLOGY = "죄송합니다. 요청을 처리하는 중 문제가 생겼습니다
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
 CHOICE_EXPIRED = "이 선택지는 만료되었습니다. 질문을 다시 보내 주세요."
 NOT_YOUR_CHOICE = "질문하신 분만 고를 수 있습니다."
-COMMANDS = ("start", "help", "log", "meeting", "meetings", "undo", "grant", "revoke", "bind")
+COMMANDS = tuple(name.lstrip("/") for name in ENGINE_COMMANDS)   # every command the engine answers
 MENU = (
     ("start", "인사와 사용 안내"),
     ("help", "물어볼 수 있는 것과 명령어"),

@@ -213,14 +213,9 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         """Contacts stated in one source document."""
         return self.rows("SELECT * FROM contacts WHERE source = ? ORDER BY rowid", [source])
 
-    def organisations_in_region(self, region: str, kind: str | None = None) -> list[Row]:
-        """Organisations located in a region, optionally of one kind."""
-        sql = "SELECT * FROM organisations WHERE region = ?"
-        params: list[Any] = [region]
-        if kind:
-            sql += " AND kind = ?"
-            params.append(kind)
-        return self.rows(sql + " ORDER BY rowid", params)
+    def organisations_in_region(self, region: str) -> list[Row]:
+        """Organisations located in a region."""
+        return self.rows("SELECT * FROM organisations WHERE region = ? ORDER BY rowid", [region])
 
     def children(self, table: str, parent_id: str) -> list[Row]:
         """Rows of `programs` or `tasks` whose parent is `parent_id`."""
@@ -238,10 +233,6 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         assert table in ("programs", "tasks")
         return self.rows(f"SELECT * FROM {table} WHERE lead = ? OR ministry = ? ORDER BY rowid",
                          [org_id, org_id])
-
-    def tasks_of_kind(self, kind: str) -> list[Row]:
-        """Every task of one kind (협업과제, 대표프로젝트, 우수과제)."""
-        return self.rows("SELECT * FROM tasks WHERE kind = ? ORDER BY rowid", [kind])
 
     def budgets(self, program_id: str) -> list[Row]:
         """Every budget cell of a program, in document order."""

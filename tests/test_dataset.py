@@ -87,8 +87,8 @@ def test_every_person_with_a_phone_in_the_documents_is_a_contact(ro_store: Store
 
 
 def test_the_ten_innovation_city_tasks_and_sixteen_best_practices(ro_store: Store) -> None:
-    assert len(ro_store.tasks_of_kind("협업과제")) == 10
-    assert len(ro_store.tasks_of_kind("우수과제")) == 16
+    assert len(ro_store.of_kind("tasks", "협업과제")) == 10
+    assert len(ro_store.of_kind("tasks", "우수과제")) == 16
     clusters = ro_store.rows("SELECT * FROM programs WHERE kind = '클러스터'")
     assert len(clusters) == 14
     for cluster in clusters:
