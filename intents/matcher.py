@@ -4,7 +4,7 @@ import heapq
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -115,7 +115,7 @@ class NameIndex:
 
     # --- exact -------------------------------------------------------------------------------
     @staticmethod
-    def _join(words: list[str]) -> tuple[str, list[int]]:
+    def _join(words: Sequence[str]) -> tuple[str, list[int]]:
         starts, parts, pos = [], [], 0
         for word in words:
             if pos >= MAX_SCAN_CHARS:
@@ -125,7 +125,7 @@ class NameIndex:
             pos += len(word)
         return "".join(parts), starts
 
-    def _exact(self, words: list[str], joined: str, starts: list[int]) -> list[Mention]:
+    def _exact(self, words: Sequence[str], joined: str, starts: list[int]) -> list[Mention]:
         word_at = {}
         for index, start in enumerate(starts):
             for pos in range(start, start + len(words[index])):
@@ -152,7 +152,7 @@ class NameIndex:
         return mentions
 
     # --- fuzzy -------------------------------------------------------------------------------
-    def _fuzzy_runs(self, words: list[str], leftovers: list[int]) -> list[Mention]:
+    def _fuzzy_runs(self, words: Sequence[str], leftovers: list[int]) -> list[Mention]:
         runs: list[list[int]] = []
         for i in leftovers:
             if runs and runs[-1][-1] == i - 1:

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Hangul compatibility jamo consonants as people type them (ㄱ … ㅎ), in 초성 order.
 CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -17,6 +18,12 @@ PARTICLES = (
 )
 
 
+# The functions below are pure and called for the same few words many times per question (the
+# matcher, the reader and every intent look at the same tokens), so they are memoised.
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
     """NFKC-fold width and compatibility forms and casefold, keeping typed 초성 as typed."""
     if not _CHOSEONG_SET.intersection(text):
@@ -24,16 +31,19 @@ def fold(text: str) -> str:
     return "".join(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch) for ch in text).casefold()
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=_MEMO)
+def tokens(text: str) -> tuple[str, ...]:
     """Words of a folded text: runs of Hangul, latin letters, digits and `&`/`+`."""
-    return _TOKEN.findall(fold(text))
+    return tuple(_TOKEN.findall(fold(text)))
 
 
+@lru_cache(maxsize=_MEMO)
 def compact(text: str) -> str:
     """The spacing- and punctuation-insensitive key of a text: folded tokens joined together."""
     return "".join(tokens(text))
 
 
+@lru_cache(maxsize=_MEMO)
 def strip_particle(word: str) -> str:
     """Drop one trailing particle from a word when at least two characters remain."""
     for particle in PARTICLES:

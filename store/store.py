@@ -2,6 +2,7 @@
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ from store.tx import query
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
+# Tables filled from the built-in dataset when the database is created and changed after that only by
+# migrations, which run in `open`: a Store keeps what it read of them (bounded, copies handed out)
+# until `refresh`. Users, progress, meetings, settings and the rest are read fresh every time.
+REFERENCE_TABLES = frozenset({"sources", "regions", "organisations", "contacts", "phones", "programs", "tasks",
+                              "aliases", "fields", "budgets", "results", "facts"})
+REFERENCE_MEMO = 4096
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._reference = lru_cache(maxsize=REFERENCE_MEMO)(self._read_reference)
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
@@ -76,6 +84,21 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     def one(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Row | None:
         """Run a read query and return its first row, or None."""
         found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
+        """Rows of a read over reference tables only, remembered until `refresh` (copies returned)."""
+        return [dict(row) for row in self._reference(sql, tuple(params))]
+
+    def _read_reference(self, sql: str, params: tuple[Any, ...]) -> tuple[Row, ...]:
+        return tuple(query(self.db, sql, params))
+
+    def refresh(self) -> None:
+        """Forget the remembered reference rows (after an edit made outside the bot)."""
+        self._reference.cache_clear()
+
+    def _first(self, sql: str, params: list[Any]) -> Row | None:
+        found = self.reference(sql, params)
         return found[0] if found else None
 
     def count(self, table: str) -> int:
@@ -122,23 +145,23 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
     # --- entities ----------------------------------------------------------------------------
     def source(self, source_id: str) -> Row | None:
         """A source document by id."""
-        return self.one("SELECT * FROM sources WHERE id = ?", [source_id])
+        return self._first("SELECT * FROM sources WHERE id = ?", [source_id])
 
     def organisation(self, org_id: str) -> Row | None:
         """An organisation by id."""
-        return self.one("SELECT * FROM organisations WHERE id = ?", [org_id])
+        return self._first("SELECT * FROM organisations WHERE id = ?", [org_id])
 
     def program(self, program_id: str) -> Row | None:
         """A program by id."""
-        return self.one("SELECT * FROM programs WHERE id = ?", [program_id])
+        return self._first("SELECT * FROM programs WHERE id = ?", [program_id])
 
     def task(self, task_id: str) -> Row | None:
         """A task (협업과제, 대표프로젝트, 우수과제) by id."""
-        return self.one("SELECT * FROM tasks WHERE id = ?", [task_id])
+        return self._first("SELECT * FROM tasks WHERE id = ?", [task_id])
 
     def contact(self, contact_id: str) -> Row | None:
         """A contact by id."""
-        return self.one("SELECT * FROM contacts WHERE id = ?", [contact_id])
+        return self._first("SELECT * FROM contacts WHERE id = ?", [contact_id])
 
     def meeting(self, meeting_id: str) -> Row | None:
         """A meeting or dated event by id."""
@@ -146,46 +169,46 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def region(self, name: str) -> Row | None:
         """A 시·도 by short name."""
-        return self.one("SELECT * FROM regions WHERE name = ?", [name])
+        return self._first("SELECT * FROM regions WHERE name = ?", [name])
 
     def tasks_in_city(self, city: str) -> list[Row]:
         """Tasks of one innovation city (e.g. `충북 진천·음성`)."""
-        return self.rows("SELECT * FROM tasks WHERE innovation_city = ? ORDER BY rowid", [city])
+        return self.reference("SELECT * FROM tasks WHERE innovation_city = ? ORDER BY rowid", [city])
 
     def aliases(self, kind: str, entity_id: str) -> list[str]:
         """The aliases of an entity."""
-        return [r["alias"] for r in self.rows(
+        return [r["alias"] for r in self.reference(
             "SELECT alias FROM aliases WHERE entity_kind = ? AND entity_id = ? ORDER BY alias",
             [kind, entity_id])]
 
     def phones(self, owner_kind: str, owner_id: str) -> list[str]:
         """Phone numbers (ranges kept as ranges) of an organisation or contact, in order."""
-        return [r["display"] for r in self.rows(
+        return [r["display"] for r in self.reference(
             "SELECT display FROM phones WHERE owner_kind = ? AND owner_id = ? ORDER BY id",
             [owner_kind, owner_id])]
 
     # --- relations ---------------------------------------------------------------------------
     def contacts_of_organisation(self, org_id: str) -> list[Row]:
         """Contacts that belong to an organisation (or to one of its child organisations)."""
-        return self.rows(
+        return self.reference(
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
 
     def contacts_named(self, person: str) -> list[Row]:
         """Every contact row of a person (one person can appear in several documents)."""
-        return self.rows("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid", [person])
+        return self.reference("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid", [person])
 
     def of_kind(self, table: str, kind: str) -> list[Row]:
         """Rows of `programs`, `tasks` or `organisations` of one kind, in document order."""
         assert table in ("programs", "tasks", "organisations")
-        return self.rows(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
+        return self.reference(f"SELECT * FROM {table} WHERE kind = ? ORDER BY rowid", [kind])
 
     def rows_named_like(self, table: str, word: str) -> list[Row]:
         """Rows of `programs` or `tasks` whose name, an alias or area contains a word (spacing ignored)."""
         assert table in ("programs", "tasks")
         kind = {"programs": "program", "tasks": "task"}[table]
         like = f"%{word}%"
-        return self.rows(
+        return self.reference(
             f"SELECT * FROM {table} WHERE replace(name, ' ', '') LIKE ? OR replace(area, ' ', '') LIKE ? OR id IN "
             "(SELECT entity_id FROM aliases WHERE entity_kind = ? AND replace(alias, ' ', '') LIKE ?) ORDER BY rowid",
             [like, like, kind, like])
@@ -197,58 +220,58 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def dated_budgets(self) -> list[Row]:
         """Budget cells that belong to a year, a phase or a period."""
-        return self.rows("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "
+        return self.reference("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "
                          "OR period IS NOT NULL ORDER BY rowid")
 
     def has_contacts(self, org_id: str) -> bool:
         """Whether any contact belongs to an organisation (without loading them)."""
-        return self.one("SELECT 1 AS found FROM contacts WHERE organisation = ? LIMIT 1", [org_id]) is not None
+        return self._first("SELECT 1 AS found FROM contacts WHERE organisation = ? LIMIT 1", [org_id]) is not None
 
     def contacts_of_department(self, department: str) -> list[Row]:
         """Contacts whose department cell names this department."""
         clause, params = _names_one_of("department", department)
-        return self.rows(f"SELECT * FROM contacts WHERE {clause} ORDER BY source, rowid", params)
+        return self.reference(f"SELECT * FROM contacts WHERE {clause} ORDER BY source, rowid", params)
 
     def contacts_of_source(self, source: str) -> list[Row]:
         """Contacts stated in one source document."""
-        return self.rows("SELECT * FROM contacts WHERE source = ? ORDER BY rowid", [source])
+        return self.reference("SELECT * FROM contacts WHERE source = ? ORDER BY rowid", [source])
 
     def organisations_in_region(self, region: str) -> list[Row]:
         """Organisations located in a region."""
-        return self.rows("SELECT * FROM organisations WHERE region = ? ORDER BY rowid", [region])
+        return self.reference("SELECT * FROM organisations WHERE region = ? ORDER BY rowid", [region])
 
     def children(self, table: str, parent_id: str) -> list[Row]:
         """Rows of `programs` or `tasks` whose parent is `parent_id`."""
         assert table in ("programs", "tasks")
-        return self.rows(f"SELECT * FROM {table} WHERE parent = ? ORDER BY rowid", [parent_id])
+        return self.reference(f"SELECT * FROM {table} WHERE parent = ? ORDER BY rowid", [parent_id])
 
     def in_region(self, table: str, region: str) -> list[Row]:
         """Rows of `programs` or `tasks` that name `region` among their regions."""
         assert table in ("programs", "tasks")
         clause, params = _names_one_of("region", region)
-        return self.rows(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid", params)
+        return self.reference(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid", params)
 
     def led_by(self, table: str, org_id: str) -> list[Row]:
         """Rows of `programs` or `tasks` led by, or under the ministry of, an organisation."""
         assert table in ("programs", "tasks")
-        return self.rows(f"SELECT * FROM {table} WHERE lead = ? OR ministry = ? ORDER BY rowid",
+        return self.reference(f"SELECT * FROM {table} WHERE lead = ? OR ministry = ? ORDER BY rowid",
                          [org_id, org_id])
 
     def budgets(self, program_id: str) -> list[Row]:
         """Every budget cell of a program, in document order."""
-        return self.rows("SELECT * FROM budgets WHERE program = ? ORDER BY rowid", [program_id])
+        return self.reference("SELECT * FROM budgets WHERE program = ? ORDER BY rowid", [program_id])
 
     def fields(self, program_id: str) -> list[Row]:
         """Growth fields of a cluster program by phase."""
-        return self.rows("SELECT * FROM fields WHERE program = ? ORDER BY phase", [program_id])
+        return self.reference("SELECT * FROM fields WHERE program = ? ORDER BY phase", [program_id])
 
     def results(self, program_id: str) -> list[Row]:
         """Results and targets recorded for a program."""
-        return self.rows("SELECT * FROM results WHERE program = ? ORDER BY rowid", [program_id])
+        return self.reference("SELECT * FROM results WHERE program = ? ORDER BY rowid", [program_id])
 
     def facts(self, subject: str) -> list[Row]:
         """Key/value facts about a program, task or meeting."""
-        return self.rows("SELECT * FROM facts WHERE subject = ? ORDER BY rowid", [subject])
+        return self.reference("SELECT * FROM facts WHERE subject = ? ORDER BY rowid", [subject])
 
     def agenda(self, meeting_id: str) -> list[Row]:
         """Agenda items of a meeting, in order."""

@@ -1,5 +1,6 @@
 """The store: created and loaded on first use, only migrated afterwards, WAL, every row sourced."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from store import DatasetError, Store
 from store.dataset import DATA_DIR, load_dataset, parse_phone
 from store.schema import MIGRATIONS
-from store.store import connect
+from store.store import REFERENCE_TABLES, connect
 
 
 def test_a_missing_database_is_created_migrated_and_loaded(tmp_path: Path) -> None:
@@ -98,3 +99,38 @@ def test_an_older_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) 
     assert store.user(7)["role"] == "member"
     assert store.meeting("d004-mtg-rec-2023-1")["status"] == "예정"
     assert "progress_reverses" in {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type='index'")}
+
+
+def test_reference_rows_are_remembered_handed_out_as_copies_and_forgotten_on_refresh(store: Store) -> None:
+    first = store.organisation("org-mss")
+    assert first is not None
+    first["address"] = "호출한 쪽이 바꾼 값"
+    again = store.organisation("org-mss")
+    assert again is not None and again["address"] != "호출한 쪽이 바꾼 값"
+    store.db.execute("UPDATE organisations SET address = '고친 주소' WHERE id = 'org-mss'")
+    assert store.organisation("org-mss") == again, "remembered until refresh"
+    store.refresh()
+    assert (store.organisation("org-mss") or {})["address"] == "고친 주소"
+
+
+def test_user_data_is_always_read_fresh(store: Store) -> None:
+    assert store.user(4242) is None
+    store.set_role(None, 4242, "member", "2026-11-01T09:00:00+09:00")
+    assert (store.user(4242) or {})["role"] == "member"
+
+
+def test_reference_tables_are_written_only_when_the_dataset_is_loaded() -> None:
+    """What a Store remembers stays true: no code outside the loader and migrations writes those tables."""
+    root = Path(__file__).resolve().parent.parent
+    write = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\[?(\w+)",
+                       re.IGNORECASE)
+    table_write = re.compile(r"""(?:\.table\(|db\[)["'](\w+)["']\]?\)?\.(?:insert|upsert|update|delete)""")
+    offenders = []
+    for path in [*root.glob("store/*.py"), *root.glob("intents/*.py"), *root.glob("bot/*.py")]:
+        if path.name in ("dataset.py", "schema.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for table in [*write.findall(text), *table_write.findall(text)]:
+            if table in REFERENCE_TABLES:
+                offenders.append(f"{path.name}: {table}")
+    assert not offenders
