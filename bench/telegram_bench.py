@@ -6,8 +6,9 @@
    messages the server received in any one-second window, and to one group in any one-minute window.
 
 Run: .venv/bin/python bench/telegram_bench.py   (about 95 s on 2 cores; --quick for a shorter run,
---ptb-defaults to measure AIORateLimiter's default limits; TFBOT_BENCH_PROFILE=PATH writes a cProfile of
-the bot process to PATH.on / PATH.off)
+--ptb-defaults to measure AIORateLimiter's default limits, --http httpx for python-telegram-bot's default
+transport, --limiter off to skip phase 2; TFBOT_BENCH_PROFILE=PATH writes a cProfile of the bot process
+to PATH.on / PATH.off)
 """
 
 import argparse
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import load_config  # noqa: E402
+from bot.config import HTTP_CLIENTS, load_config  # noqa: E402
 from intents.access import Policy  # noqa: E402
 from intents.engine import Engine  # noqa: E402
 from store import Store  # noqa: E402
@@ -51,11 +52,11 @@ def prepare_db(path: Path) -> None:
     store.close()
 
 
-def spawn_bot(fake: FakeBotApi, db: Path, rate_limit: bool, ptb_defaults: bool) -> subprocess.Popen[bytes]:
+def spawn_bot(fake: FakeBotApi, db: Path, rate_limit: bool, ptb_defaults: bool, http: str) -> subprocess.Popen[bytes]:
     """Start the bot process polling the fake server."""
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "TFBOT_TOKEN": TOKEN, "TFBOT_API_BASE_URL": fake.base_url, "PYTHONPATH": path}
-    args = [sys.executable, __file__, "--bot", str(db), "--rate-limit", "on" if rate_limit else "off"]
+    args = [sys.executable, __file__, "--bot", str(db), "--http", http, "--rate-limit", "on" if rate_limit else "off"]
     if ptb_defaults:
         args.append("--ptb-defaults")
     if os.environ.get("TFBOT_BENCH_PROFILE"):
@@ -63,7 +64,7 @@ def spawn_bot(fake: FakeBotApi, db: Path, rate_limit: bool, ptb_defaults: bool) 
     return subprocess.Popen(args, env=env, cwd=ROOT)
 
 
-def run_bot(db: str, rate_limit: bool, ptb_defaults: bool) -> None:
+def run_bot(db: str, rate_limit: bool, ptb_defaults: bool, http: str) -> None:
     """The bot process: the real engine and Application; SIGTERM stops it cleanly."""
     import bot.telegram as tg
 
@@ -72,6 +73,7 @@ def run_bot(db: str, rate_limit: bool, ptb_defaults: bool) -> None:
         tg.OVERALL_LIMIT, tg.GROUP_LIMIT = (30, 1.0), (20, 60.0)
     cfg = load_config(ROOT / "no-such-config.toml")
     cfg.concurrent_updates = int(os.environ.get("TFBOT_BENCH_CONCURRENCY", cfg.concurrent_updates))
+    cfg.http = http
     engine = Engine(Store.open(db), Policy())
     if rate_limit:
         tg.run_polling(cfg, engine)   # exactly what `tfbot run` does
@@ -99,14 +101,14 @@ def bot_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def phase(total: int, group_share: int, rate_limit: bool, ptb_defaults: bool,
+async def phase(total: int, group_share: int, rate_limit: bool, ptb_defaults: bool, http: str,
                 timeout: float) -> tuple[FakeBotApi, float, str]:
     """Run one bot process against a fresh fake server, inject `total` questions, wait for the answers."""
     fake = await FakeBotApi(token=TOKEN).start()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "tf.db"
         prepare_db(db)
-        proc = spawn_bot(fake, db, rate_limit, ptb_defaults)
+        proc = spawn_bot(fake, db, rate_limit, ptb_defaults, http)
         try:
             await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls), 60)
             started, cpu = time.monotonic(), (bot_cpu(proc.pid), time.process_time())
@@ -132,19 +134,21 @@ async def phase(total: int, group_share: int, rate_limit: bool, ptb_defaults: bo
     return fake, started, usage
 
 
-async def bench(quick: bool, ptb_defaults: bool) -> None:
+async def bench(quick: bool, ptb_defaults: bool, http: str, limiter: str) -> None:
     """Both phases, then the report."""
     total = 500 if quick else 2000
-    fake, started, usage = await phase(total, 0, rate_limit=False, ptb_defaults=False, timeout=150)
+    fake, started, usage = await phase(total, 0, rate_limit=False, ptb_defaults=False, http=http, timeout=150)
     last = sorted(s.time for s in fake.sent)[total - 1]
-    print(f"rate limiter off: {total} questions over {CHATS} private chats answered in {last - started:.2f} s "
+    print(f"rate limiter off ({http}): {total} questions over {CHATS} private chats answered in {last - started:.2f} s "
           f"= {total / (last - started):.0f} updates/s end to end "
           f"(first answer after {min(s.time for s in fake.sent) - started:.3f} s; {usage})")
+    if limiter == "off":
+        return
 
     per_group = 6 if quick else 22
     total = 60 if quick else 200
     fake, started, usage = await phase(total, per_group * len(GROUPS), rate_limit=True,
-                                       ptb_defaults=ptb_defaults, timeout=150)
+                                       ptb_defaults=ptb_defaults, http=http, timeout=150)
     times = [s.time for s in fake.sent]
     group_peak = max(max_in_window([s.time for s in fake.messages_to(g)], 60.0) for g in GROUPS)
     label = "PTB default limits" if ptb_defaults else "tfbot limits"
@@ -159,13 +163,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="500 + 60 questions instead of 2,000 + 200")
     parser.add_argument("--ptb-defaults", action="store_true",
                         help="measure AIORateLimiter's default limits (30/s, 20/min per group) instead of tfbot's")
+    parser.add_argument("--http", choices=HTTP_CLIENTS, default="aiohttp", help="the Bot API transport")
+    parser.add_argument("--limiter", choices=["on", "off"], default="on",
+                        help="off: only the throughput phase (rate limiter off)")
     parser.add_argument("--bot", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--rate-limit", choices=["on", "off"], default="on", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bot:
-        run_bot(args.bot, args.rate_limit == "on", args.ptb_defaults)
+        run_bot(args.bot, args.rate_limit == "on", args.ptb_defaults, args.http)
     else:
-        asyncio.run(bench(args.quick, args.ptb_defaults))
+        asyncio.run(bench(args.quick, args.ptb_defaults, args.http, args.limiter))
 
 
 if __name__ == "__main__":

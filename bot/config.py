@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_CONFIG = Path("config.toml")
+HTTP_CLIENTS = ("aiohttp", "httpx")   # the Bot API transport: ours over aiohttp, or PTB's default
 
 
 class ConfigError(Exception):
@@ -28,6 +29,7 @@ class Config:
     digest: str = "mon 09:00"
     group_chat_id: int = 0
     concurrent_updates: int = 16
+    http: str = "aiohttp"
     token: str | None = None
     api_base_url: str | None = None
 
@@ -74,6 +76,9 @@ def load_config(path: str | Path | None = None, db: str | Path | None = None,
     telegram = data.get("telegram", {})
     cfg.group_chat_id = int(telegram.get("group_chat_id", 0))
     cfg.concurrent_updates = int(telegram.get("concurrent_updates", cfg.concurrent_updates))
+    cfg.http = str(telegram.get("http", cfg.http))
+    if cfg.http not in HTTP_CLIENTS:
+        raise ConfigError(f"[telegram] http must be one of {', '.join(HTTP_CLIENTS)}, got {cfg.http!r}")
     cfg.token = env.get("TFBOT_TOKEN") or None
     cfg.api_base_url = env.get("TFBOT_API_BASE_URL") or None
     return cfg

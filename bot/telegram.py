@@ -40,6 +40,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
 from intents.commands import COMMANDS as ENGINE_COMMANDS
@@ -91,9 +92,11 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
-    # a pool no larger than the concurrency: httpcore scans every pooled connection on each request
-    builder = (ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
-               .connection_pool_size(cfg.concurrent_updates))
+    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
+    if cfg.http == "aiohttp":
+        builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
+    else:   # a pool no larger than the concurrency: httpcore scans every pooled connection on each request
+        builder = builder.connection_pool_size(cfg.concurrent_updates)
     url = base_url or cfg.api_base_url
     if url:
         api, files = api_urls(url)

@@ -144,6 +144,7 @@ class FakeBotApi:
         self._next_query = itertools.count(1)
         self._polls = 0
         self._failures: dict[str, list[Failure]] = {}
+        self._disconnects: Counter[str] = Counter()
         self._messages: dict[tuple[int, int], Json] = {}
         self._open_queries: set[str] = set()
         self._changed: asyncio.Condition | None = None
@@ -226,6 +227,10 @@ class FakeBotApi:
         self._failures.setdefault(method.lower(), []).append(
             Failure(status, description or default, params or None, chat_id, times))
 
+    def disconnect_next(self, method: str, times: int = 1) -> None:
+        """Close the connection without answering the next `times` calls of `method` (a network error)."""
+        self._disconnects[method.lower()] += times
+
     def message_update(self, text: str, *, chat_id: int | None = None, user_id: int = 1001,
                        chat_type: str = "private", first_name: str = "사용자", reply_to: Json | None = None,
                        date: int | None = None) -> Json:
@@ -289,6 +294,11 @@ class FakeBotApi:
         except ValueError as exc:
             return _error(ApiError(400, f"Bad Request: {exc}"))
         self.calls.append((method, params))
+        if self._disconnects[method.lower()] > 0:
+            self._disconnects[method.lower()] -= 1
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)   # never reaches the client: the connection is gone
         try:
             self._planned_failure(method, params)
             handler = getattr(self, f"_api_{method.lower()}", None)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Config, load_config
+from bot.config import HTTP_CLIENTS, Config, load_config
 from bot.telegram import APOLOGY, NOT_YOUR_CHOICE, SENT_PRIVATELY, build_application
 from intents.access import Policy
 from intents.engine import Engine
@@ -24,10 +24,12 @@ GROUP = -100123
 BUSAN_PHONE = "315-9263"
 
 
-@pytest.fixture
-def cfg(tmp_path: Path) -> Config:
-    """A configuration with the test token and no config file."""
-    return load_config(tmp_path / "none.toml", env={"TFBOT_TOKEN": "123:ABC"})
+@pytest.fixture(params=HTTP_CLIENTS)
+def cfg(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
+    """A configuration with the test token and no config file; every test runs over both transports."""
+    cfg = load_config(tmp_path / "none.toml", env={"TFBOT_TOKEN": "123:ABC"})
+    cfg.http = request.param
+    return cfg
 
 
 @pytest.fixture
@@ -190,6 +192,18 @@ def test_429_is_retried_without_the_rate_limiter_too(engine: Engine, cfg: Config
         async with running(fake, engine, cfg, rate_limit=False):
             fake.fail_next("sendMessage", 429, retry_after=1)
             fake.fail_next("sendMessage", 502)
+            fake.send_text("부산 지역사업평가단 전화번호", user_id=MEMBER)
+            [answer] = await fake.wait_for_messages(1)
+            assert BUSAN_PHONE in answer.text
+            assert [m for m, _ in fake.calls].count("sendMessage") == 3
+
+    e2e(check)
+
+
+def test_a_dropped_connection_is_retried_and_nothing_is_lost(engine: Engine, cfg: Config) -> None:
+    async def check(fake: FakeBotApi) -> None:
+        async with running(fake, engine, cfg):
+            fake.disconnect_next("sendMessage", times=2)
             fake.send_text("부산 지역사업평가단 전화번호", user_id=MEMBER)
             [answer] = await fake.wait_for_messages(1)
             assert BUSAN_PHONE in answer.text

@@ -1,0 +1,127 @@
+"""The aiohttp Bot API transport: requests, uploads, timeouts and network errors as PTB expects them."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from aiohttp import web
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.telegram_http import AiohttpRequest
+
+Seen = list[tuple[str, dict[str, str], str]]
+
+
+@asynccontextmanager
+async def server(seen: Seen, delay: float = 0.0) -> AsyncIterator[str]:
+    """A local HTTP server that records each request (form fields, file names, User-Agent) and answers ok."""
+    async def handle(request: web.Request) -> web.Response:
+        await asyncio.sleep(delay)
+        form = await request.post()
+        fields = {k: (v.filename if isinstance(v, web.FileField) else str(v)) for k, v in form.items()}
+        seen.append((request.path, fields, request.headers.get("User-Agent", "")))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def form(**values: object) -> RequestData:
+    """Request data as python-telegram-bot builds it for a call."""
+    return RequestData([RequestParameter.from_input(k, v) for k, v in values.items()])
+
+
+def test_a_form_request_round_trips() -> None:
+    async def main() -> None:
+        seen: Seen = []
+        request = AiohttpRequest(2)
+        await request.initialize()
+        async with server(seen) as url:
+            status, body = await request.do_request(f"{url}/bot1:A/sendMessage", "POST",
+                                                    form(chat_id=5, text="<b>안녕</b>"))
+        await request.shutdown()
+        assert status == 200 and b'"ok": true' in body
+        assert seen == [("/bot1:A/sendMessage", {"chat_id": "5", "text": "<b>안녕</b>"}, AiohttpRequest.USER_AGENT)]
+
+    asyncio.run(main())
+
+
+def test_an_upload_keeps_its_korean_file_name() -> None:
+    async def main() -> None:
+        seen: Seen = []
+        request = AiohttpRequest()
+        await request.initialize()
+        async with server(seen) as url:
+            data = form(chat_id=5, document=InputFile(b"BEGIN:VCALENDAR", filename="회의.ics", attach=True))
+            status, _ = await request.do_request(f"{url}/bot1:A/sendDocument", "POST", data)
+        await request.shutdown()
+        assert status == 200
+        [(_, fields, _)] = seen
+        assert fields["chat_id"] == "5" and "회의.ics" in fields.values()
+
+    asyncio.run(main())
+
+
+def test_a_slow_server_is_a_timeout() -> None:
+    async def main() -> None:
+        request = AiohttpRequest(read_timeout=0.2)
+        await request.initialize()
+        async with server([], delay=2.0) as url:
+            with pytest.raises(TimedOut):
+                await request.do_request(f"{url}/bot1:A/getMe", "POST")
+        await request.shutdown()
+
+    asyncio.run(main())
+
+
+def test_a_refused_connection_is_a_network_error() -> None:
+    async def main() -> None:
+        with socket.socket() as sock:   # a port that was free a moment ago and has no listener
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        request = AiohttpRequest()
+        await request.initialize()
+        with pytest.raises(NetworkError) as raised:
+            await request.do_request(f"http://127.0.0.1:{port}/bot1:A/getMe", "POST")
+        assert not isinstance(raised.value, TimedOut)
+        await request.shutdown()
+
+    asyncio.run(main())
+
+
+def test_used_before_initialize_or_after_shutdown_it_says_so_and_can_start_again() -> None:
+    async def main() -> None:
+        request = AiohttpRequest()
+        with pytest.raises(RuntimeError, match="not initialized"):
+            await request.do_request("http://127.0.0.1:9/bot1:A/getMe", "POST")
+        seen: Seen = []
+        async with server(seen) as url:
+            await request.initialize()
+            await request.shutdown()
+            with pytest.raises(RuntimeError, match="not initialized"):
+                await request.do_request(f"{url}/bot1:A/getMe", "POST")
+            await request.initialize()
+            status, _ = await request.do_request(f"{url}/bot1:A/getMe", "POST")
+            await request.shutdown()
+        assert status == 200 and len(seen) == 1
+
+    asyncio.run(main())
+
+
+def test_a_pool_needs_a_connection() -> None:
+    with pytest.raises(ValueError):
+        AiohttpRequest(0)
