@@ -4,9 +4,15 @@ PTB's default transport is httpx. Measured on this 2-core machine against a loca
 (16 requests in flight), httpx spent 1.6-2.1 ms of CPU per Bot API call and aiohttp 0.3-0.5 ms; every
 answer is one call, so the transport was most of the bot's CPU per update. `[telegram] http = "httpx"`
 in config.toml switches back to PTB's own transport.
+
+Proxies come from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY, as with httpx, but are looked up
+once per host: aiohttp's own `trust_env` reads the environment and ~/.netrc in a worker thread on every
+call, which cost more than the call itself.
 """
 
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -22,7 +28,7 @@ def _value(given: ODVInput[float], default: float | None) -> float | None:
 class AiohttpRequest(BaseRequest):
     """Bot API calls through one pooled aiohttp session (created on `initialize`, closed on `shutdown`)."""
 
-    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_proxies", "_read", "_session", "_write")
 
     def __init__(self, pool_size: int = 16, *, read_timeout: float | None = 5.0, write_timeout: float | None = 5.0,
                  connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0,
@@ -33,6 +39,7 @@ class AiohttpRequest(BaseRequest):
         self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
         self._pool, self._media_write = pool_timeout, media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -42,9 +49,10 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the client session (again, after a shutdown)."""
         if self._session is None or self._session.closed:
+            self._proxies.clear()
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
-                cookie_jar=aiohttp.DummyCookieJar(), trust_env=True,
+                cookie_jar=aiohttp.DummyCookieJar(),
                 headers={"User-Agent": self.USER_AGENT},
             )
 
@@ -52,6 +60,16 @@ class AiohttpRequest(BaseRequest):
         """Close the session and its pooled connections."""
         if self._session is not None and not self._session.closed:
             await self._session.close()
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy the environment names for this URL's scheme and host, or None (NO_PROXY honoured)."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies()
+            bypass = not key[1] or urllib.request.proxy_bypass(key[1])
+            self._proxies[key] = None if bypass else proxies.get(key[0]) or proxies.get("all")
+        return self._proxies[key]
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
@@ -83,7 +101,8 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             body = form
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(method, url, data=body, timeout=timeout,
+                                             proxy=self.proxy_for(url)) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc

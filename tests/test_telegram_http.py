@@ -125,3 +125,24 @@ def test_used_before_initialize_or_after_shutdown_it_says_so_and_can_start_again
 def test_a_pool_needs_a_connection() -> None:
     with pytest.raises(ValueError):
         AiohttpRequest(0)
+
+
+def test_a_proxy_from_the_environment_is_used_and_no_proxy_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def main() -> None:
+        seen: Seen = []
+        async with server(seen) as url:   # the local server stands in for the proxy
+            for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+                monkeypatch.delenv(name, raising=False)
+                monkeypatch.delenv(name.upper(), raising=False)
+            monkeypatch.setenv("HTTP_PROXY", url)
+            monkeypatch.setenv("NO_PROXY", "bypassed.invalid")
+            request = AiohttpRequest()
+            await request.initialize()
+            assert request.proxy_for("http://bypassed.invalid/bot1:A/getMe") is None
+            assert request.proxy_for("https://api.telegram.org/bot1:A/getMe") is None   # no HTTPS_PROXY
+            # a host that cannot resolve: only the proxy can answer
+            status, _ = await request.do_request("http://tfbot-proxy-test.invalid/bot1:A/getMe", "POST")
+            await request.shutdown()
+        assert status == 200 and [path for path, _, _ in seen] == ["/bot1:A/getMe"]
+
+    asyncio.run(main())
