@@ -2,7 +2,6 @@
 
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,14 @@ from store.tx import query
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
 # Tables filled from the built-in dataset when the database is created and changed after that only by
-# migrations, which run in `open`: a Store keeps what it read of them (bounded, copies handed out)
-# until `refresh`. Users, progress, meetings, settings and the rest are read fresh every time.
+# migrations, which run in `open`: a Store keeps what it read of them (copies handed out) until `refresh`.
+# Only small results are kept, and only so many: a listing of thousands of rows in a big store is cheap
+# to read again, and keeping it made garbage collection pauses long (bench/engine_bench.py, 100x store).
+# Users, progress, meetings, settings and the rest are read fresh every time.
 REFERENCE_TABLES = frozenset({"sources", "regions", "organisations", "contacts", "phones", "programs", "tasks",
                               "aliases", "fields", "budgets", "results", "facts"})
-REFERENCE_MEMO = 4096
+REFERENCE_MEMO = 4096      # results kept, oldest dropped first
+REFERENCE_MAX_ROWS = 200   # larger results are read again each time
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._reference = lru_cache(maxsize=REFERENCE_MEMO)(self._read_reference)
+        self._remembered: dict[tuple[str, tuple[Any, ...]], tuple[Row, ...]] = {}
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
@@ -88,14 +90,19 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
 
     def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
         """Rows of a read over reference tables only, remembered until `refresh` (copies returned)."""
-        return [dict(row) for row in self._reference(sql, tuple(params))]
-
-    def _read_reference(self, sql: str, params: tuple[Any, ...]) -> tuple[Row, ...]:
-        return tuple(query(self.db, sql, params))
+        key = (sql, tuple(params))
+        found = self._remembered.get(key)
+        if found is None:
+            found = tuple(query(self.db, sql, params))
+            if len(found) <= REFERENCE_MAX_ROWS:
+                if len(self._remembered) >= REFERENCE_MEMO:
+                    del self._remembered[next(iter(self._remembered))]
+                self._remembered[key] = found
+        return [dict(row) for row in found]
 
     def refresh(self) -> None:
         """Forget the remembered reference rows (after an edit made outside the bot)."""
-        self._reference.cache_clear()
+        self._remembered.clear()
 
     def _first(self, sql: str, params: list[Any]) -> Row | None:
         found = self.reference(sql, params)

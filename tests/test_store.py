@@ -134,3 +134,17 @@ def test_reference_tables_are_written_only_when_the_dataset_is_loaded() -> None:
             if table in REFERENCE_TABLES:
                 offenders.append(f"{path.name}: {table}")
     assert not offenders
+
+
+def test_large_reference_results_are_read_again_and_the_oldest_kept_result_is_dropped(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("store.store.REFERENCE_MAX_ROWS", 1)
+    monkeypatch.setattr("store.store.REFERENCE_MEMO", 2)
+    ministries = store.of_kind("organisations", "부처")
+    assert len(ministries) > 1
+    for org in ("org-mss", "org-molit", "org-motie"):   # three kept results where only two fit
+        store.organisation(org)
+    store.db.execute("UPDATE organisations SET address = '새 주소' WHERE id IN ('org-mss', 'org-motie')")
+    assert {r["id"]: r["address"] for r in store.of_kind("organisations", "부처")}["org-mss"] == "새 주소"
+    assert (store.organisation("org-mss") or {})["address"] == "새 주소", "the oldest was dropped"
+    assert (store.organisation("org-motie") or {})["address"] != "새 주소", "the newest is still kept"
