@@ -3,7 +3,7 @@
 It speaks the HTTP protocol python-telegram-bot uses (GET/POST with JSON, form or multipart bodies at
 /bot<token>/<method>), refuses what Telegram refuses (over-long text, HTML that Telegram cannot parse,
 callback_data over 64 bytes, chats the bot may not write to), and lets a test inject updates, make a
-method fail once, and wait for what the bot sent.
+method fail or drop its connection, and wait for what the bot sent.
 """
 
 import asyncio
