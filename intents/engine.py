@@ -62,10 +62,9 @@ class Engine:
         return self._topics
 
     def refresh(self) -> None:
-        """Forget the name and topic indexes and the store's remembered rows, so what was written since is found."""
+        """Forget the name and topic indexes so that what was written since is found."""
         self._index = None
         self._topics = None
-        self.store.refresh()
 
     def match(self, text: str, limit: int = 5) -> list[Candidate]:
         """Candidate entities for a piece of text, best first."""

@@ -17,7 +17,7 @@ from store.tx import query
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
 # Tables filled from the built-in dataset when the database is created and changed after that only by
-# migrations, which run in `open`: a Store keeps what it read of them (copies handed out) until `refresh`.
+# migrations, which run in `open`: a Store keeps what it read of them (copies handed out) while it is open.
 # Only small results are kept, and only so many: a listing of thousands of rows in a big store is cheap
 # to read again, and keeping it made garbage collection pauses long (bench/engine_bench.py, 100x store).
 # Users, progress, meetings, settings and the rest are read fresh every time.
@@ -89,7 +89,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
         return found[0] if found else None
 
     def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
-        """Rows of a read over reference tables only, remembered until `refresh` (copies returned)."""
+        """Rows of a read over reference tables only, remembered while this Store is open (copies returned)."""
         key = (sql, tuple(params))
         found = self._remembered.get(key)
         if found is None:
@@ -99,10 +99,6 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
                     del self._remembered[next(iter(self._remembered))]
                 self._remembered[key] = found
         return [dict(row) for row in found]
-
-    def refresh(self) -> None:
-        """Forget the remembered reference rows (after an edit made outside the bot)."""
-        self._remembered.clear()
 
     def _first(self, sql: str, params: list[Any]) -> Row | None:
         found = self.reference(sql, params)

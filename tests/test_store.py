@@ -101,16 +101,19 @@ def test_an_older_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) 
     assert "progress_reverses" in {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type='index'")}
 
 
-def test_reference_rows_are_remembered_handed_out_as_copies_and_forgotten_on_refresh(store: Store) -> None:
+def test_reference_rows_are_remembered_handed_out_as_copies_and_read_again_when_reopened(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "tf.db")
     first = store.organisation("org-mss")
     assert first is not None
     first["address"] = "호출한 쪽이 바꾼 값"
     again = store.organisation("org-mss")
     assert again is not None and again["address"] != "호출한 쪽이 바꾼 값"
     store.db.execute("UPDATE organisations SET address = '고친 주소' WHERE id = 'org-mss'")
-    assert store.organisation("org-mss") == again, "remembered until refresh"
-    store.refresh()
-    assert (store.organisation("org-mss") or {})["address"] == "고친 주소"
+    assert store.organisation("org-mss") == again, "remembered while the store is open"
+    store.close()
+    reopened = Store.open(tmp_path / "tf.db")
+    assert (reopened.organisation("org-mss") or {})["address"] == "고친 주소"
+    reopened.close()
 
 
 def test_user_data_is_always_read_fresh(store: Store) -> None:
