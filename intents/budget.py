@@ -62,6 +62,9 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
         # no qualifier: the program-wide figures (multi-year totals and period cells) first
         broad = [r for r in picked if r["year"] is None and r["phase"] is None]
         picked = broad or picked
+    if not (q.funding or q.category):   # the amount of a program, unqualified, is its total: it goes first
+        return sorted(picked, key=lambda r: (not r["is_total"] and r["funding"] != "합계",
+                                             _FUNDING_ORDER.get(r["funding"], 3)))
     return sorted(picked, key=lambda r: (_FUNDING_ORDER.get(r["funding"], 3)))
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from intents.aspect import BY_NAME, answer_first
 from intents.matcher import Candidate
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
 from intents.normalize import compact, strip_particle, tokens
@@ -20,6 +21,14 @@ class Ask:
     query: Query
     subject: Candidate | None = None
     others: list[Candidate] = field(default_factory=list)
+    implicit: bool = False   # the subject was found for the asker (by region, organisation), not named
+
+    def aspects(self) -> tuple[str, ...]:
+        """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions."""
+        if self.query.aspects or self.subject is None or not self.query.has("어디"):
+            return self.query.aspects
+        where = {"organisation": "address", "department": "address", "meeting": "place"}
+        return (where.get(self.subject.kind, "region"),)
 
     def content_words(self) -> list[str]:
         """Words of the question without their particles, two syllables or longer, not bare numbers."""
@@ -49,7 +58,13 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
            entities: list[Candidate] | None = None, private: bool = False) -> Reply:
     """Build a reply: the lines, a source line when facts were stated, capped to one message."""
     store = ask.store
-    body = "\n".join(line for line in lines if line is not None)
+    aspects = ask.aspects()
+    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None)
+    if shaped is None:
+        what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict)
+        name = ask.subject.name if ask.subject else ""
+        return Reply(text=f"'{name}'의 {what}은(는) 자료에 없습니다.", intent=intent)
+    body = "\n".join(line for line in shaped if line is not None)
     cite = source_line(store, sources) if sources else ""
     text = body + ("\n\n" + cite if cite else "")
     if len(text) > MAX_REPLY_CHARS:

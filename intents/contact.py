@@ -72,8 +72,12 @@ def answer_contact(ask: Ask) -> Reply:
         if row:
             contacts = _contacts_for(store, row)
     if contacts:
-        if lines:
+        contacts = _asked_first(contacts, ask)
+        if lines and not _asks_for_person(ask, contacts):
             lines.append("")
+        elif lines:   # "평가단 담당자 누구": the people before the organisation's own address and phones
+            lines = [lines[0], *(contact_line(store, c) for c in contacts), "", *lines]
+            contacts = []
         lines.extend(contact_line(store, c) for c in contacts)
         sources.extend(c["source"] for c in contacts)
     if not lines and subject.kind in ("program", "task") and subject.score >= SURE:
@@ -83,6 +87,24 @@ def answer_contact(ask: Ask) -> Reply:
     if not lines:
         return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
     return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)
+
+
+def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
+    """Contacts whose title, role or department the question names (담당자, 과장, 정책관 …) first."""
+    said = ask.query.compact
+
+    def named(c: Row) -> int:
+        values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
+        return -sum(1 for v in values if len(v) >= 2 and compact(v) in said)
+
+    return sorted(contacts, key=named)
+
+
+def _asks_for_person(ask: Ask, contacts: list[Row]) -> bool:
+    """Whether the question asks who (a person, by title or role) rather than the organisation's desk."""
+    return ask.query.has("누구", "성함", "이름") or any(
+        compact(str(c.get(k) or "")) in ask.query.compact for c in contacts for k in ("title", "role")
+        if c.get(k) and len(str(c.get(k))) >= 2)
 
 
 def _contacts_for(store: Store, row: Row) -> list[Row]:
@@ -99,10 +121,15 @@ def _contacts_for(store: Store, row: Row) -> list[Row]:
 
 
 def _asks_for_something_else(store: Store, org: Row, ask: Ask) -> bool:
-    """A question naming an organisation plus words its contacts never mention (e.g. an unknown program)."""
+    """A question naming an organisation plus a noun its own data never mentions (e.g. an unknown program).
+
+    Only the question's unexplained nouns count (see `understand`): courtesy, context clauses and the words
+    that ask for a phone or an address never veto; a place in the address (춘천, 오송) agrees with it.
+    """
     words = ask.query.unexplained
     if not words:
         return False
-    known = compact(" ".join(str(c.get(k) or "") for c in store.contacts_of_organisation(str(org["id"]))
-                             for k in ("department", "role", "note", "title")))
-    return not any(w in known for w in words)
+    own = compact(" ".join([str(org.get("address") or ""), str(org.get("note") or ""),
+                            *store.contact_words(str(org["id"])),
+                            *(str(c.get("note") or "") for c in store.contacts_of_organisation(str(org["id"])))]))
+    return not all(w in own for w in words)

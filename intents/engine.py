@@ -147,6 +147,8 @@ class Engine:
         """Pick the intent for a question whose subject is known."""
         assert ask.subject is not None
         kind = ask.subject.kind
+        named = {c.id for m in ask.query.mentions for c in m.candidates}
+        ask.implicit = ask.subject.id not in named   # found by region or organisation: its name is news
         if kind in ("contact", "department"):
             return answer_contact(ask)
         if kind == "meeting":

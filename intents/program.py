@@ -49,22 +49,26 @@ def answer_program(ask: Ask) -> Reply:
     asked_facts = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=3)
     results = store.results(subject.id)
     asked_results = matching_rows(results, "metric", ask)
-    lines: list[str] = []
+    asked: list[str] = []   # what the question names goes first, under the card's header
     for fact in asked_facts:
-        lines.append(f"• {fact['attribute']}: {fact['value']}")
+        asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
     if asked_results or (q.has(*RESULTS) and results):
         for res in asked_results or results:
-            lines.append(_result_line(res))
+            asked.append(_result_line(res))
             sources.append(res["source"])
     fields = store.fields(subject.id)
+    field_lines: list[str] = []
     if fields:
         chosen = [f for f in fields if q.phase is None or f["phase"] == q.phase] or fields
-        lines.append("육성분야:")
+        field_lines.append("육성분야:")
         for f in chosen:
-            lines.append(f"• {f['phase']}단계: {f['area']} › {f['field']} — {f['description']}")
+            field_lines.append(f"• {f['phase']}단계: {f['area']} › {f['field']} — {f['description']}")
             sources.append(f["source"])
-    lines = header(store, row, table) + ([""] if lines else []) + lines
+        if q.phase is not None and not asked:   # "제주 클러스터 2단계 과제": that phase's field is what is asked
+            asked, field_lines = ["육성분야 " + "; ".join(ln.removeprefix("• ") for ln in field_lines[1:])], []
+    top = header(store, row, table)
+    lines = [*top[:1], *asked, *top[1:], *([""] if field_lines else []), *field_lines]
     if not asked_facts and not asked_results:
         lines.extend(_extras(store, row, table, sources, facts, results))
     named = [m.text for m in q.mentions if m.exact and len(m.text) >= 4]

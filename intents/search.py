@@ -9,6 +9,7 @@ from intents.understand import region_of
 from store.store import Row, Store
 
 MAX_TOPIC = 30
+MAX_NAMED = 20   # names in a list's first line
 _TABLE_KIND = {"tasks": "task", "programs": "program", "organisations": "organisation"}
 
 
@@ -47,7 +48,8 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
     store = ask.store
     if not rows:
         return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
-    lines = [f"{kind} {len(rows)}건" + (f" — {', '.join(ask.query.regions)}" if ask.query.regions else "")]
+    where = f" ({', '.join(ask.query.regions)})" if ask.query.regions else ""
+    lines = [f"{kind}{where} {len(rows)}건: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
@@ -62,7 +64,8 @@ def answer_led(ask: Ask) -> Reply | None:
     rows += [("programs", r) for r in store.led_by("programs", subject.id)]
     if not rows:
         return None
-    lines = [f"[{subject.name}]이(가) 맡은 과제·사업 {len(rows)}건"]
+    names = ", ".join(str(r["name"]) for _, r in rows[:MAX_NAMED])
+    lines = [f"[{subject.name}] 맡은 과제·사업", f"{len(rows)}건: {names}"]
     for table, row in rows:
         lines.append(row_line(store, row))
         lines.extend(f"  - {c['name']}" for c in store.children(table, str(row["id"])))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from intents import aspect, morph
 from intents.matcher import Candidate, Mention, NameIndex
 from intents.normalize import compact, fold, strip_particle, tokens
 from intents.vocab import KIND_WORDS, is_filler
@@ -39,6 +40,7 @@ class Query:
     kind_words: list[tuple[str, str]] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    aspects: tuple[str, ...] = ()
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -66,14 +68,19 @@ def understand(text: str, index: NameIndex) -> Query:
     covered = {i for m in query.mentions for i in range(m.first, m.last + 1)}
     raw = [w for i, w in enumerate(words) if i not in covered]
     leftover = [strip_particle(w) for w in raw]
+    # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
+    # itself — not of a clause of context — that no aspect, keyword or kind word explains
+    context = {words[i] for i in morph.context_words(words) if i not in covered}
     query.unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
-                         and not is_filler(r) and not any(k in w for k in KIND_WORDS)]
+                         and not is_filler(r) and not any(k in w for k in KIND_WORDS)
+                         and r not in context and morph.has_noun(r) and not aspect.asked((r,))]
     _read_places(query)
     # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
     query.unknown_places = [r for w, r in zip(leftover, raw, strict=True)
                             if w in query.unexplained and _PLACE.match(r) and r not in _NOT_PLACES]
     rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
     _read_qualifiers(query, fold(text), rest)
+    query.aspects = aspect.asked([w for i, w in enumerate(words) if i not in covered])
     query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word in leftover:   # "클러스타": a kind word typed with a typo
         for key, value in KIND_WORDS.items():

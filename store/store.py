@@ -145,6 +145,14 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
             found.update(p.strip() for p in cell.split("|") if p.strip())
         return sorted(found)
 
+    def contact_words(self, org_id: str) -> set[str]:
+        """Every department, title and role the contact rows of an organisation name."""
+        found: set[str] = set()
+        for row in self.reference("SELECT department, title, role FROM contacts WHERE organisation = ?", [org_id]):
+            for cell in row.values():
+                found.update(p.strip() for p in str(cell or "").split("|") if p.strip())
+        return found
+
     # --- entities ----------------------------------------------------------------------------
     def source(self, source_id: str) -> Row | None:
         """A source document by id."""

@@ -1,0 +1,154 @@
+"""What a question asks of its subject (a phone number, an address, the lead organisation …) and the
+answer-first rule: the line that states it goes first, and a card that lacks it is not an answer."""
+
+from dataclasses import dataclass
+
+from intents.normalize import compact, strip_particle
+
+BULLET = "• "
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """One thing a question can ask of an entity: the words that ask it and the card labels that state it.
+
+    `strict`: when it is asked and the answer's card has no line for it, the data does not hold it, and
+    the answer says so instead of showing the rest of the card.
+    """
+
+    name: str
+    says: str
+    words: tuple[str, ...]
+    labels: tuple[str, ...]
+    strict: bool = False
+
+
+# The one registry of aspects. Words are compared with the compacted question (no spaces); labels are
+# the labels the cards in intents/ print, so a new card line is found by the label it already has.
+ASPECTS: tuple[Aspect, ...] = (
+    Aspect("phone", "전화번호", ("전화", "번호", "연락처", "전번", "폰번", "문의처", "연락"),
+           ("전화", "☎"), strict=True),
+    Aspect("address", "주소", ("주소", "위치", "사무실", "건물", "소재지", "어디있", "어디에있"),
+           ("주소",), strict=True),
+    Aspect("lead", "주관기관",
+           ("주관", "맡", "담당기관", "어느기관", "어떤기관", "무슨기관", "기관이어디", "기관어디", "주도"),
+           ("주관기관",)),
+    Aspect("children", "세부 항목", ("대표프로젝트", "대표사업", "프로젝트", "세부사업", "내역사업", "세부항목"),
+           ("세부 항목", "세부사업")),
+    Aspect("parent", "상위 과제", ("소속", "어느과제", "어떤과제", "무슨과제", "상위"), ("상위",)),
+    Aspect("type", "유형", ("유형", "타입"), ("분류/유형", "유형")),
+    Aspect("field", "분야", ("분야", "특화산업"), ("육성분야", "분류/유형", "분야")),
+    Aspect("region", "지역",
+           ("=지역", "=시도", "어디어디", "참여시도", "참여지역", "무슨지역", "어느지역", "지역어디", "시도어디"),
+           ("지역",)),
+    Aspect("time", "일시", ("언제", "몇시", "시간", "일시", "날짜", "며칠", "몇월", "시작", "시기"), ("일시",)),
+    Aspect("place", "장소", ("장소", "어디서", "호실", "몇호"), ("장소",), strict=True),
+    Aspect("chair", "주재", ("주재", "위원장"), ("주재/위원장",)),
+    Aspect("attendees", "참석자", ("참석",), ("참석",)),
+    Aspect("agenda", "안건", ("안건",), ("안건·진행 순서",)),
+    Aspect("period", "기간", ("기간",), ("기간",)),
+)
+BY_NAME = {a.name: a for a in ASPECTS}
+
+
+def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The aspects a question's words ask for, in the order they are first named.
+
+    An aspect word lies inside one word (공동위원장, 육성분야) or runs over several from where a word begins
+    ("어디 있어"), so that "부단장 소속" does not ask for a 장소. A word written `=지역` must be a whole word
+    (with its particle): alone it asks the aspect, inside a name (지역경제위원회) it does not.
+    """
+    text = "".join(words)
+    starts: dict[int, int] = {}
+    position = 0
+    for word in words:
+        starts[position] = len(word)
+        position += len(word)
+    bare = {strip_particle(w) for w in words}
+
+    def inside_one(i: int, length: int) -> bool:
+        begin = max(s for s in starts if s <= i)
+        return i + length <= begin + starts[begin]
+
+    found = []
+    for aspect in ASPECTS:
+        positions = [text.find(w[1:]) for w in aspect.words if w.startswith("=") and w[1:] in bare]
+        positions += [i for w in aspect.words if not w.startswith("=") for i in _occurrences(text, w)
+                      if i in starts or inside_one(i, len(w))]
+        if positions:
+            found.append((min(positions), aspect.name))
+    return tuple(name for _, name in sorted(found))
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    out = []
+    i = text.find(word)
+    while i != -1:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _label_of(line: str, labels: tuple[str, ...]) -> str | None:
+    body = line.strip().removeprefix(BULLET)
+    for label in labels:
+        if label == "☎" and "☎" in body:
+            return label
+        if body.startswith(label + ":") or body == label + ":":
+            return label
+    return None
+
+
+def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], set[int]]:
+    """The lines of a card that state the asked aspects (a block under `label:` joined into one line),
+    and the indexes they came from."""
+    leads: list[str] = []
+    used: set[int] = set()
+    for name in aspects:
+        aspect = BY_NAME[name]
+        ordered = [(i, line) for label in aspect.labels for i, line in enumerate(lines)
+                   if _label_of(line, (label,)) is not None]
+        for i, line in ordered:
+            if i == 0 or i in used:
+                continue
+            used.add(i)
+            body = line.strip().removeprefix(BULLET)
+            if body.endswith(":"):   # a block: the bullets under it
+                items = []
+                for j in range(i + 1, len(lines)):
+                    if not lines[j].startswith(BULLET):
+                        break
+                    used.add(j)
+                    items.append(lines[j].removeprefix(BULLET))
+                body = body + " " + "; ".join(items)
+            leads.append(body)
+            if aspect.name != "phone":
+                break   # one line states it; phones may be on several contact lines
+    return leads, used
+
+
+def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | None = None) -> list[str] | None:
+    """The card with the lines stating the asked aspects first (after its `[이름]` header).
+
+    `lead_name` is put first when the subject was found for the asker (by region or organisation) rather
+    than named by them. None when a strict aspect was asked and the card has no line for it.
+    """
+    leads, used = lead_lines(lines, aspects)
+    strict = [a for a in aspects if BY_NAME[a].strict]
+    if strict and not leads and not any(_label_of(ln, BY_NAME[a].labels) for a in strict for ln in lines):
+        return None
+    if lead_name:
+        leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
+    elif len(leads) > 1:
+        leads = [" · ".join(leads)]
+    if not leads:
+        return lines
+    rest = [ln for i, ln in enumerate(lines) if i not in used]
+    header = rest[:1] if rest and rest[0].startswith("[") else []
+    return [*header, *leads, *rest[len(header):]]
+
+
+def names_in(text: str, names: list[str]) -> list[str]:
+    """The names that occur in a text, compared without spaces or punctuation."""
+    key = compact(text)
+    return [n for n in names if compact(n) and compact(n) in key]

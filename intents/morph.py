@@ -1,0 +1,50 @@
+"""Korean morphology from python-mecab-ko: which words carry a noun, which close a clause of context.
+
+The store's names stay the matcher's vocabulary; the analyser only tells the words names don't explain
+apart — verbs, endings, adverbs and counters from nouns — and finds the clauses that give context
+("다음 주 현장방문 가는데 …", "… 들은 것 같은데") rather than ask.
+"""
+
+from functools import lru_cache
+
+from mecab import MeCab
+
+_CONTENT = ("NNG", "NNP", "SL", "SH")
+# connective endings that close a clause of context: -는데/-은데/-던데, -니까, -라서/-어서, -려고, -면서, -길래
+_CONTEXT_ENDINGS = ("데", "니까", "니깐", "라서", "어서", "아서", "려고", "면서", "길래")
+
+
+@lru_cache(maxsize=1)
+def _analyser() -> MeCab:
+    return MeCab()
+
+
+@lru_cache(maxsize=16384)
+def morphemes(word: str) -> tuple[tuple[str, str], ...]:
+    """The (surface, tag) pairs of one word, as mecab-ko-dic tags them (NNG, VV+EC, …)."""
+    return tuple((m.surface, str(m.pos)) for m in _analyser().parse(word))
+
+
+def has_noun(word: str) -> bool:
+    """True when a word holds a common or proper noun or a foreign word: something that can name."""
+    return any(tag.split("+")[0] in _CONTENT for _, tag in morphemes(word))
+
+
+def closes_context(word: str) -> bool:
+    """True when a word ends a clause of context with a connective ending (가는데, 중인데, 하려고)."""
+    parts = morphemes(word)
+    if not parts:
+        return False
+    surface, tag = parts[-1]
+    return "EC" in tag.split("+")[-1:] and surface.endswith(_CONTEXT_ENDINGS)
+
+
+def context_words(words: tuple[str, ...] | list[str]) -> set[int]:
+    """Indexes of the words in clauses that end with a connective ending: context, not the question."""
+    out: set[int] = set()
+    start = 0
+    for i, word in enumerate(words):
+        if closes_context(word):
+            out.update(range(start, i + 1))
+            start = i + 1
+    return out
