@@ -13,7 +13,7 @@ from intents.contact import answer_contact
 from intents.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
-from intents.meeting import answer_meeting
+from intents.meeting import answer_meeting, answer_next
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact
 from intents.program import answer_program
@@ -21,9 +21,11 @@ from intents.schedule import MEETING_WRITES
 from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.task import answer_status
 from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
+from store.progress import STATUSES
 from store.store import Store
 
 MAX_QUESTION_CHARS = 1000
+REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
 LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
 MAX_CHOICES = 8
 QUESTION_INTENTS: Sequence[Callable[..., object]] = [
@@ -110,6 +112,8 @@ class Engine:
             ask.subject, ask.others = picked
         if intent == "help" and ask.subject is None:
             return self._help(greet=False)
+        if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
+            return answer_next(ask)
         if forced is None:
             listed = self._listing(ask)
             if listed is not None:
@@ -337,7 +341,7 @@ def _intent_words(q: Query) -> str:
         return "help"
     if vocab.has_any(c, ("위원장", "주재", "참석자", "안건")):
         return "meeting"
-    if vocab.has_any(c, vocab.STATUS):
+    if vocab.has_any(c, vocab.STATUS) or vocab.has_any(q.rest, REPORTED):
         return "status"
     if vocab.has_any(c, vocab.CONTACT):
         return "contact"

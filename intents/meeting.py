@@ -45,9 +45,34 @@ def meeting_lines(store: Store, row: Row) -> list[str]:
 
 
 def upcoming(store: Store, now: datetime) -> list[Row]:
-    """Meetings whose start is after `now` (dates compared in ISO order)."""
-    today = now.isoformat()
-    return [m for m in store.meetings() if m["start"] and m["start"] >= today[: len(m["start"])]]
+    """Meetings scheduled after `now`, soonest first: the same list as /meetings."""
+    return store.scheduled_meetings(now.isoformat())
+
+
+def meeting_line(row: Row) -> str:
+    """A meeting on one line: when, title, place."""
+    return f"{when_iso(row['start'])} {row['title']}" + (f" @ {row['place']}" if row["place"] else "")
+
+
+def answer_next(ask: Ask) -> Reply:
+    """다음 회의: the next scheduled meetings; those about the subject the question names, when it names one."""
+    store, subject = ask.store, ask.subject
+    future = upcoming(store, ask.message.now)
+    if subject is not None:
+        said = [m.text for m in ask.query.mentions]
+        future = [m for m in future if m["program"] == subject.id or m["id"] == subject.id
+                  or any(key in compact(str(m["title"])) for key in said)]
+    today = when(ask.message.now.date().isoformat())
+    if not future:
+        about = f"'{subject.name}' 관련 " if subject is not None else ""
+        return Reply(text=f"{today} 이후 {about}예정된 회의가 없습니다. 코디네이터는 /meeting 으로 등록할 수 있습니다.",
+                     intent="meeting")
+    lines = [f"다음 회의: {meeting_line(future[0])}"]
+    if len(future) > 1:
+        lines.append("그다음 예정:")
+        lines.extend(f"• {meeting_line(m)}" for m in future[1:10])
+    return finish(ask, "meeting", lines, [m["source"] for m in future[:10] if m["source"]],
+                  entities=_as_entities(future[:10]))
 
 
 def answer_meeting(ask: Ask) -> Reply:
@@ -86,6 +111,14 @@ def answer_meeting(ask: Ask) -> Reply:
         return finish(ask, "meeting", lines, [m["source"] for m in wanted], entities=_as_entities(wanted))
     future = upcoming(store, ask.message.now)
     lines = []
+    if ask.query.order == "last":   # "지난 회의 언제였어": the latest dated meeting before now
+        now = ask.message.now.isoformat()
+        past = sorted((m for m in meetings if m["start"] and m["start"] < now[: len(m["start"])]
+                       and m["status"] != "취소"), key=lambda m: m["start"], reverse=True)[:5]
+        if past:
+            lines = [f"지난 회의: {meeting_line(past[0])}", *(f"• {meeting_line(m)}" for m in past[1:])]
+            return finish(ask, "meeting", lines, [m["source"] for m in past if m["source"]],
+                          entities=_as_entities(past))
     if future:
         lines.append("예정된 회의·일정:")
         lines.extend(f"• {when(m['start'])} {m['title']}" + (f" @ {m['place']}" if m["place"] else "")

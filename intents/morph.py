@@ -48,3 +48,21 @@ def context_words(words: tuple[str, ...] | list[str]) -> set[int]:
             out.update(range(start, i + 1))
             start = i + 1
     return out
+
+
+_NOMINAL = ("NNG", "NNP", "NNB", "NNBC", "ETN", "SN", "SL", "SH", "XSN", "NR", "SY")
+
+
+def states(words: tuple[str, ...] | list[str]) -> bool:
+    """True when a message ends as a statement: a noun (완료, 협의 중, 착공함) or a declarative -다
+    (완료했습니다). A question or request ending (맞아, 인가요, 알려줘, 됐나) is not a statement."""
+    if not words:
+        return False
+    parts = morphemes(words[-1])
+    if not parts:
+        return False
+    surface, tag = parts[-1]
+    final = tag.split("+")[-1]
+    if "VX" in tag.split("+") and final in ("EC", "EF"):
+        return False   # 알려줘, 보여줘: a request
+    return final in _NOMINAL or (final == "EF" and surface.endswith("다"))

@@ -4,10 +4,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from intents import morph
 from intents.access import Policy
 from intents.matcher import Candidate, NameIndex
 from intents.message import Button, Entity, Message, Reply
+from intents.normalize import tokens
 from intents.render import when
+from intents.vocab import is_question_word
 from store.progress import STATUSES
 from store.store import Store
 
@@ -17,14 +20,17 @@ _PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
 _STATUS = re.compile("|".join(STATUSES))
 _PHRASE = re.compile(r"진행률|진척률|진행도")
 NEEDS_NOTE = ("지연", "보류")
+CANCEL = "log:cancel"
 
 
 def looks_like_log(text: str) -> bool:
-    """Progress told in words: a percentage, or a status word with a note after a dash or comma."""
+    """Progress told in words, unmistakably: a statement (never a question: no '?', no question word, no
+    question or request ending) with a percentage, or with a status word and a note after a dash or comma."""
     body = text.strip()
-    if _PERCENT.search(body) and not body.endswith("?"):
-        return True
-    return bool(_STATUS.search(body)) and bool(re.search(r"\s[-–:]\s|,", body)) and not body.endswith("?")
+    words = tokens(body)
+    if "?" in body or any(is_question_word(w) for w in words) or not morph.states(words):
+        return False
+    return bool(_PERCENT.search(body)) or (bool(_STATUS.search(body)) and bool(re.search(r"\s[-–:]\s|,", body)))
 
 
 def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
@@ -87,14 +93,18 @@ def log_progress(store: Store, index: NameIndex, policy: Policy, message: Messag
     top = candidates[0]
     close = [c for c in candidates[1:] if top.score - c.score <= 5.0]
     payload = {"percent": percent, "status": status, "note": note}
-    if top.score < CERTAIN or close:
+    in_words = not message.text.lstrip().startswith("/")
+    if top.score < CERTAIN or close or in_words:   # a write told in words is always confirmed
         store.set_pending(user, chat, message.now.isoformat(), payload)
         options = [top, *close][:8] if close else [top]
-        lines = ["어느 과제에 기록할까요? 선택하기 전에는 아무것도 기록하지 않습니다."]
+        pct = f"{percent}%" if percent is not None else "진행률 미기재"
+        what = f"{pct} · {status}" + (f" — {note}" if note else "")
+        head = "어느 과제에 기록할까요?" if len(options) > 1 or top.score < CERTAIN else "이렇게 기록할까요?"
+        lines = [f"{head} ({what}) 선택하기 전에는 아무것도 기록하지 않습니다."]
         lines.extend(f"• {c.name}" for c in options)
         return Reply(text="\n".join(lines), intent="log_confirm",
                      entities=[Entity(c.kind, c.id, c.name, c.score) for c in options],
-                     buttons=[Button(c.name, f"log:{c.id}") for c in options])
+                     buttons=[*(Button(c.name, f"log:{c.id}") for c in options), Button("취소", CANCEL)])
     return _write(store, message, top, payload)
 
 
@@ -103,6 +113,8 @@ def _confirmed(store: Store, policy: Policy, message: Message, choice: str, user
     if pending is None:
         return Reply(text="확인을 기다리는 기록이 없습니다. 다시 입력해 주세요.", intent="log")
     created, payload = pending
+    if choice == CANCEL:
+        return Reply(text="취소했습니다. 아무것도 기록하지 않았습니다.", intent="log")
     if message.now - datetime.fromisoformat(created) > timedelta(minutes=policy.confirm_minutes):
         return Reply(text="확인 시간이 지나 기록하지 않았습니다. 다시 입력해 주세요.", intent="log")
     task_id = choice.removeprefix("log:")

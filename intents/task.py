@@ -28,17 +28,22 @@ def answer_status(ask: Ask) -> Reply:
     row = store.task(subject.id)
     if row is None:
         return nothing(ask, "status", "해당 과제를")
-    lines = header(store, row, "tasks")
+    card = header(store, row, "tasks")
     state = current(store, subject.id)
+    children = [(c, current(store, str(c["id"]))) for c in store.children("tasks", subject.id)]
+    logged = [(c, p) for c, p in children if p]
+    lines: list[str] = []
     if ask.query.has("이력", "히스토리", "기록"):
         history = store.progress_history(subject.id)
-        lines.append("")
         lines.append(f"진행 이력 {len(history)}건:" if history else "기록된 진행 이력이 없습니다.")
         lines.extend(f"• {progress_line(h)}" + (" [되돌림]" if h["reverses"] else "") for h in history)
     elif state:
-        lines.append("")
         lines.append(f"현재 진행상황: {progress_line(state)}")
+    elif logged:
+        lines.append("과제 자체의 진행 기록은 없고, 대표 프로젝트의 기록이 있습니다.")
     else:
-        lines.append("")
-        lines.append("현재 진행상황: 아직 기록된 진행 상황이 없습니다 (원문 자료에는 진행률이 없습니다).")
+        lines.append("기록된 진행상황이 없습니다 (원문 자료에는 진행률이 없습니다).")
+    # a 협업과제's status shows its 대표프로젝트' progress: a /log on a project is part of the task
+    lines.extend(f"• {c['name']}: {progress_line(p)}" for c, p in logged)
+    lines = [*card[:1], *lines, "", *card[1:]]
     return finish(ask, "status", lines, [row["source"]])

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 from intents import aspect, morph
 from intents.matcher import Candidate, Mention, NameIndex
 from intents.normalize import compact, fold, strip_particle, tokens
-from intents.vocab import KIND_WORDS, is_filler
+from intents.vocab import KIND_WORDS, LAST, NEXT, is_filler
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
@@ -41,6 +41,8 @@ class Query:
     unexplained: list[str] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
     aspects: tuple[str, ...] = ()
+    rest: str = ""   # the compacted words no mention covers
+    order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -80,6 +82,9 @@ def understand(text: str, index: NameIndex) -> Query:
                             if w in query.unexplained and _PLACE.match(r) and r not in _NOT_PLACES]
     rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
     _read_qualifiers(query, fold(text), rest)
+    query.rest = rest
+    bare = {strip_particle(w) for w in raw}
+    query.order = "next" if bare & set(NEXT) else "last" if bare & set(LAST) else None
     query.aspects = aspect.asked([w for i, w in enumerate(words) if i not in covered])
     query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word in leftover:   # "클러스타": a kind word typed with a typo

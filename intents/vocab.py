@@ -16,6 +16,10 @@ LIST = ("관련", "뭐가", "뭐있", "목록", "리스트", "어떤것", "무�
         "있어", "뭐뭐")
 HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
 
+# order words: which of several dated things (the next meeting, the last one)
+NEXT = ("다음", "예정", "앞으로", "향후", "다가오는", "이번")
+LAST = ("지난", "최근", "마지막", "저번", "직전")
+
 # kind words: a region or organisation plus one of these asks for a list of that kind
 KIND_WORDS: dict[str, tuple[str, str]] = {
     "협업과제": ("tasks", "협업과제"),
@@ -50,7 +54,7 @@ _FILLER = {
 _NUMBERISH = re.compile(r"^[0-9']+(년도?|단계|차|월|일|시|분|억원?|%|명|건|개)?$|^[0-9]+$")
 
 
-_KEYWORDS = frozenset((*CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS))
+_KEYWORDS = frozenset((*NEXT, *LAST, *CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS))
 
 
 def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
@@ -63,13 +67,18 @@ def is_generic(word: str) -> bool:
     return word in _FILLER or bool(_NUMBERISH.match(word))
 
 
-_QUESTION_STEMS = ("어디", "뭐", "누구", "언제", "얼마", "몇", "어떻게", "어떤", "무슨", "무엇", "왜")
+_QUESTION_STEMS = ("어디", "뭐", "누구", "언제", "얼마", "몇", "어떻게", "어떤", "무슨", "무엇", "왜", "이유")
 _VERB_ENDINGS = ("됐어", "됐나", "됐니", "되나", "됩니까", "했어", "했나", "해줘", "해요", "하나요", "인가요", "일까",
                  "바뀌어", "바뀌나", "바뀌었", "나요", "까요", "니다", "세요", "려면", "는데", "하는", "되는", "있는",
                  "했는", "인지", "는지", "은지", "어요", "아요", "았어", "었어", "였어", "겠어", "할까", "을까",
                  "주세요", "드려요", "습니까", "ㅂ니까", "던가", "던데", "나봐", "래요", "대요")
 _POLITE = {"혹시", "좀", "부탁", "부탁해", "제발", "그럼", "그러면", "그런데", "저기", "안녕", "안녕하세요", "감사",
            "고마워", "빨리", "바로", "지금", "현재", "최신", "정확한", "정확히", "다시", "한번", "먼저"}
+
+
+def is_question_word(word: str) -> bool:
+    """True for a question word (어디, 누구, 언제, 얼마, 몇, 왜 …) with whatever ending it carries."""
+    return word.startswith(_QUESTION_STEMS)
 
 
 def is_filler(word: str) -> bool:

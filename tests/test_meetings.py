@@ -121,3 +121,28 @@ def test_attendance_buttons_and_listing(team: Engine) -> None:
 def test_scheduling_in_words(team: Engine) -> None:
     reply = ask(team, "12월 3일 오후 2시에 권역별 TF회의 잡아줘", COORD)
     assert reply.intent == "meeting_confirm" and "권역별 TF회의" in reply.text
+
+
+def _schedule(team: Engine, text: str) -> None:
+    asked = ask(team, text, COORD)
+    ask(team, text, COORD, choice=asked.buttons[0].action)
+
+
+@pytest.mark.parametrize("question", ["다음 회의 언제야?", "다음 회의는?", "다음 TF 회의 언제야?", "다음 TF회의 일정 알려줘"])
+def test_the_next_meeting_is_the_one_scheduled(team: Engine, question: str) -> None:
+    _schedule(team, "/meeting 12월 10일 오후 2시 권역별 TF회의 @ 세종청사")
+    _schedule(team, "/meeting 12월 17일 오후 3시 지역혁신 점검회의")
+    first = ask(team, question, MEMBER).text.splitlines()[0]
+    assert first.startswith("다음 회의:") and "12월 10일" in first and "권역별 TF회의" in first, first
+
+
+def test_questions_and_the_meetings_command_list_the_same_meetings(team: Engine) -> None:
+    _schedule(team, "/meeting 12월 10일 오후 2시 권역별 TF회의 @ 세종청사")
+    listed = ask(team, "/meetings", MEMBER)
+    asked = ask(team, "회의 일정", MEMBER)
+    assert [e.id for e in listed.entities] == [e.id for e in asked.entities]
+
+
+def test_no_next_meeting_is_said_plainly(team: Engine) -> None:
+    reply = ask(team, "다음 지역경제위원회 일정 잡혔어?", MEMBER)
+    assert "예정된 회의가 없습니다" in reply.text and reply.entities == []

@@ -1,11 +1,12 @@
 """Coordinators log progress: roles, confirmation, history, undo, stale tasks, audit, bad input."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from intents.access import Policy
 from intents.engine import Engine
+from intents.message import Reply
 from store import Store
 from tests.conftest import NOW, ask
 
@@ -60,9 +61,18 @@ def test_permission_matrix(team: Engine, who: str, action: str) -> None:
             assert "315-9263" not in reply.text
 
 
+def told_in_words(team: Engine, text: str, now: datetime = NOW) -> Reply:
+    """Progress told in words: the bot asks first and writes nothing; pressing the task's button writes."""
+    before = team.store.count("progress")
+    asked = ask(team, text, COORD, now=now)
+    assert asked.intent == "log_confirm", asked.text
+    assert team.store.count("progress") == before
+    return ask(team, text, COORD, choice=asked.buttons[0].action, now=now)
+
+
 def test_a_log_is_history_and_shows_in_status(team: Engine) -> None:
     ask(team, "/log 그린에너지 캠퍼스 구축 40% 기본설계 완료", COORD)
-    ask(team, "그린에너지 캠퍼스 구축 60%, 실시설계 착수", COORD, now=NOW + timedelta(days=1))
+    told_in_words(team, "그린에너지 캠퍼스 구축 60%, 실시설계 착수", NOW + timedelta(days=1))
     status = ask(team, "그린에너지 캠퍼스 구축 진행상황", MEMBER).text
     assert "60%" in status and "실시설계 착수" in status and "김코디" in status
     history = ask(team, "그린에너지 캠퍼스 구축 이력", MEMBER).text
@@ -74,7 +84,7 @@ def test_a_log_is_history_and_shows_in_status(team: Engine) -> None:
 def test_hundred_percent_means_done_and_words_work(team: Engine) -> None:
     ask(team, "/log 에너지밸리 조성 100% 준공", COORD)
     assert team.store.latest_progress("d000-task-naju")["status"] == "완료"
-    reply = ask(team, "에너지밸리 조성 지연 - 부지 협의 중", COORD)
+    reply = told_in_words(team, "에너지밸리 조성 지연 - 부지 협의 중")
     assert reply.intent == "log", reply.text
     latest = team.store.latest_progress("d000-task-naju")
     assert latest["status"] == "지연" and "부지 협의" in latest["note"]
@@ -87,6 +97,35 @@ def test_an_uncertain_task_name_asks_first_and_writes_nothing(team: Engine) -> N
     choice = reply.buttons[0].action
     done = ask(team, "/log 클러스터 30% 착수", COORD, choice=choice, now=NOW + timedelta(minutes=1))
     assert done.intent == "log" and team.store.count("progress") == 1
+
+
+def test_a_write_told_in_words_can_be_cancelled(team: Engine) -> None:
+    asked = ask(team, "그린에너지 캠퍼스 구축 60% 실시설계 착수", COORD)
+    assert [b.label for b in asked.buttons][-1] == "취소"
+    cancelled = ask(team, "그린에너지 캠퍼스 구축 60% 실시설계 착수", COORD, choice=asked.buttons[-1].action)
+    assert "취소" in cancelled.text and team.store.count("progress") == 0
+
+
+@pytest.mark.parametrize("text", [
+    "그린에너지 캠퍼스 구축 진행률 40% 맞아?",
+    "그린에너지 캠퍼스 구축 진행률 40% 맞아",
+    "에너지밸리 조성 30% 된 거 맞냐",
+    "스테이션 K 건립 진행률 70%인가요",
+    "에너지밸리 조성 지연, 이유 알려줘",
+    "부산형 청년창업허브 조성 완료된 거 맞지",
+    "실버의료기기 메카 조성 50%라던데 사실이야",
+])
+def test_a_question_with_a_percentage_or_a_status_writes_nothing(team: Engine, text: str) -> None:
+    audited = len(team.store.audit_log())
+    reply = ask(team, text, COORD)
+    assert reply.intent not in ("log", "log_confirm"), reply.text
+    assert team.store.count("progress") == 0 and len(team.store.audit_log()) == audited
+
+
+def test_a_member_asking_about_a_delay_is_answered_not_refused(team: Engine) -> None:
+    reply = ask(team, "에너지밸리 조성 지연, 이유 알려줘", MEMBER)
+    assert reply.intent == "status", reply.text
+    assert "기록된 진행" in reply.text.splitlines()[1]
 
 
 def test_a_confirmation_expires(team: Engine) -> None:
