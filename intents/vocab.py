@@ -54,7 +54,8 @@ _FILLER = {
 _NUMBERISH = re.compile(r"^[0-9']+(년도?|단계|차|월|일|시|분|억원?|%|명|건|개)?$|^[0-9]+$")
 
 
-_KEYWORDS = frozenset((*NEXT, *LAST, *CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP, *KIND_WORDS))
+_KEYWORDS = frozenset((*NEXT, *LAST, *CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP,
+                       *KIND_WORDS))
 
 
 def has_any(compact_text: str, words: tuple[str, ...]) -> bool:

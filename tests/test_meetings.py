@@ -128,7 +128,8 @@ def _schedule(team: Engine, text: str) -> None:
     ask(team, text, COORD, choice=asked.buttons[0].action)
 
 
-@pytest.mark.parametrize("question", ["다음 회의 언제야?", "다음 회의는?", "다음 TF 회의 언제야?", "다음 TF회의 일정 알려줘"])
+@pytest.mark.parametrize("question", [
+    "다음 회의 언제야?", "다음 회의는?", "다음 TF 회의 언제야?", "다음 TF회의 일정 알려줘"])
 def test_the_next_meeting_is_the_one_scheduled(team: Engine, question: str) -> None:
     _schedule(team, "/meeting 12월 10일 오후 2시 권역별 TF회의 @ 세종청사")
     _schedule(team, "/meeting 12월 17일 오후 3시 지역혁신 점검회의")
