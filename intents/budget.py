@@ -1,6 +1,7 @@
 """Budgets: amounts by program, year, phase, category, funding source; totals from stored cells."""
 
 from intents.common import Ask, finish, matching_rows, nothing
+from intents.compute import answer_compute, rows_named
 from intents.message import Reply
 from intents.program import answer_program
 from intents.render import amount
@@ -73,7 +74,10 @@ def answer_budget(ask: Ask) -> Reply:
     store, subject = ask.store, ask.subject
     if subject is None or subject.kind not in ("program", "task"):
         return nothing(ask, "budget", "해당 사업의 예산을")
-    rows = store.budgets(subject.id)
+    computed = answer_compute(ask)
+    if computed is not None:
+        return computed
+    rows = rows_named(ask, subject.id)
     if not rows:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]

@@ -26,8 +26,13 @@ def morphemes(word: str) -> tuple[tuple[str, str], ...]:
 
 
 def has_noun(word: str) -> bool:
-    """True when a word holds a common or proper noun or a foreign word: something that can name."""
-    return any(tag.split("+")[0] in _CONTENT for _, tag in morphemes(word))
+    """True when a word is headed by a noun of two syllables or more, or a foreign word: something that can
+    name (스마트시티, 김철수). Verb forms (넘어갈때), counters (3년간) and one-syllable bound nouns (중에) are not."""
+    parts = morphemes(word)
+    if not parts:
+        return False
+    surface, tag = parts[0]
+    return tag.split("+")[0] in _CONTENT and (len(surface) >= 2 or tag.startswith("S"))
 
 
 def closes_context(word: str) -> bool:

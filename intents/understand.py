@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 from intents import aspect, morph
 from intents.matcher import Candidate, Mention, NameIndex
 from intents.normalize import compact, fold, strip_particle, tokens
-from intents.vocab import KIND_WORDS, LAST, NEXT, is_filler
+from intents.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
@@ -18,6 +18,7 @@ _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0
 _PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
 _NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
+_CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
 
@@ -37,6 +38,11 @@ class Query:
     funding: str | None = None
     scope: str | None = None
     want_total: bool = False
+    # every value named, in the order named, for arithmetic over several cells ("국비랑 지방비", "1단계 대비 2단계")
+    years: list[int] = field(default_factory=list)
+    phases: list[int] = field(default_factory=list)
+    fundings: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
     kind_words: list[tuple[str, str]] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
@@ -75,7 +81,8 @@ def understand(text: str, index: NameIndex) -> Query:
     context = {words[i] for i in morph.context_words(words) if i not in covered}
     query.unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                          and not is_filler(r) and not any(k in w for k in KIND_WORDS)
-                         and r not in context and morph.has_noun(r) and not aspect.asked((r,))]
+                         and r not in context and morph.has_noun(r) and not aspect.asked((r,))
+                         and not explains(w)]
     _read_places(query)
     # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
     query.unknown_places = [r for w, r in zip(leftover, raw, strict=True)
@@ -126,6 +133,12 @@ def _read_qualifiers(query: Query, folded: str, rest: str) -> None:
     query.funding = next((f for f in ("지방비", "국비", "정부") if f in rest), None)
     query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
     query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
+    if not query.period:
+        query.years = list(dict.fromkeys(y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y))
+    query.phases = list(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded)))
+    query.fundings = [f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부") if f in rest)]
+    categories = [(m.start(), "비R&D" if m.group(1) else "R&D") for m in _CATEGORY.finditer(rest)]
+    query.categories = list(dict.fromkeys(c for _, c in sorted(categories)))
 
 
 def _year(folded: str) -> int | None:

@@ -16,6 +16,20 @@ LIST = ("관련", "뭐가", "뭐있", "목록", "리스트", "어떤것", "무�
         "있어", "뭐뭐")
 HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
 
+# what is asked of several figures; the words are matched against the compacted question
+MAX = re.compile(r"(제일|가장|젤|최고로?)(많|크|큰|높)|최대|최고")
+MIN = re.compile(r"(제일|가장|젤)(적|작|낮)|최소|최저")
+SHARE = ("비중", "비율", "차지", "몇%", "몇프로", "프로", "퍼센트")
+MEAN = ("평균",)
+DIFF = ("차이", "늘었", "늘어", "줄었", "줄어", "증가", "감소", "깎", "더많", "더적", "보다", "대비", "→")
+SUM = ("합치", "합하", "더하", "합산", "더해", "다더", "+", "총", "모두", "전부", "합계")
+
+
+def explains(word: str) -> bool:
+    """True for a word that asks for a computation (합치면, 증가, 비율, 연평균): not a name."""
+    return any(w in word for w in (*SHARE, *MEAN, *DIFF, *SUM)) or bool(MAX.search(word) or MIN.search(word))
+
+
 # order words: which of several dated things (the next meeting, the last one)
 NEXT = ("다음", "예정", "앞으로", "향후", "다가오는", "이번")
 LAST = ("지난", "최근", "마지막", "저번", "직전")

@@ -145,6 +145,18 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites):
             found.update(p.strip() for p in cell.split("|") if p.strip())
         return sorted(found)
 
+    def sources_naming(self, subject: str, name: str) -> set[str]:
+        """The documents whose rows about a subject call it by `name` (spaces ignored): a program asked by
+        its 2023 name is asked about what the 2023 document says."""
+        like = "%" + "".join(name.split()) + "%"
+        sql = """
+            SELECT source FROM budgets WHERE program = ? AND replace(coalesce(label, '') || coalesce(note, ''),
+                ' ', '') LIKE ?
+            UNION SELECT source FROM facts WHERE subject = ? AND replace(attribute || value, ' ', '') LIKE ?
+            UNION SELECT source FROM results WHERE program = ? AND replace(metric || coalesce(note, ''), ' ', '') LIKE ?
+        """
+        return {str(r["source"]) for r in self.reference(sql, [subject, like] * 3) if r["source"]}
+
     def contact_words(self, org_id: str) -> set[str]:
         """Every department, title and role the contact rows of an organisation name."""
         found: set[str] = set()

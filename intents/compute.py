@@ -1,0 +1,204 @@
+"""Arithmetic the documents support: sums, differences, shares, averages, largest and smallest over budget
+cells, with every operand cited and the arithmetic shown; refusals, saying why, where adding would be wrong."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from intents.common import Ask, finish
+from intents.message import Reply
+from intents.vocab import DIFF, MAX, MEAN, MIN, SHARE, SUM
+from store.store import Row
+
+_FUNDING = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}
+
+_TO_EOK = {"억원": Decimal(1), "백만원": Decimal("0.01"), "천억원": Decimal(1000), "조원": Decimal(10000)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One operand: what it is, its amount in 억원, and the cell it came from."""
+
+    label: str
+    eok: Decimal
+    row: Row
+
+
+def rows_named(ask: Ask, program_id: str) -> list[Row]:
+    """A program's budget cells; when no year is asked, those of the documents that use the name asked
+    (국가혁신클러스터 → the 2021 release, 지역혁신협력지구 → the 2023 one): each name carries its own period."""
+    rows = ask.store.budgets(program_id)
+    if ask.query.years or ask.query.period:
+        return rows
+    for mention in ask.query.mentions:
+        if any(c.id == program_id for c in mention.candidates):
+            sources = ask.store.sources_naming(program_id, mention.text)
+            narrowed = [r for r in rows if r["source"] in sources]
+            if narrowed:
+                return narrowed
+    return rows
+
+
+def operation(ask: Ask) -> str | None:
+    """'max', 'min', 'share', 'mean', 'diff' or 'sum' when the question asks to compute, else None."""
+    said = ask.query.compact
+    if MAX.search(said):
+        return "max"
+    if MIN.search(said):
+        return "min"
+    if any(w in said for w in SHARE):
+        return "share"
+    if any(w in said for w in MEAN):
+        return "mean"
+    if any(w in said for w in DIFF):
+        return "diff"
+    if any(w in said for w in SUM):
+        return "sum"
+    return None
+
+
+def eok(row: Row) -> Decimal | None:
+    """A cell's amount in 억원, converted exactly from 백만원, 천억원 or 조원; None for other units."""
+    factor = _TO_EOK.get(str(row["unit"] or "억원"))
+    return None if factor is None or row["amount"] is None else Decimal(int(row["amount"])) * factor
+
+
+def show(value: Decimal) -> str:
+    """An amount in 억원 as the documents write it: `1,362억원`, `259.1억원`."""
+    text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return f"{text}억원"
+
+
+def cell(rows: list[Row], year: int | None = None, phase: int | None = None, period: str | None = None,
+         funding: str | None = None, category: str | None = None, scope: str | None = None) -> list[Row]:
+    """The cells for one combination; a dimension left None means the cell that does not split it."""
+    if year is not None:
+        rows = [r for r in rows if r["year"] == year]
+    elif phase is not None:
+        rows = [r for r in rows if r["phase"] == phase and r["year"] is None]
+    elif period is not None:
+        rows = [r for r in rows if r["period"] == period and r["year"] is None and r["phase"] is None]
+    else:
+        broad = [r for r in rows if r["year"] is None and r["phase"] is None]
+        rows = broad or (rows if len({r["year"] for r in rows}) == 1 else [])
+    if category is not None:
+        rows = [r for r in rows if r["category"] == category]
+    elif funding is not None:
+        rows = [r for r in rows if r["funding"] in _FUNDING.get(funding, (funding,)) and not r["category"]]
+    else:
+        rows = [r for r in rows if not r["category"] and r["funding"] in (None, "", "합계")]
+    return [r for r in rows if (r["scope"] or None) == scope] if scope or any(not r["scope"] for r in rows) else rows
+
+
+def _label(name: str, **parts: object) -> str:
+    words = [name] if name else []
+    for key, value in parts.items():
+        if value is None:
+            continue
+        words.append(f"{value}년" if key == "year" else f"{value}단계" if key == "phase" else str(value))
+    return " ".join(words)
+
+
+def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | str:
+    """The one cell for a combination, or why there is none (no cell, two documents disagree, a unit)."""
+    found = cell(rows, **parts)   # type: ignore[arg-type]
+    label = _label(name, **parts)
+    if not found:
+        return f"{label}에 해당하는 금액이 자료에 없습니다."
+    amounts = {eok(r) for r in found}
+    if len(amounts) > 1:
+        shown = ", ".join(show(a) for a in amounts if a is not None)
+        return f"{label}의 금액이 자료마다 달라({shown}) 계산하지 않았습니다."
+    value = amounts.pop()
+    if value is None:
+        return f"{label}의 단위({found[0]['unit']})를 억원으로 바꿀 수 없어 계산하지 않았습니다."
+    return Figure(label, value, found[0])
+
+
+def answer_compute(ask: Ask) -> Reply | None:
+    """계산 — 예산 셀의 합·차이·비중·평균·최대/최소를 피연산자와 출처와 함께 (예: 2019년 국비랑 지방비 합치면)."""
+    op = operation(ask)
+    subject = ask.subject
+    if op is None or subject is None:
+        return None
+    q = ask.query
+    base = {"year": q.year if len(q.years) <= 1 else None, "phase": q.phase if len(q.phases) <= 1 else None,
+            "period": q.period, "funding": q.funding if len(q.fundings) <= 1 else None,
+            "category": q.category if len(q.categories) <= 1 else None, "scope": q.scope}
+    if base["year"] is not None or base["period"] is not None:
+        base["phase"] = None   # a year or period says which cell; the phase only describes it
+    subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
+    split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
+                                 ("category", q.categories)) if len(v) >= 2]
+    figures: list[Figure] = []
+    if len(subjects) >= 2 and not split:   # two programs, the same cell of each
+        for c in subjects:
+            got = _figure(ask, rows_named(ask, c.id), c.name, **base)
+            if isinstance(got, str):
+                return _refuse(ask, got)
+            figures.append(got)
+    elif subjects and len(split) == 1:   # one program, one dimension named twice or more
+        key, values = split[0]
+        rows = rows_named(ask, subjects[0].id)
+        for value in values:
+            got = _figure(ask, rows, "", **{**base, key: value})
+            if isinstance(got, str):
+                return _refuse(ask, got)
+            figures.append(got)
+    elif subjects and op in ("max", "min", "mean"):   # over the years (within a phase or period) of one program
+        rows = [r for r in rows_named(ask, subjects[0].id) if r["year"] is not None]
+        if base["phase"] is not None:
+            rows = [r for r in rows if r["phase"] == base["phase"]]
+        if base["period"] is not None:
+            first, last = (int(y) for y in str(base["period"]).split("~"))
+            rows = [r for r in rows if first <= int(r["year"]) <= last]
+        for year in sorted({int(r["year"]) for r in rows}):
+            got = _figure(ask, rows, "", **{**base, "year": year, "phase": None, "period": None})
+            if isinstance(got, Figure):
+                figures.append(got)
+    elif subjects and op == "sum" and not base["funding"] and not base["category"]:
+        rows = rows_named(ask, subjects[0].id)   # "총 얼마": a stored total, else 국비 + 지방비
+        if cell(rows, **base):   # type: ignore[arg-type]
+            return None   # the budget answer states the stored total first
+        for funding in ("국비", "지방비"):
+            got = _figure(ask, rows, "", **{**base, "funding": funding})
+            if isinstance(got, str):
+                return None
+            figures.append(got)
+    if len(figures) < 2:
+        return None
+    return _answer(ask, op, figures, subjects[0].name if len(subjects) == 1 else "")
+
+
+def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
+    """The computed figure first, then each operand with its cell; refuses a total added to its parts."""
+    rows = [f.row for f in figures]
+    if op in ("sum", "mean") and any(r["is_total"] for r in rows) and any(not r["is_total"] for r in rows):
+        return _refuse(ask, "소계·합계에 그 구성 항목을 더하면 같은 돈을 두 번 세게 되어 계산하지 않았습니다.")
+    periods = [(r["year"], r["period"]) for r in rows]
+    if op in ("sum", "mean") and any(y for y, _ in periods) and any(p and not y for y, p in periods):
+        return _refuse(ask, "한 해의 금액과 그 해를 포함하는 기간의 금액은 겹쳐서 더할 수 없습니다.")
+    head = f"[{name}] 계산" if name else "[예산] 계산"
+    if op == "diff" and len(figures) == 2:
+        big, small = sorted(figures, key=lambda f: f.eok, reverse=True)
+        lead = f"{big.label} {show(big.eok)} − {small.label} {show(small.eok)} = {show(big.eok - small.eok)}"
+    elif op in ("max", "min"):
+        pick = max(figures, key=lambda f: f.eok) if op == "max" else min(figures, key=lambda f: f.eok)
+        word = "가장 많은" if op == "max" else "가장 적은"
+        lead = f"{word} 것: {pick.label} {show(pick.eok)} (비교한 {len(figures)}개 중)"
+    elif op == "share" and len(figures) == 2:
+        part, whole = sorted(figures, key=lambda f: f.eok)
+        lead = f"{part.label} {show(part.eok)} ÷ {whole.label} {show(whole.eok)} = {part.eok / whole.eok * 100:.1f}%"
+    elif op == "mean":
+        total = sum((f.eok for f in figures), Decimal(0))
+        lead = f"평균 {show(total / len(figures))} = ({' + '.join(show(f.eok) for f in figures)}) ÷ {len(figures)}"
+    else:
+        total = sum((f.eok for f in figures), Decimal(0))
+        lead = f"{' + '.join(f'{f.label} {show(f.eok)}'.strip() for f in figures)} = {show(total)}"
+    lines = [head, lead, "", "계산에 쓴 금액:"]
+    lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
+    return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures])
+
+
+def _refuse(ask: Ask, why: str) -> Reply:
+    return Reply(text=f"계산하지 않았습니다: {why}", intent="budget")
+
