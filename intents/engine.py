@@ -163,7 +163,7 @@ class Engine:
                 and not self.store.meetings_of_program(ask.subject.id):
             ask.others, ask.subject = [*ask.others, ask.subject], None   # "다음 TF 회의": the calendar, not the TF
             return answer_meeting(ask)
-        if intent == "status" and kind == "task":
+        if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)

@@ -23,12 +23,13 @@ def progress_line(row: Row) -> str:
 def answer_status(ask: Ask) -> Reply:
     """진행상황·이력 — 과제의 현재 진행률과 메모, 기록한 사람과 시각 (예: 그린에너지 캠퍼스 구축 진행상황)."""
     store, subject = ask.store, ask.subject
-    if subject is None or subject.kind != "task":
+    if subject is None or subject.kind not in ("task", "program"):
         return nothing(ask, "status", "진행상황을 물으신 과제를")
-    row = store.task(subject.id)
+    table = "tasks" if subject.kind == "task" else "programs"   # progress is logged on tasks only
+    row = store.task(subject.id) if table == "tasks" else store.program(subject.id)
     if row is None:
         return nothing(ask, "status", "해당 과제를")
-    card = header(store, row, "tasks")
+    card = header(store, row, table)
     state = current(store, subject.id)
     children = [(c, current(store, str(c["id"]))) for c in store.children("tasks", subject.id)]
     logged = [(c, p) for c, p in children if p]

@@ -7,6 +7,7 @@ from rapidfuzz import fuzz
 
 from intents import aspect, morph
 from intents.matcher import Candidate, Mention, NameIndex
+from intents.when import temporal_phrases
 from intents.normalize import compact, fold, strip_particle, tokens
 from intents.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
 from store.store import Store
@@ -90,7 +91,10 @@ def understand(text: str, index: NameIndex) -> Query:
     rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
     _read_qualifiers(query, fold(text), rest)
     query.rest = rest
-    bare = {strip_particle(w) for w in raw}
+    # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
+    # or to a date phrase the date reader knows ("다음 주", "지난달")
+    dated = {w for span in temporal_phrases(text) for w in tokens(span)}
+    bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     query.order = "next" if bare & set(NEXT) else "last" if bare & set(LAST) else None
     query.aspects = aspect.asked([w for i, w in enumerate(words) if i not in covered])
     query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]

@@ -29,6 +29,12 @@ class When:
         return (text[: self.start_of_phrase] + " " + text[self.end_of_phrase:]).strip()
 
 
+@lru_cache(maxsize=1024)
+def temporal_phrases(text: str) -> tuple[str, ...]:
+    """The date and time phrases korean-datetime finds in a text ("다음 주", "12월 3일 오후 2시")."""
+    return tuple(str(found.text) for found in korean_datetime.parse_all(text))
+
+
 class DateError(ValueError):
     """The text holds no date and time that could be read."""
 
