@@ -127,12 +127,15 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
     return leads, used
 
 
-def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | None = None) -> list[str] | None:
+def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | None = None,
+                 asked: int = 0) -> list[str] | None:
     """The card with the lines stating the asked aspects first (after its `[이름]` header).
 
     `lead_name` is put first when the subject was found for the asker (by region or organisation) rather
     than named by them. None when a strict aspect was asked and the card has no line for it.
     """
+    if asked and lines and lines[0].startswith("["):   # lines naming the question's own words lead
+        return lines if not lead_name else [lines[0], lead_name, *lines[1:]]
     leads, used = lead_lines(lines, aspects)
     strict = [a for a in aspects if BY_NAME[a].strict]
     if strict and not leads and not any(_label_of(ln, BY_NAME[a].labels) for a in strict for ln in lines):

@@ -64,7 +64,7 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
         broad = [r for r in picked if r["year"] is None and r["phase"] is None]
         picked = broad or picked
     if not (q.funding or q.category):   # the amount of a program, unqualified, is its total: it goes first
-        return sorted(picked, key=lambda r: (not r["is_total"] and r["funding"] != "합계",
+        return sorted(picked, key=lambda r: (r["funding"] != "합계", r["year"] is not None, not r["is_total"],
                                              _FUNDING_ORDER.get(r["funding"], 3)))
     return sorted(picked, key=lambda r: (_FUNDING_ORDER.get(r["funding"], 3)))
 

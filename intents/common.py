@@ -55,11 +55,15 @@ def _is_subject_word(word: str, ask: Ask) -> bool:
 
 
 def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
-           entities: list[Candidate] | None = None, private: bool = False) -> Reply:
-    """Build a reply: the lines, a source line when facts were stated, capped to one message."""
+           entities: list[Candidate] | None = None, private: bool = False, asked: int = 0) -> Reply:
+    """Build a reply: the lines, a source line when facts were stated, capped to one message.
+
+    `asked`: how many lines after the header state what the question names in its own words (a fact,
+    an agenda item); they stay first, before the lines the asked aspect points to.
+    """
     store = ask.store
     aspects = ask.aspects()
-    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None)
+    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None, asked)
     if shaped is None:
         what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict)
         name = ask.subject.name if ask.subject else ""

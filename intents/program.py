@@ -77,7 +77,7 @@ def answer_program(ask: Ask) -> Reply:
     for meeting in dated[:4]:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
-    return finish(ask, "program", lines, sources)
+    return finish(ask, "program", lines, sources, asked=len(asked))
 
 
 def _result_line(res: Row) -> str:

@@ -7,9 +7,9 @@ from rapidfuzz import fuzz
 
 from intents import aspect, morph
 from intents.matcher import Candidate, Mention, NameIndex
-from intents.when import temporal_phrases
 from intents.normalize import compact, fold, strip_particle, tokens
 from intents.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
+from intents.when import temporal_phrases
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
