@@ -93,13 +93,13 @@ def answer_meeting(ask: Ask) -> Reply:
         named = matching_rows(facts, "attribute", ask)
         # an agenda item or fact the question names ("모두발언 시간") is the answer: it goes first
         items = matching_rows(store.agenda(str(row["id"])), "item", ask)
-        asked = [f"• {a['item']}: {a['start']}~{a['end']}" + (f" ({a['by']})" if a["by"] else "")
-                 for a in items if a["start"]] + [f"• {f['attribute']}: {f['value']}" for f in named]
-        detail = [*detail[:1], *asked, *detail[1:]]
+        said = [f"• {a['item']}: {a['start']}~{a['end']}" + (f" ({a['by']})" if a["by"] else "")
+                for a in items if a["start"]] + [f"• {f['attribute']}: {f['value']}" for f in named]
+        detail = [*detail[:1], *said, *detail[1:]]
         detail.extend(f"• {f['attribute']}: {f['value']}" for f in ([] if named else facts[:4]))
         if ask.query.has("참석자", "참석여부", "불참", "누가참석", "참석해"):
             detail.extend(["", *attendance(store, row)])
-        reply = finish(ask, "meeting", detail, [row["source"]] if row["source"] else [], asked=len(asked))
+        reply = finish(ask, "meeting", detail, [row["source"]] if row["source"] else [], asked=len(said))
         if ask.query.has("ics", "캘린더", "달력", "일정파일"):
             reply.attachments.append(meeting_attachment(row, ask.message.now))
         return reply
