@@ -30,6 +30,8 @@ ASPECTS: tuple[Aspect, ...] = (
            ("전화", "☎"), strict=True),
     Aspect("address", "주소", ("주소", "위치", "사무실", "건물", "소재지", "어디있", "어디에있"),
            ("주소",), strict=True),
+    Aspect("email", "이메일", ("이메일", "메일", "email"), ("이메일",), strict=True),
+    Aspect("fax", "팩스 번호", ("팩스", "fax"), ("팩스",), strict=True),
     Aspect("lead", "주관기관",
            ("주관", "맡", "담당기관", "어느기관", "어떤기관", "무슨기관", "기관이어디", "기관어디", "주도"),
            ("주관기관",)),
@@ -49,6 +51,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("period", "기간", ("기간",), ("기간",)),
 )
 BY_NAME = {a.name: a for a in ASPECTS}
+# what a program or task card states: asked of one, the card answers, whatever contact word the question has
+CARD_ASPECTS = frozenset({"lead", "children", "parent", "type", "field", "region", "period"})
 
 
 def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:

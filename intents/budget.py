@@ -3,11 +3,9 @@
 from intents.common import Ask, finish, matching_rows, nothing
 from intents.compute import answer_compute, rows_named
 from intents.message import Reply
-from intents.program import answer_program
 from intents.render import amount
 from store.store import Row
 
-SURE = 90.0   # below this match score a missing budget is not answered with other facts
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
 
 
@@ -81,12 +79,8 @@ def answer_budget(ask: Ask) -> Reply:
     if not rows:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
-        if not child_rows and subject.score < SURE:
+        if not child_rows:   # what was asked is not in the data: say so, and show no card instead
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
-        if not child_rows:
-            reply = answer_program(ask)
-            reply.text = "예산 자료는 없습니다. 이 항목에 대해 자료에 있는 내용입니다.\n\n" + reply.text
-            return reply
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:
             lines.append(f"• {child['name']} ({describe(row)}): {amount(row['amount'], row['unit'])}")

@@ -3,11 +3,8 @@
 from intents.common import Ask, finish, nothing
 from intents.message import Reply
 from intents.normalize import compact
-from intents.program import answer_program
 from intents.render import name_of
 from store.store import Row, Store
-
-SURE = 90.0   # below this match score a missing contact is not answered with other facts
 
 
 def contact_line(store: Store, row: Row) -> str:
@@ -71,6 +68,8 @@ def answer_contact(ask: Ask) -> Reply:
         row = {"program": store.program, "task": store.task, "meeting": store.meeting}[subject.kind](subject.id)
         if row:
             contacts = _contacts_for(store, row)
+            if orgs:   # "기재부 쪽 TF 담당 사무관": only that organisation's people answer
+                contacts = [c for c in contacts if c["organisation"] in orgs]
     if contacts:
         contacts = _asked_first(contacts, ask)
         if lines and not _asks_for_person(ask, contacts):
@@ -80,11 +79,8 @@ def answer_contact(ask: Ask) -> Reply:
             contacts = []
         lines.extend(contact_line(store, c) for c in contacts)
         sources.extend(c["source"] for c in contacts)
-    if not lines and subject.kind in ("program", "task") and subject.score >= SURE:
-        reply = answer_program(ask)
-        reply.text = "연락처 자료는 없습니다. 이 항목에 대해 자료에 있는 내용입니다.\n\n" + reply.text
-        return reply
-    if not lines:
+    if not lines:   # what was asked is not in the data: say so, and show no other entity's card
+
         return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
     return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)
 

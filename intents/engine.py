@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from intents import vocab
 from intents.access import Policy, refuse_unknown, role_of
+from intents.aspect import CARD_ASPECTS
 from intents.budget import answer_budget
 from intents.commands import COMMANDS, Context, run_command
 from intents.common import Ask
@@ -165,6 +166,9 @@ class Engine:
             return answer_meeting(ask)
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
+        if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
+                and not {"phone", "address", "email", "fax"} & set(ask.aspects()):
+            return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)
         if kind == "organisation" and (ask.query.has(*LEADS) or intent == "other"):
@@ -311,9 +315,10 @@ class Engine:
         if top.kind not in ("program", "task") or not q.regions:
             return top
         table = "programs" if top.kind == "program" else "tasks"
-        children = [c for c in self.store.children(table, top.id) if set(region_of(c)) & set(q.regions)]
+        children = [(t, c) for t in dict.fromkeys((table, "tasks")) for c in self.store.children(t, top.id)
+                    if set(region_of(c)) & set(q.regions)]
         if len(children) == 1:
-            return as_candidate(table, children[0], top.score)
+            return as_candidate(children[0][0], children[0][1], top.score)
         return top
 
     def _clarify(self, q: Query, options: list[Candidate]) -> Reply:
