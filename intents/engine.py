@@ -70,8 +70,19 @@ class Engine:
         self._topics = None
 
     def match(self, text: str, limit: int = 5) -> list[Candidate]:
-        """Candidate entities for a piece of text, best first."""
-        return self.index.lookup(clean(text)[:MAX_QUESTION_CHARS], limit)
+        """Candidate entities for a piece of text, best first: the name the text says (its longest exact
+        span, else its best guess) before the others it mentions, so a region inside a full name or a
+        generic word inside many names does not tie with the name itself."""
+        text = clean(text)[:MAX_QUESTION_CHARS]
+        mentions = self.index.find(text, ignore=vocab.is_filler)
+        named = [m for m in mentions if any(c.kind != "region" for c in m.candidates)]
+        if not named or compact(text) in self.index.by_key:   # a region in a sentence qualifies, it is not named
+            return self.index.lookup(text, limit)
+        ordered = sorted(named, key=lambda m: (not m.exact, -len(m.text), -m.best.score))
+        out: list[Candidate] = []
+        for m in ordered:
+            out.extend(c for c in m.candidates if all((c.kind, c.id) != (o.kind, o.id) for o in out))
+        return out[:limit]
 
     def answer(self, message: Message, choice: str | None = None) -> Reply:
         """Answer one message; `choice` (`kind:id`) forces the entity after a clarifying question."""

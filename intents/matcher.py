@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from intents.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
 from store.store import Name
@@ -18,8 +18,8 @@ MAX_SCAN_CHARS = 300          # only the first 300 significant characters are sc
 MAX_FUZZY_WORDS = 12
 SPAN_BONUS = 3.0
 PARTIAL_FLOOR = 90.0          # partial alignments below this are different words, not typos
-_PREFILTER_LIMIT = 400
-_COMMON_BIGRAM = 4000
+_PREFILTER_LIMIT = 120
+_COMMON_BIGRAM = 1500
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
 
 
@@ -181,12 +181,8 @@ class NameIndex:
     def _fuzzy(self, query: str, limit: int = 10) -> list[Candidate]:
         if is_choseong_only(query):
             return self._by_choseong(query)[:limit]
-        scored: dict[str, float] = {}
-        for i in self._prefilter(query):
-            key = self.keys[i]
-            score = _score(query, key)
-            if score >= FUZZY_CUTOFF:
-                scored[key] = score
+        keys = [self.keys[i] for i in self._prefilter(query)]
+        scored = _scores(query, keys)
         out: list[Candidate] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score))
@@ -228,6 +224,23 @@ def _choseong_score(size: int, offset: int, length: int) -> float:
     if size >= 3:
         return 85.0 + 8.0 * size / length
     return 0.0
+
+
+def _scores(query: str, keys: list[str]) -> dict[str, float]:
+    """`_score` of a typed word against many keys, the costly comparisons done by rapidfuzz in C."""
+    scored = {key: float(r) for key, r, _ in process.extract(query, keys, scorer=fuzz.ratio,
+                                                             score_cutoff=FUZZY_CUTOFF, limit=None)}
+    contained = [k for k in keys if len(query) >= 3 and query in k]
+    for key in contained:
+        scored[key] = max(scored.get(key, 0.0), 80.0 + 20.0 * len(query) / len(key))
+    if len(query) >= 4:
+        rest = [k for k in keys if len(query) * 2 >= len(k) and not (len(query) >= 3 and query in k)]
+        for key, partial, _ in process.extract(query, rest, scorer=fuzz.partial_ratio,
+                                               score_cutoff=PARTIAL_FLOOR, limit=None):
+            score = 0.9 * partial * min(1.0, 0.6 + len(query) / len(key))
+            if score >= FUZZY_CUTOFF:
+                scored[key] = max(scored.get(key, 0.0), score)
+    return scored
 
 
 def _score(query: str, key: str) -> float:

@@ -23,12 +23,20 @@ PARTICLES = (
 _MEMO = 8192
 
 
+# spellings of one word that people and documents mix: folded to one form before anything compares them
+VARIANTS = re.compile(r"알앤디|rnd|r＆d|벨리")
+_VARIANT_FORM = {"알앤디": "r&d", "rnd": "r&d", "r＆d": "r&d", "벨리": "밸리"}
+
+
 @lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
-    """NFKC-fold width and compatibility forms and casefold, keeping typed 초성 as typed."""
+    """NFKC-fold width and compatibility forms and casefold, keeping typed 초성 as typed; spelling variants
+    (알앤디/RnD → r&d, 벨리 → 밸리) to one form."""
     if not _CHOSEONG_SET.intersection(text):
-        return unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch) for ch in text).casefold()
+        folded = unicodedata.normalize("NFKC", text).casefold()
+    else:
+        folded = "".join(ch if ch in _CHOSEONG_SET else unicodedata.normalize("NFKC", ch) for ch in text).casefold()
+    return VARIANTS.sub(lambda m: _VARIANT_FORM[m.group(0)], folded)
 
 
 @lru_cache(maxsize=_MEMO)

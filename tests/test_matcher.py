@@ -64,3 +64,24 @@ def test_topic_search_lists_what_is_named_for_a_word(ro_engine: Engine) -> None:
     for name in ("생명공학(바이오)진단치료의료기기", "대구 국가혁신클러스터", "제주 국가혁신클러스터"):
         assert name in reply.text   # by name, and by area (바이오 헬스)
     assert len(reply.entities) == 5
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("공동 알앤디", "d000-best-02"),                        # 알앤디 / RnD / R&D are one spelling
+    ("공동 RnD", "d000-best-02"),
+    ("알앤디특구", "d003-link-rdz"),
+    ("해상풍력은", "d000-proj-ulsan-1"),                    # a partial name followed by a particle
+    ("그린에너지 캠퍼스 구축 진행상황 알려줘", "d000-task-daegu"),   # the longer span, not the shorter name in it
+    ("대구 국가혁신클러스터 육성분야", "d002-cl-daegu"),       # not the generic program the name contains
+    ("제주 EV랩 구축 일정 알려줘", "d000-proj-jeju-2"),       # not the region the name begins with
+    ("부산형 청년창엄허브 조성", "d000-task-busan"),           # a typo'd name is named; 부산 only qualifies it
+])
+def test_the_named_entity_is_strictly_first(ro_engine: Engine, text: str, entity: str) -> None:
+    found = ro_engine.match(text)
+    assert found and found[0].id == entity, [(c.id, c.score) for c in found[:3]]
+    assert all(c.score < found[0].score for c in found[1:] if c.id != entity), [(c.id, c.score) for c in found[:3]]
+
+
+def test_spelling_variants_fold_to_one_form() -> None:
+    assert compact("지역주력산업 알앤디") == compact("지역주력산업 R&D") == compact("지역주력산업 RnD")
+    assert compact("에너지벨리") == compact("에너지밸리")
