@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="print the audit log")
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
     _common(audit)
+    missed = sub.add_parser("unanswered", help="questions the data could not answer, and choices nobody picked")
+    missed.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
+    _common(missed)
     ics = sub.add_parser("export-ics", help="write every upcoming meeting to an .ics file")
     ics.add_argument("path", nargs="?", default="tf-meetings.ics")
     _common(ics)
@@ -102,6 +105,23 @@ def cmd_audit(args: argparse.Namespace, cfg: Config) -> int:
             return 2
     for line in audit_lines(Store.open(cfg.db_path), args.since):
         print(line)
+    return 0
+
+
+def cmd_unanswered(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot unanswered [--since DATE]`: what the TF asked that the bot could not answer (no user ids)."""
+    if args.since:
+        try:
+            datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"tfbot: --since 는 YYYY-MM-DD 형식이어야 합니다: {args.since!r}", file=sys.stderr)
+            return 2
+    rows = Store.open(cfg.db_path).misses(args.since)
+    if not rows:
+        print("답하지 못한 질문이 없습니다.")
+    for row in rows:
+        what = "찾지 못함" if row["kind"] == "notfound" else "선택 안 됨"
+        print(f"{str(row['at'])[:16].replace('T', ' ')}  {what}  {row['text']}  — 이해한 것: {row['understood']}")
     return 0
 
 
@@ -197,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = load_config(args.config, args.db)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
-                   "start": cmd_start, "users": cmd_users, "audit": cmd_audit,
+                   "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
                    "export-ics": cmd_export_ics}[args.command]
         return handler(args, cfg)
     except (ConfigError, StoreError) as exc:

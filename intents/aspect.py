@@ -30,7 +30,7 @@ ASPECTS: tuple[Aspect, ...] = (
            ("전화", "☎"), strict=True),
     Aspect("address", "주소", ("주소", "위치", "사무실", "건물", "소재지", "어디있", "어디에있"),
            ("주소",), strict=True),
-    Aspect("email", "이메일", ("이메일", "메일", "email"), ("이메일",), strict=True),
+    Aspect("email", "이메일", ("이메일", "메일", "email", "이메일주소", "메일주소"), ("이메일",), strict=True),
     Aspect("fax", "팩스 번호", ("팩스", "fax"), ("팩스",), strict=True),
     Aspect("lead", "주관기관",
            ("주관", "맡", "담당기관", "어느기관", "어떤기관", "무슨기관", "기관이어디", "기관어디", "주도"),
@@ -74,14 +74,24 @@ def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         begin = max(s for s in starts if s <= i)
         return i + length <= begin + starts[begin]
 
-    found = []
+    spans = []   # (start, end, aspect): every occurrence of every word
     for aspect in ASPECTS:
-        positions = [text.find(w[1:]) for w in aspect.words if w.startswith("=") and w[1:] in bare]
-        positions += [i for w in aspect.words if not w.startswith("=") for i in _occurrences(text, w)
-                      if i in starts or inside_one(i, len(w))]
-        if positions:
-            found.append((min(positions), aspect.name))
-    return tuple(name for _, name in sorted(found))
+        for w in aspect.words:
+            if w.startswith("="):
+                if w[1:] in bare:
+                    i = text.find(w[1:])
+                    spans.append((i, i + len(w) - 1, aspect.name))
+                continue
+            spans.extend((i, i + len(w), aspect.name) for i in _occurrences(text, w)
+                         if i in starts or inside_one(i, len(w)))
+    taken: list[tuple[int, int, str]] = []   # the longest words first: 이메일주소 asks for an email, not an address
+    for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):
+        if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
+            taken.append(span)
+    first: dict[str, int] = {}
+    for start, _, name in sorted(taken):
+        first.setdefault(name, start)
+    return tuple(first)
 
 
 def _occurrences(text: str, word: str) -> list[int]:

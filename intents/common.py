@@ -67,7 +67,7 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
     if shaped is None:
         what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict)
         name = ask.subject.name if ask.subject else ""
-        return Reply(text=f"'{name}'의 {what}은(는) 자료에 없습니다.", intent=intent)
+        return Reply(text=f"'{name}'의 {what}은(는) 자료에 없습니다.", intent=intent, missed=True)
     body = "\n".join(line for line in shaped if line is not None)
     cite = source_line(store, sources) if sources else ""
     text = body + ("\n\n" + cite if cite else "")
@@ -87,4 +87,4 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
 
 def nothing(ask: Ask, intent: str, what: str) -> Reply:
     """The reply when the store has no answer: says so plainly and states no figure."""
-    return Reply(text=f"{what} 자료에서 찾지 못했습니다.", intent=intent)
+    return Reply(text=f"{what} 자료에서 찾지 못했습니다.", intent=intent, missed=True)

@@ -1,6 +1,8 @@
 """The engine: understands a message, picks the intent and the entity, and answers it."""
 
+import logging
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -25,6 +27,7 @@ from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, u
 from store.progress import STATUSES
 from store.store import Store
 
+log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
 LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
@@ -109,7 +112,23 @@ class Engine:
             return written
         query = understand(text, self.index)
         forced = _parse_choice(choice, self.store)
-        return self._route(Ask(self.store, message, query), forced)
+        reply = self._route(Ask(self.store, message, query), forced)
+        self._learn(message, query, reply, choice)
+        return reply
+
+    def _learn(self, message: Message, q: Query, reply: Reply, choice: str | None) -> None:
+        """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered`."""
+        try:
+            if choice:
+                self.store.note_pick(choice)
+            elif reply.missed or reply.intent == "clarify":
+                understood: dict[str, object] = {"intent": _intent_words(q), "names": [m.text for m in q.mentions],
+                              "aspects": list(q.aspects), "regions": q.regions, "year": q.year, "phase": q.phase}
+                self.store.note_miss(message.now.isoformat(), message.text[:MAX_QUESTION_CHARS],
+                                     "clarify" if reply.intent == "clarify" else "notfound", understood,
+                                     [b.action for b in reply.buttons] or None)
+        except sqlite3.Error as exc:   # a read-only database still answers; the miss is only logged
+            log.warning("unanswered question not kept: %s", exc)
 
     # --- routing -----------------------------------------------------------------------------
     def _route(self, ask: Ask, forced: Candidate | None) -> Reply:
@@ -372,7 +391,7 @@ def _not_found(q: Query) -> Reply:
     return Reply(
         text=f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
              "기관명·사업명·담당자 이름이나 지역을 넣어 다시 물어봐 주세요. (도움말: /help)",
-        intent="unknown",
+        intent="unknown", missed=True,
     )
 
 

@@ -61,6 +61,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     private: bool = False
+    missed: bool = False   # the data did not hold what was asked: kept for `tfbot unanswered`
 
     def as_json(self) -> dict[str, object]:
         """The reply in the `tfbot ask --json` contract."""

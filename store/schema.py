@@ -109,11 +109,22 @@ def _m004_lookup_indexes(db: Database) -> None:
     """)
 
 
+def _m005_unanswered(db: Database) -> None:
+    """Questions the bot could not answer, or answered with a choice nobody picked (no user id kept)."""
+    _run(db, """
+        CREATE TABLE unanswered (id INTEGER PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('notfound', 'clarify')), understood TEXT NOT NULL,
+            options TEXT, picked INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX unanswered_at ON unanswered(at)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
     ("003_meetings_and_reminders", _m003_meetings_and_reminders),
     ("004_lookup_indexes", _m004_lookup_indexes),
+    ("005_unanswered", _m005_unanswered),
 ]
 
 

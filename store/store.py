@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
+from store.misses import MissQueries
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.schema import migrate
@@ -50,7 +51,7 @@ def connect(path: str | Path) -> Database:
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database) -> None:
