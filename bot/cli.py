@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 def policy(cfg: Config) -> Policy:
     """The engine's write-side settings from the configuration."""
     return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
-                  confirm_minutes=cfg.confirm_minutes)
+                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes)
 
 
 def open_engine(cfg: Config) -> Engine:

@@ -25,6 +25,7 @@ class Config:
     stale_days: int = 14
     undo_minutes: int = 10
     confirm_minutes: int = 5
+    follow_up_minutes: int = 5
     reminder_offsets: list[str] = field(default_factory=lambda: ["1d", "1h"])
     digest: str = "mon 09:00"
     group_chat_id: int = 0
@@ -70,6 +71,9 @@ def load_config(path: str | Path | None = None, db: str | Path | None = None,
     cfg.stale_days = int(progress.get("stale_days", cfg.stale_days))
     cfg.undo_minutes = int(progress.get("undo_minutes", cfg.undo_minutes))
     cfg.confirm_minutes = int(progress.get("confirm_minutes", cfg.confirm_minutes))
+    cfg.follow_up_minutes = int(data.get("conversation", {}).get("follow_up_minutes", cfg.follow_up_minutes))
+    if cfg.follow_up_minutes < 0:
+        raise ConfigError(f"[conversation] follow_up_minutes must be 0 or more, got {cfg.follow_up_minutes}")
     reminders = data.get("reminders", {})
     cfg.reminder_offsets = list(reminders.get("offsets", cfg.reminder_offsets))
     cfg.digest = str(reminders.get("digest", cfg.digest))

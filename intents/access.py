@@ -20,6 +20,7 @@ class Policy:
     stale_days: int = 14
     undo_minutes: int = 10
     confirm_minutes: int = 5
+    follow_up_minutes: int = 5   # how long a question naming no subject refers to the chat's last one
 
 
 def role_of(store: Store, policy: Policy, user_id: int | None) -> str | None:

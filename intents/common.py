@@ -22,6 +22,7 @@ class Ask:
     subject: Candidate | None = None
     others: list[Candidate] = field(default_factory=list)
     implicit: bool = False   # the subject was found for the asker (by region, organisation), not named
+    pinned: bool = False     # the subject was chosen with a button or carried over from the last answer
 
     def aspects(self) -> tuple[str, ...]:
         """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions."""

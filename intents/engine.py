@@ -5,6 +5,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from intents import vocab
 from intents.access import Policy, refuse_unknown, role_of
@@ -18,7 +19,7 @@ from intents.help import answer_help
 from intents.matcher import Candidate, NameIndex
 from intents.meeting import answer_meeting, answer_next
 from intents.message import Button, Entity, Message, Reply
-from intents.normalize import compact
+from intents.normalize import compact, tokens
 from intents.program import answer_program
 from intents.schedule import MEETING_WRITES
 from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
@@ -52,6 +53,8 @@ class Engine:
         self.policy = policy or Policy()
         self._index: NameIndex | None = None
         self._topics: list[Topic] | None = None
+        # per chat: when the last answer with one subject was given, its subject and what was understood
+        self._last: dict[int | None, tuple[datetime, Candidate, Query]] = {}
 
     @property
     def index(self) -> NameIndex:
@@ -112,9 +115,35 @@ class Engine:
             return written
         query = understand(text, self.index)
         forced = _parse_choice(choice, self.store)
-        reply = self._route(Ask(self.store, message, query), forced)
+        previous = self._follows(message, query) if forced is None else None
+        reply = self._route(Ask(self.store, message, query, pinned=bool(forced or previous)), forced or previous)
+        if previous is not None and reply.entities:
+            body, _, cite = reply.text.partition("\n\n출처:")
+            said = f"{body}\n(앞의 질문에 이어 '{previous.name}'에 대해 답했습니다)"
+            reply.text = said + (f"\n\n출처:{cite}" if cite else "")
+        if len(reply.entities) == 1 and not reply.missed:
+            e = reply.entities[0]
+            self._last[message.chat_id] = (message.now, Candidate(e.kind, str(e.id), e.name, 100.0), query)
         self._learn(message, query, reply, choice)
         return reply
+
+    def _follows(self, message: Message, q: Query) -> Candidate | None:
+        """The chat's last subject, for a short question that names none ("그럼 지방비는?", "담당자는?")."""
+        last = self._last.get(message.chat_id)
+        if last is None or message.now - last[0] > timedelta(minutes=self.policy.follow_up_minutes):
+            return None
+        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or _intent_words(q) != "other"
+        names_nothing = not (q.mentions or q.regions or q.cities or q.kind_words or q.unexplained or q.order)
+        if not (asks_something and names_nothing and len(tokens(q.text)) <= 5):
+            return None
+        before = last[2]
+        if _intent_words(q) == "other":   # "2단계는?" after a budget question: the same kind of figure
+            q.funding, q.fundings, q.category, q.categories, q.scope = before.funding, before.fundings, \
+                before.category, before.categories, before.scope
+        if q.year is None and q.phase is None and q.period is None:   # "그럼 지방비는?": the same year or phase
+            q.year, q.years, q.phase, q.phases, q.period = before.year, before.years, before.phase, before.phases, \
+                before.period
+        return last[1]
 
     def _learn(self, message: Message, q: Query, reply: Reply, choice: str | None) -> None:
         """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered`."""
@@ -183,7 +212,7 @@ class Engine:
         assert ask.subject is not None
         kind = ask.subject.kind
         named = {c.id for m in ask.query.mentions for c in m.candidates}
-        ask.implicit = ask.subject.id not in named   # found by region or organisation: its name is news
+        ask.implicit = not ask.pinned and ask.subject.id not in named   # found by region or organisation
         if kind in ("contact", "department"):
             return answer_contact(ask)
         if kind == "meeting":
