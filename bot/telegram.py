@@ -43,7 +43,6 @@ from bot.config import Config
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
-from intents.commands import COMMANDS as ENGINE_COMMANDS
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply
 
@@ -58,15 +57,6 @@ APOLOGY = "죄송합니다. 요청을 처리하는 중 문제가 생겼습니다
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
 CHOICE_EXPIRED = "이 선택지는 만료되었습니다. 질문을 다시 보내 주세요."
 NOT_YOUR_CHOICE = "질문하신 분만 고를 수 있습니다."
-COMMANDS = tuple(name.lstrip("/") for name in ENGINE_COMMANDS)   # every command the engine answers
-MENU = (
-    ("start", "인사와 사용 안내"),
-    ("help", "물어볼 수 있는 것과 명령어"),
-    ("log", "과제 진행 기록: /log 과제명 40% 메모"),
-    ("meeting", "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
-    ("meetings", "다가오는 TF 회의"),
-    ("undo", "방금 한 기록 되돌리기"),
-)
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
@@ -202,7 +192,8 @@ class TelegramAdapter:
         new_messages = filters.UpdateType.MESSAGE
         for_me = CommandForBot()
         app.add_handlers([
-            CommandHandler(list(COMMANDS), self.on_message, filters=new_messages),
+            CommandHandler([c.lstrip("/") for c in self.engine.registry.commands()], self.on_message,
+                           filters=new_messages),
             MessageHandler(new_messages & filters.COMMAND & for_me, self.on_message),
             MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
                            self.on_message),
@@ -215,7 +206,7 @@ class TelegramAdapter:
     async def post_init(self, app: App) -> None:
         """Publish the command menu with Korean descriptions; start the reminders."""
         try:
-            await app.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+            await app.bot.set_my_commands([BotCommand(name, text) for name, text in self.engine.registry.menu()])
         except TelegramError:
             log.warning("could not set the command menu", exc_info=True)
         if self.reminders is not None:

@@ -7,9 +7,6 @@ from store.store import Store
 
 RANK = {"member": 1, "coordinator": 2, "admin": 3}
 ROLE_NAME = {"member": "구성원", "coordinator": "코디네이터", "admin": "관리자"}
-# the least role each action needs
-NEEDS = {"ask": "member", "log": "coordinator", "undo": "coordinator", "meeting": "coordinator",
-         "grant": "admin", "revoke": "admin", "audit": "admin", "bind": "admin"}
 
 
 @dataclass(frozen=True)
@@ -31,9 +28,9 @@ def role_of(store: Store, policy: Policy, user_id: int | None) -> str | None:
     return str(row["role"]) if row else None
 
 
-def allowed(role: str | None, action: str) -> bool:
-    """Whether a role may perform an action."""
-    return role is not None and RANK[role] >= RANK[NEEDS[action]]
+def allowed(role: str | None, needed: str) -> bool:
+    """Whether a role is at least the role an action needs (the registry says which)."""
+    return role is not None and RANK[role] >= RANK[needed]
 
 
 def refuse_unknown(message: Message) -> Reply:
@@ -45,8 +42,8 @@ def refuse_unknown(message: Message) -> Reply:
     )
 
 
-def refuse(action: str, role: str | None) -> Reply:
-    """The reply to a registered user whose role does not allow the action."""
-    need = ROLE_NAME[NEEDS[action]]
+def refuse(needed: str, role: str | None) -> Reply:
+    """The reply to a registered user whose role is below the one an action needs."""
+    need = ROLE_NAME[needed]
     have = ROLE_NAME.get(role or "", "미등록")
     return Reply(text=f"이 작업은 {need} 권한이 필요합니다. (현재 역할: {have})", intent="denied")

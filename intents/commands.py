@@ -11,24 +11,11 @@ from intents.matcher import NameIndex
 from intents.message import Message, Reply
 from intents.normalize import compact
 from intents.progress import log_progress, looks_like_log, undo
+from intents.registry import REGISTRY, Registry
 from intents.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from intents.when import DateError, read_when
 from store.store import Store
 
-COMMANDS = {
-    "/start": "인사와 사용 안내",
-    "/help": "물어볼 수 있는 것과 명령어",
-    "/log": "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>",
-    "/undo": "10분 안에 내 마지막 기록 되돌리기 (코디네이터)",
-    "/meeting": "회의 등록 (코디네이터): /meeting <언제> <제목> [@장소]",
-    "/meetings": "예정된 회의 목록",
-    "/move": "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>",
-    "/cancel": "회의 취소 (코디네이터): /cancel <회의명>",
-    "/grant": "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>",
-    "/revoke": "역할 회수 (관리자): /revoke <ID>",
-    "/audit": "감사 기록 보기 (관리자)",
-    "/bind": "이 그룹을 TF 알림 그룹으로 지정 (관리자, 그룹에서)",
-}
 STALE_WORDS = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
 _SCHEDULE_VERB = re.compile(r"(잡아|등록해|예약해|추가해|만들어|열어)\s*(줘|주세요|줄래)?")
 _GATHERING = ("회의", "미팅", "간담회", "위원회", "설명회", "워크숍", "점검")
@@ -41,6 +28,7 @@ class Context:
     store: Store
     index: NameIndex
     policy: Policy
+    registry: Registry = REGISTRY
 
 
 Handler = Callable[[Context, Message, str | None], Reply]
@@ -82,8 +70,8 @@ def run_command(ctx: Context, command: str, role: str, message: Message, choice:
     """Answer a command, a button press or a write told in words; None when the message is a question."""
     if choice and choice.startswith(("meeting:", "rsvp:")):
         action = "meeting" if choice.startswith("meeting:") else "ask"
-        if not allowed(role, action):
-            return refuse(action, role)
+        if not allowed(role, ctx.registry.role_for(action)):
+            return refuse(ctx.registry.role_for(action), role)
         return confirm(ctx.store, ctx.policy, message, choice) if action == "meeting" else rsvp(
             ctx.store, message, choice)
     if not command:
@@ -97,10 +85,10 @@ def run_command(ctx: Context, command: str, role: str, message: Message, choice:
         else:
             return None
     if command not in HANDLERS:
-        if command in COMMANDS:
+        if command in ctx.registry.commands():
             return None
         return Reply(text=f"알 수 없는 명령입니다: {command[:30]}. /help 를 보세요.", intent="help")
     action, handler = HANDLERS[command]
-    if not allowed(role, action):
-        return refuse(action, role)
+    if not allowed(role, ctx.registry.role_for(action)):
+        return refuse(ctx.registry.role_for(action), role)
     return handler(ctx, message, choice)

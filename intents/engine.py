@@ -3,7 +3,6 @@
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -11,7 +10,7 @@ from intents import vocab
 from intents.access import Policy, refuse_unknown, role_of
 from intents.aspect import CARD_ASPECTS
 from intents.budget import answer_budget
-from intents.commands import COMMANDS, Context, run_command
+from intents.commands import Context, run_command
 from intents.common import Ask
 from intents.contact import answer_contact
 from intents.fallback import Topic, answer_without_subject, build_topics, facts_naming
@@ -21,6 +20,7 @@ from intents.meeting import answer_meeting, answer_next
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact, tokens
 from intents.program import answer_program
+from intents.registry import REGISTRY, Registry
 from intents.schedule import MEETING_WRITES
 from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.task import answer_status
@@ -33,9 +33,6 @@ MAX_QUESTION_CHARS = 1000
 REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
 LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
 MAX_CHOICES = 8
-QUESTION_INTENTS: Sequence[Callable[..., object]] = [
-    answer_contact, answer_budget, answer_program, answer_status, answer_meeting, answer_list, answer_help,
-]
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -48,9 +45,10 @@ _KIND_PRIORITY = {
 class Engine:
     """Answers TF questions from one store; transport-neutral and free of clocks and I/O."""
 
-    def __init__(self, store: Store, policy: Policy | None = None) -> None:
+    def __init__(self, store: Store, policy: Policy | None = None, registry: Registry = REGISTRY) -> None:
         self.store = store
         self.policy = policy or Policy()
+        self.registry = registry
         self._index: NameIndex | None = None
         self._topics: list[Topic] | None = None
         # per chat: when the last answer with one subject was given, its subject and what was understood
@@ -107,8 +105,9 @@ class Engine:
                 self.store.private_chat(message.user_id) != message.chat_id:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
-            return self._help(greet=command == "/start")
-        written = run_command(Context(self.store, self.index, self.policy), command, role, message, choice)
+            return answer_help(self.registry.questions(), self.registry.commands(), greet=command == "/start")
+        context = Context(self.store, self.index, self.policy, self.registry)
+        written = run_command(context, command, role, message, choice)
         if written is not None:
             if written.intent in MEETING_WRITES:
                 self.refresh()
@@ -171,7 +170,7 @@ class Engine:
                 return picked
             ask.subject, ask.others = picked
         if intent == "help" and ask.subject is None:
-            return self._help(greet=False)
+            return answer_help(self.registry.questions(), self.registry.commands())
         if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
             return answer_next(ask)
         if forced is None:
@@ -390,9 +389,6 @@ class Engine:
             buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
         )
 
-    @staticmethod
-    def _help(greet: bool) -> Reply:
-        return answer_help(QUESTION_INTENTS, COMMANDS, greet)
 
 
 _KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "contact": "담당자",

@@ -1,6 +1,6 @@
 """Help: what the bot answers, generated from the intents' docstrings."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from intents.message import Reply
 
@@ -14,12 +14,10 @@ EXAMPLES = (
 )
 
 
-def help_text(intents: Sequence[Callable[..., object]], commands: dict[str, str]) -> str:
-    """The help message: one line per intent (its docstring) and per chat command."""
+def help_text(questions: Sequence[str], commands: dict[str, str]) -> str:
+    """The help message: one line per question intent and per chat command, as the registry declares them."""
     lines = ["tfbot — TF 업무 도우미입니다. 이렇게 물어보세요:"]
-    for fn in intents:
-        doc = (fn.__doc__ or "").strip().splitlines()[0]
-        lines.append(f"• {doc}")
+    lines.extend(f"• {line}" for line in questions)
     lines.append("")
     lines.append("예시:")
     lines.extend(f"  {e}" for e in EXAMPLES)
@@ -30,7 +28,7 @@ def help_text(intents: Sequence[Callable[..., object]], commands: dict[str, str]
     return "\n".join(lines)
 
 
-def answer_help(intents: Sequence[Callable[..., object]], commands: dict[str, str], greet: bool = False) -> Reply:
+def answer_help(questions: Sequence[str], commands: dict[str, str], greet: bool = False) -> Reply:
     """도움말 — 물어볼 수 있는 것과 명령어 (/help)."""
     hello = "안녕하세요! 혁신도시·지역산업 TF 도우미 tfbot입니다.\n\n" if greet else ""
-    return Reply(text=hello + help_text(intents, commands), intent="help")
+    return Reply(text=hello + help_text(questions, commands), intent="help")

@@ -16,7 +16,9 @@ from bot.telegram import APOLOGY, NOT_YOUR_CHOICE, SENT_PRIVATELY, build_applica
 from intents.access import Policy
 from intents.engine import Engine
 from intents.message import Attachment, Button, Message, Reply
+from intents.registry import REGISTRY, Entry
 from store import Store
+from tests.conftest import NOW
 from tests.fake_bot_api import FakeBotApi
 
 MEMBER, MEMBER2, COORDINATOR, ADMIN, STRANGER = 1001, 1002, 2001, 3001, 9999
@@ -43,6 +45,8 @@ def engine(tmp_path: Path) -> Engine:
 
 class StubEngine:
     """An engine stand-in for adapter-translation tests: records messages, answers with a fixed reply."""
+
+    registry = REGISTRY
 
     def __init__(self, reply: Reply | Callable[[Message, str | None], Reply]) -> None:
         self.reply = reply
@@ -123,6 +127,19 @@ def test_command_menu_published_in_korean(engine: Engine, cfg: Config) -> None:
             names = [c["command"] for c in fake.commands]
             assert names == ["start", "help", "log", "meeting", "meetings", "undo"]
             assert all(any("가" <= ch <= "힣" for ch in c["description"]) for c in fake.commands)
+
+    e2e(check)
+
+
+def test_a_newly_registered_intent_appears_in_help_and_the_menu(tmp_path: Path, cfg: Config) -> None:
+    due = Entry("due", "coordinator", "과제 기한 등록 (코디네이터): /due <과제명> <날짜>", "/due", "과제 기한 등록")
+    engine = Engine(Store.open(tmp_path / "r.db"), Policy(admins=frozenset({ADMIN})), REGISTRY.with_entry(due))
+    help_text = engine.answer(Message("/help", NOW, user_id=ADMIN)).text
+    assert "/due — 과제 기한 등록 (코디네이터)" in help_text
+
+    async def check(fake: FakeBotApi) -> None:
+        async with running(fake, engine, cfg):
+            assert ("due", "과제 기한 등록") in [(c["command"], c["description"]) for c in fake.commands]
 
     e2e(check)
 

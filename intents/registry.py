@@ -1,0 +1,88 @@
+"""The one declaration of what tfbot does: each question intent and chat command with the role it needs, its
+help line and its menu entry. /help, the Telegram command menu and the permission table are read from here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from intents.budget import answer_budget
+from intents.compute import answer_compute
+from intents.contact import answer_contact
+from intents.meeting import answer_meeting
+from intents.program import answer_program
+from intents.search import answer_list
+from intents.task import answer_status
+
+ROLES = ("member", "coordinator", "admin")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing tfbot does.
+
+    `action` names it in the permission table; `command` is its chat command, if it has one; `menu` its short
+    text in Telegram's command menu (None: not listed there); `help` its line in /help — for a question
+    intent, the first line of its answer function's docstring.
+    """
+
+    action: str
+    role: str
+    help: str
+    command: str | None = None
+    menu: str | None = None
+
+
+def question(fn: Callable[..., object], action: str = "ask") -> Entry:
+    """A question intent: asked in words by any member; its help line is its docstring's first line."""
+    return Entry(action=action, role="member", help=(fn.__doc__ or "").strip().splitlines()[0])
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every intent and command, in the order /help shows them."""
+
+    entries: tuple[Entry, ...]
+
+    def with_entry(self, entry: Entry) -> "Registry":
+        """A registry with one more entry (a new intent registers here and nowhere else)."""
+        return replace(self, entries=(*self.entries, entry))
+
+    def role_for(self, action: str) -> str:
+        """The least role an action needs."""
+        return next(e.role for e in self.entries if e.action == action)
+
+    def commands(self) -> dict[str, str]:
+        """Every chat command with its help line."""
+        return {e.command: e.help for e in self.entries if e.command}
+
+    def menu(self) -> list[tuple[str, str]]:
+        """Telegram's command menu: (command without '/', short Korean description)."""
+        return [(e.command.lstrip("/"), e.menu) for e in self.entries if e.command and e.menu]
+
+    def questions(self) -> list[str]:
+        """The help lines of the question intents."""
+        return [e.help for e in self.entries if not e.command]
+
+
+REGISTRY = Registry((
+    question(answer_contact),
+    question(answer_budget),
+    question(answer_compute),
+    question(answer_program),
+    question(answer_status),
+    question(answer_meeting),
+    question(answer_list),
+    Entry("help", "member", "인사와 사용 안내", "/start", "인사와 사용 안내"),
+    Entry("help", "member", "물어볼 수 있는 것과 명령어", "/help", "물어볼 수 있는 것과 명령어"),
+    Entry("log", "coordinator", "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>", "/log",
+          "과제 진행 기록: /log 과제명 40% 메모"),
+    Entry("meeting", "coordinator", "회의 등록 (코디네이터): /meeting <언제> <제목> [@장소]", "/meeting",
+          "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
+    Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
+    Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
+    Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>", "/move"),
+    Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명>", "/cancel"),
+    Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),
+    Entry("revoke", "admin", "역할 회수 (관리자): /revoke <ID>", "/revoke"),
+    Entry("audit", "admin", "감사 기록 보기 (관리자)", "/audit"),
+    Entry("bind", "admin", "이 그룹을 TF 알림 그룹으로 지정 (관리자, 그룹에서)", "/bind"),
+))
