@@ -29,6 +29,7 @@ from store.progress import STATUSES
 from store.store import Store
 
 log = logging.getLogger(__name__)
+ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
 LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
@@ -303,9 +304,18 @@ class Engine:
             return _not_found(q)
         top_rank, top = contenders[0]
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
-        if tied:
+        if tied and not self._same_answer(q, [top, *tied]):
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
+
+    def _same_answer(self, q: Query, options: list[Candidate]) -> bool:
+        """Whether the options all give the same answer to what is asked (a project and its 협업과제 asked for
+        their lead organisation): then there is nothing to choose."""
+        columns = [ASPECT_COLUMNS[a] for a in q.aspects if a in ASPECT_COLUMNS]
+        if not columns or len(columns) != len(q.aspects):
+            return False
+        rows = [entity_row(self.store, c.kind, c.id) or {} for c in options]
+        return all(len({str(r.get(col) or "") for r in rows}) == 1 and rows[0].get(col) for col in columns)
 
     def _has_data_for(self, intent: str, c: Candidate) -> bool:
         """Whether the store holds what the question asks about this candidate."""

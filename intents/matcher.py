@@ -18,6 +18,7 @@ MAX_SCAN_CHARS = 300          # only the first 300 significant characters are sc
 MAX_FUZZY_WORDS = 12
 SPAN_BONUS = 3.0
 PARTIAL_FLOOR = 90.0          # partial alignments below this are different words, not typos
+ALIAS_YIELD = 1.0             # an alias yields this much to another entity's identical official name
 _PREFILTER_LIMIT = 120
 _COMMON_BIGRAM = 1500
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
@@ -110,7 +111,7 @@ class NameIndex:
         """Candidates for one name-like text, best first (exact, 초성 or fuzzy)."""
         key = compact(text)
         if key in self.by_key:
-            return self._candidates(self.by_key[key], 100.0)
+            return self._candidates(self.by_key[key], 100.0, key)
         return self._fuzzy(key, limit)
 
     # --- exact -------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ class NameIndex:
             taken |= span
             key = joined[i:i + length]
             mentions.append(Mention(word_at[i], word_at[i + length - 1], key,
-                                    self._candidates(self.by_key[key], 100.0), exact=True))
+                                    self._candidates(self.by_key[key], 100.0, key), exact=True))
         return mentions
 
     # --- fuzzy -------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class NameIndex:
         scored = _scores(query, keys)
         out: list[Candidate] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
-            out.extend(self._candidates(self.by_key[key], score))
+            out.extend(self._candidates(self.by_key[key], score, key))
         return _dedupe(out)[:limit]
 
     def _prefilter(self, query: str) -> list[int]:
@@ -207,12 +208,19 @@ class NameIndex:
                 scored[i] = _choseong_score(len(query), offset, length)
             position = self._cho_blob.find(query, position + 1)
         best = heapq.nlargest(_PREFILTER_LIMIT, ((score, i) for i, score in scored.items() if score))
-        out = [c for score, i in best for c in self._candidates(self.by_key[self.keys[i]], score)]
+        keys = self.keys
+        out = [c for score, i in best for c in self._candidates(self.by_key[keys[i]], score, keys[i])]
         return _dedupe(out)[:10]
 
     @staticmethod
-    def _candidates(names: list[Name], score: float) -> list[Candidate]:
-        return [Candidate(n.kind, n.id, n.name, score) for n in names]
+    def _candidates(names: list[Name], score: float, key: str) -> list[Candidate]:
+        """The entities a key names; where it is one entity's official name and another's alias (그린에너지
+        캠퍼스: a 대표프로젝트, and an alias of its 협업과제), the official name comes first, close enough that
+        /log and a question both ask which one is meant, with the same options in the same order."""
+        official = [compact(n.name) == key or key in {compact(d) for d in derived_names(n.name)} for n in names]
+        yielded = ALIAS_YIELD if any(official) and not all(official) else 0.0
+        return sorted((Candidate(n.kind, n.id, n.name, score if is_official else score - yielded)
+                       for n, is_official in zip(names, official, strict=True)), key=lambda c: -c.score)
 
 
 def _choseong_score(size: int, offset: int, length: int) -> float:

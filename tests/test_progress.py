@@ -99,6 +99,20 @@ def test_an_uncertain_task_name_asks_first_and_writes_nothing(team: Engine) -> N
     assert done.intent == "log" and team.store.count("progress") == 1
 
 
+def test_one_name_resolves_the_same_way_in_log_and_in_a_question(team: Engine) -> None:
+    # 그린에너지 캠퍼스 is a 대표프로젝트' official name and an alias of its 협업과제: both sides ask, alike
+    logged = ask(team, "/log 그린에너지 캠퍼스 40% 기본설계", COORD)
+    asked = ask(team, "그린에너지 캠퍼스 진행상황", MEMBER)
+    assert logged.intent == "log_confirm" and asked.intent == "clarify"
+    both = {"d000-proj-daegu-1", "d000-task-daegu"}
+    assert {e.id for e in logged.entities} == {e.id for e in asked.entities} == both
+    ask(team, "/log 그린에너지 캠퍼스 40% 기본설계", COORD, choice="log:d000-proj-daegu-1")
+    project = ask(team, "그린에너지 캠퍼스 진행상황", MEMBER, choice="task:d000-proj-daegu-1")
+    assert "40%" in project.text.splitlines()[1]
+    task = ask(team, "그린에너지 캠퍼스 구축 진행상황", MEMBER).text   # the 협업과제 shows its project's progress
+    assert "그린에너지 캠퍼스: 40%" in task
+
+
 def test_a_write_told_in_words_can_be_cancelled(team: Engine) -> None:
     asked = ask(team, "그린에너지 캠퍼스 구축 60% 실시설계 착수", COORD)
     assert [b.label for b in asked.buttons][-1] == "취소"
