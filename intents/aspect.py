@@ -53,6 +53,10 @@ ASPECTS: tuple[Aspect, ...] = (
 BY_NAME = {a.name: a for a in ASPECTS}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
 CARD_ASPECTS = frozenset({"lead", "children", "parent", "type", "field", "region", "period"})
+# the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
+KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "chair", "agenda", "attendees")},
+            **{a: ("organisation", "contact", "department") for a in ("phone", "address", "email", "fax")},
+            **{a: ("program", "task") for a in CARD_ASPECTS}}
 
 
 def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -143,26 +147,38 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
 
 def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | None = None,
                  asked: int = 0) -> list[str] | None:
-    """The card with the lines stating the asked aspects first (after its `[이름]` header).
+    """The card with the lines stating what was asked first (after its `[이름]` header).
 
-    `lead_name` is put first when the subject was found for the asker (by region or organisation) rather
-    than named by them. None when a strict aspect was asked and the card has no line for it.
+    `asked`: how many lines after the header the intent matched to the question's own words (a fact, an
+    agenda item). Those whose label says an asked aspect ("지원 기간" for 기간, "모두발언 시간" for 시간) go
+    first, then the card's lines for the aspects, then the other asked lines. `lead_name` is put first when
+    the subject was found for the asker (by region or organisation) rather than named by them. None when a
+    strict aspect was asked and neither the card nor an asked line has it.
     """
-    if asked and lines and lines[0].startswith("["):   # lines naming the question's own words lead
-        return lines if not lead_name else [lines[0], lead_name, *lines[1:]]
-    leads, used = lead_lines(lines, aspects)
+    top = 1 if lines and lines[0].startswith("[") else 0
+    said = lines[top:top + asked] if top else []
+    card = [*lines[:top], *lines[top + len(said):]]
+    leads, used = lead_lines(card, aspects)
     strict = [a for a in aspects if BY_NAME[a].strict]
-    if strict and not leads and not any(_label_of(ln, BY_NAME[a].labels) for a in strict for ln in lines):
+    if strict and not leads and not said and \
+            not any(_label_of(ln, BY_NAME[a].labels) for a in strict for ln in card):
         return None
+    first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
+    others = [ln for ln in said if not _states(ln, aspects)]
+    leads = [*first, *leads]
     if lead_name:
         leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
     elif len(leads) > 1:
         leads = [" · ".join(leads)]
-    if not leads:
-        return lines
-    rest = [ln for i, ln in enumerate(lines) if i not in used]
-    header = rest[:1] if rest and rest[0].startswith("[") else []
-    return [*header, *leads, *rest[len(header):]]
+    rest = [ln for i, ln in enumerate(card) if i not in used]
+    return [*rest[:top], *leads, *others, *rest[top:]]
+
+
+def _states(line: str, aspects: tuple[str, ...]) -> bool:
+    """Whether a `label: value` line's label says one of the aspects (지원 기간 → 기간)."""
+    label = compact(line.strip().removeprefix(BULLET).split(":", 1)[0])
+    return any(w.lstrip("=") in label for a in aspects for w in BY_NAME[a].words) or \
+        any(label.endswith(compact(lb)) for a in aspects for lb in BY_NAME[a].labels)
 
 
 def names_in(text: str, names: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from intents import vocab
 from intents.access import Policy, refuse_unknown, role_of
-from intents.aspect import CARD_ASPECTS
+from intents.aspect import CARD_ASPECTS, KINDS_OF
 from intents.budget import answer_budget
 from intents.commands import Context, run_command
 from intents.common import Ask
@@ -368,6 +368,8 @@ class Engine:
             bonus -= 0.5 * priority.index(c.kind) if c.kind in priority else 3.0
             if self._has_data_for(intent, c):
                 bonus += 4.0
+            if any(c.kind in KINDS_OF[a] for a in q.aspects):
+                bonus += 4.0   # the kind of thing that holds what is asked
             if self._facts_answer(q, c):
                 bonus += 3.0
             if c.kind == "meeting" and str(row.get("start") or "") > now:

@@ -93,7 +93,7 @@ def answer_meeting(ask: Ask) -> Reply:
         named = matching_rows(facts, "attribute", ask)
         # an agenda item or fact the question names ("모두발언 시간") is the answer: it goes first
         items = matching_rows(store.agenda(str(row["id"])), "item", ask)
-        said = [f"• {a['item']}: {a['start']}~{a['end']}" + (f" ({a['by']})" if a["by"] else "")
+        said = [f"• {a['item']} 시간: {a['start']}~{a['end']}" + (f" ({a['by']})" if a["by"] else "")
                 for a in items if a["start"]] + [f"• {f['attribute']}: {f['value']}" for f in named]
         detail = [*detail[:1], *said, *detail[1:]]
         detail.extend(f"• {f['attribute']}: {f['value']}" for f in ([] if named else facts[:4]))

@@ -49,7 +49,7 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
     if not rows:
         return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
     where = f" ({', '.join(ask.query.regions)})" if ask.query.regions else ""
-    lines = [f"{kind}{where} {len(rows)}건: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
+    lines = [f"{kind}{where} {len(rows)}개: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
@@ -65,7 +65,7 @@ def answer_led(ask: Ask) -> Reply | None:
     if not rows:
         return None
     names = ", ".join(str(r["name"]) for _, r in rows[:MAX_NAMED])
-    lines = [f"[{subject.name}] 맡은 과제·사업", f"{len(rows)}건: {names}"]
+    lines = [f"[{subject.name}] 맡은 과제·사업", f"{len(rows)}개: {names}"]
     for table, row in rows:
         lines.append(row_line(store, row))
         lines.extend(f"  - {c['name']}" for c in store.children(table, str(row["id"])))
