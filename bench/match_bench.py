@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intents.engine import Engine  # noqa: E402
-from intents.matcher import Candidate, derived_names  # noqa: E402
+from intents.matcher import Entity, derived_names  # noqa: E402
 from intents.normalize import choseong, compact  # noqa: E402
 from store import Store  # noqa: E402
 from store.tx import immediate  # noqa: E402
@@ -220,7 +220,7 @@ class Outcome:
     """What `Engine.match` gave for one query."""
 
     query: Query
-    candidates: list[Candidate]
+    candidates: list[Entity]
     hit: bool
     reason: str
 
@@ -432,7 +432,7 @@ def check_real(queries: list[Query], keys: dict[tuple[str, str], set[str]]) -> l
     return problems
 
 
-def judge(q: Query, candidates: list[Candidate]) -> Outcome:
+def judge(q: Query, candidates: list[Entity]) -> Outcome:
     """A hit: the right entity first and strictly above the best other entity."""
     if not candidates:
         return Outcome(q, candidates, False, "nothing")
@@ -472,7 +472,7 @@ def run(rounds: int) -> dict[str, Any]:
             engine.match(text)
         ms: list[float] = []
         worst: dict[str, float] = defaultdict(float)
-        answers: dict[str, list[Candidate]] = {}
+        answers: dict[str, list[Entity]] = {}
         for _ in range(rounds):
             for text in texts:
                 t0 = time.perf_counter()
@@ -519,7 +519,7 @@ def run(rounds: int) -> dict[str, Any]:
     }
 
 
-def _shown(candidates: list[Candidate], n: int = 3) -> list[str]:
+def _shown(candidates: list[Entity], n: int = 3) -> list[str]:
     return [f"{c.kind}:{c.id} {c.name} {c.score:.1f}" for c in candidates[:n]]
 
 

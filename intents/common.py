@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from intents.aspect import BY_NAME, answer_first
-from intents.matcher import Candidate
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
 from intents.normalize import compact, strip_particle, tokens
 from intents.render import source_files, source_line
@@ -19,8 +18,8 @@ class Ask:
     store: Store
     message: Message
     query: Query
-    subject: Candidate | None = None
-    others: list[Candidate] = field(default_factory=list)
+    subject: Entity | None = None
+    others: list[Entity] = field(default_factory=list)
     implicit: bool = False   # the subject was found for the asker (by region, organisation), not named
     pinned: bool = False     # the subject was chosen with a button or carried over from the last answer
 
@@ -56,7 +55,7 @@ def _is_subject_word(word: str, ask: Ask) -> bool:
 
 
 def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
-           entities: list[Candidate] | None = None, private: bool = False, asked: int = 0) -> Reply:
+           entities: list[Entity] | None = None, private: bool = False, asked: int = 0) -> Reply:
     """Build a reply: the lines, a source line when facts were stated, capped to one message.
 
     `asked`: how many lines after the header state what the question names in its own words (a fact,
@@ -80,7 +79,7 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
     return Reply(
         text=text,
         intent=intent,
-        entities=[Entity(c.kind, c.id, c.name, c.score) for c in chosen],
+        entities=list(chosen),
         sources=source_files(store, sources),
         private=private,
     )

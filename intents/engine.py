@@ -15,7 +15,7 @@ from intents.common import Ask
 from intents.contact import answer_contact
 from intents.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.help import answer_help
-from intents.matcher import Candidate, NameIndex
+from intents.matcher import NameIndex
 from intents.meeting import answer_meeting, answer_next
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import compact, tokens
@@ -53,7 +53,7 @@ class Engine:
         self._index: NameIndex | None = None
         self._topics: list[Topic] | None = None
         # per chat: when the last answer with one subject was given, its subject and what was understood
-        self._last: dict[int | None, tuple[datetime, Candidate, Query]] = {}
+        self._last: dict[int | None, tuple[datetime, Entity, Query]] = {}
 
     @property
     def index(self) -> NameIndex:
@@ -74,8 +74,8 @@ class Engine:
         self._index = None
         self._topics = None
 
-    def match(self, text: str, limit: int = 5) -> list[Candidate]:
-        """Candidate entities for a piece of text, best first: the name the text says (its longest exact
+    def match(self, text: str, limit: int = 5) -> list[Entity]:
+        """Entity entities for a piece of text, best first: the name the text says (its longest exact
         span, else its best guess) before the others it mentions, so a region inside a full name or a
         generic word inside many names does not tie with the name itself."""
         text = clean(text)[:MAX_QUESTION_CHARS]
@@ -84,7 +84,7 @@ class Engine:
         if not named or compact(text) in self.index.by_key:   # a region in a sentence qualifies, it is not named
             return self.index.lookup(text, limit)
         ordered = sorted(named, key=lambda m: (not m.exact, -len(m.text), -m.best.score))
-        out: list[Candidate] = []
+        out: list[Entity] = []
         for m in ordered:
             out.extend(c for c in m.candidates if all((c.kind, c.id) != (o.kind, o.id) for o in out))
         return out[:limit]
@@ -123,11 +123,11 @@ class Engine:
             reply.text = said + (f"\n\n출처:{cite}" if cite else "")
         if len(reply.entities) == 1 and not reply.missed:
             e = reply.entities[0]
-            self._last[message.chat_id] = (message.now, Candidate(e.kind, str(e.id), e.name, 100.0), query)
+            self._last[message.chat_id] = (message.now, Entity(e.kind, str(e.id), e.name, 100.0), query)
         self._learn(message, query, reply, choice)
         return reply
 
-    def _follows(self, message: Message, q: Query) -> Candidate | None:
+    def _follows(self, message: Message, q: Query) -> Entity | None:
         """The chat's last subject, for a short question that names none ("그럼 지방비는?", "담당자는?")."""
         last = self._last.get(message.chat_id)
         if last is None or message.now - last[0] > timedelta(minutes=self.policy.follow_up_minutes):
@@ -160,7 +160,7 @@ class Engine:
             log.warning("unanswered question not kept: %s", exc)
 
     # --- routing -----------------------------------------------------------------------------
-    def _route(self, ask: Ask, forced: Candidate | None) -> Reply:
+    def _route(self, ask: Ask, forced: Entity | None) -> Reply:
         q = ask.query
         intent = _intent_words(q)
         if forced is not None:
@@ -201,7 +201,7 @@ class Engine:
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
 
-    def _in_regions(self, subject: Candidate, regions: list[str]) -> bool:
+    def _in_regions(self, subject: Entity, regions: list[str]) -> bool:
         """False when the subject belongs to regions and none of them is asked."""
         row = entity_row(self.store, subject.kind, subject.id) or {}
         own = set(region_of(row))
@@ -285,7 +285,7 @@ class Engine:
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
 
-    def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Candidate | None:
+    def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Entity | None:
         """The one program the rows of a kind belong to: their common parent, or the budgeted program named for it."""
         parents = {str(r.get("parent") or "") for r in rows}
         if len(parents) == 1 and (program := self.store.program(parents.pop())) is not None:
@@ -293,7 +293,7 @@ class Engine:
         named = [p for p in self.store.rows_named_like("programs", kind) if self.store.budgets(str(p["id"]))]
         return as_candidate("programs", named[0]) if len(named) == 1 else None
 
-    def _pick(self, q: Query, intent: str, now: str) -> tuple[Candidate | None, list[Candidate]] | Reply:
+    def _pick(self, q: Query, intent: str, now: str) -> tuple[Entity | None, list[Entity]] | Reply:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
         if not q.mentions:
             return None, []
@@ -308,7 +308,7 @@ class Engine:
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
 
-    def _same_answer(self, q: Query, options: list[Candidate]) -> bool:
+    def _same_answer(self, q: Query, options: list[Entity]) -> bool:
         """Whether the options all give the same answer to what is asked (a project and its 협업과제 asked for
         their lead organisation): then there is nothing to choose."""
         columns = [ASPECT_COLUMNS[a] for a in q.aspects if a in ASPECT_COLUMNS]
@@ -317,7 +317,7 @@ class Engine:
         rows = [entity_row(self.store, c.kind, c.id) or {} for c in options]
         return all(len({str(r.get(col) or "") for r in rows}) == 1 and rows[0].get(col) for col in columns)
 
-    def _has_data_for(self, intent: str, c: Candidate) -> bool:
+    def _has_data_for(self, intent: str, c: Entity) -> bool:
         """Whether the store holds what the question asks about this candidate."""
         if intent == "budget":
             return bool(self.store.budgets(c.id))
@@ -342,7 +342,7 @@ class Engine:
         return bool(org.get("address") or self.store.phones("organisation", org_id) or self.store.has_contacts(org_id)
                     or self.store.led_by("programs", org_id) or self.store.led_by("tasks", org_id))
 
-    def _facts_answer(self, q: Query, c: Candidate) -> bool:
+    def _facts_answer(self, q: Query, c: Entity) -> bool:
         """Whether a fact or agenda item of the candidate is named by a leftover word of the question."""
         if not q.unexplained:
             return False
@@ -351,13 +351,13 @@ class Engine:
             labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
         return any(w in label for w in q.unexplained for label in labels)
 
-    def _rank(self, q: Query, candidates: list[Candidate], intent: str, now: str) -> list[tuple[float, Candidate]]:
+    def _rank(self, q: Query, candidates: list[Entity], intent: str, now: str) -> list[tuple[float, Entity]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
         candidates = [c for c in candidates if c.kind != "region"]
         rows = {(c.kind, c.id): entity_row(self.store, c.kind, c.id) or {} for c in candidates}
         ids = {c.id for c in candidates}
         priority = _KIND_PRIORITY.get(intent, _KIND_PRIORITY["other"])
-        ranked: list[tuple[float, Candidate]] = []
+        ranked: list[tuple[float, Entity]] = []
         for c in candidates:
             row = rows[(c.kind, c.id)]
             bonus = 0.0
@@ -380,7 +380,7 @@ class Engine:
         ranked.sort(key=lambda pair: -pair[0])
         return ranked
 
-    def _descend(self, q: Query, top: Candidate) -> Candidate:
+    def _descend(self, q: Query, top: Entity) -> Entity:
         """A program named with a region stands for its one child in that region."""
         if top.kind not in ("program", "task") or not q.regions:
             return top
@@ -391,13 +391,13 @@ class Engine:
             return as_candidate(children[0][0], children[0][1], top.score)
         return top
 
-    def _clarify(self, q: Query, options: list[Candidate]) -> Reply:
+    def _clarify(self, q: Query, options: list[Entity]) -> Reply:
         shown = options[:MAX_CHOICES]
         lines = ["여러 항목이 해당됩니다. 어느 것을 말씀하시나요?"]
         lines.extend(f"• {c.name} ({_KIND_NAME.get(c.kind, c.kind)})" for c in shown)
         return Reply(
             text="\n".join(lines), intent="clarify",
-            entities=[Entity(c.kind, c.id, c.name, c.score) for c in shown],
+            entities=list(shown),
             buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
         )
 
@@ -432,14 +432,14 @@ def _not_found(q: Query) -> Reply:
     )
 
 
-def _parse_choice(choice: str | None, store: Store) -> Candidate | None:
+def _parse_choice(choice: str | None, store: Store) -> Entity | None:
     if not choice or ":" not in choice:
         return None
     kind, entity_id = choice.split(":", 1)
     row = entity_row(store, kind, entity_id)
     if row is None:
         return None
-    return Candidate(kind, entity_id, str(row.get("name") or row.get("person") or row.get("title") or entity_id),
+    return Entity(kind, entity_id, str(row.get("name") or row.get("person") or row.get("title") or entity_id),
                      100.0)
 
 

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 from intents.budget import answer_budget, select
 from intents.common import Ask, finish
-from intents.matcher import Candidate
 from intents.meeting import answer_meeting, titled
-from intents.message import Reply
+from intents.message import Entity, Reply
 from intents.normalize import compact
 from intents.understand import region_of
 from intents.vocab import is_generic
@@ -69,7 +68,7 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
     if program is None:
         return None
     kind = "program" if ask.store.program(chosen[0]) else "task"
-    ask.subject = Candidate(kind, str(program["id"]), str(program["name"]), 80.0)
+    ask.subject = Entity(kind, str(program["id"]), str(program["name"]), 80.0)
     return answer_budget(ask)
 
 
@@ -107,7 +106,7 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
     best = scored[0][0]
     chosen = [(t, r) for s, t, r in scored if s == best][:MAX_FACTS]
     lines: list[str] = []
-    subjects: list[Candidate] = []
+    subjects: list[Entity] = []
     for table, row in chosen:
         subject_id = _owner_id(table, row)
         owner = ask.store.program(subject_id) or ask.store.task(subject_id) or ask.store.meeting(subject_id)
@@ -122,7 +121,7 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
             lines.append(f"• [{owner_name}] {row['metric']}: {row['value']}{row['unit'] or ''}{note}")
         kind = "program" if ask.store.program(subject_id) else ("task" if ask.store.task(subject_id) else "meeting")
         if not any(c.id == subject_id for c in subjects):
-            subjects.append(Candidate(kind, subject_id, owner_name, 70.0))
+            subjects.append(Entity(kind, subject_id, owner_name, 70.0))
     return finish(ask, "fact", lines, [r["source"] for _, r in chosen], entities=subjects)
 
 

@@ -10,6 +10,7 @@ from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
+from intents.message import Entity
 from intents.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
 from store.store import Name
 
@@ -24,16 +25,6 @@ _COMMON_BIGRAM = 1500
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An entity a piece of text may refer to, with a 0–100 score."""
-
-    kind: str
-    id: str
-    name: str
-    score: float
-
-
 @dataclass
 class Mention:
     """A span of the message (word indexes `first`..`last`) and the entities it may name."""
@@ -41,11 +32,11 @@ class Mention:
     first: int
     last: int
     text: str
-    candidates: list[Candidate]
+    candidates: list[Entity]
     exact: bool
 
     @property
-    def best(self) -> Candidate:
+    def best(self) -> Entity:
         """The highest-scoring candidate."""
         return self.candidates[0]
 
@@ -107,7 +98,7 @@ class NameIndex:
         mentions.sort(key=lambda m: m.first)
         return mentions
 
-    def lookup(self, text: str, limit: int = 5) -> list[Candidate]:
+    def lookup(self, text: str, limit: int = 5) -> list[Entity]:
         """Candidates for one name-like text, best first (exact, 초성 or fuzzy)."""
         key = compact(text)
         if key in self.by_key:
@@ -179,12 +170,12 @@ class NameIndex:
                 found.append(best)
         return found
 
-    def _fuzzy(self, query: str, limit: int = 10) -> list[Candidate]:
+    def _fuzzy(self, query: str, limit: int = 10) -> list[Entity]:
         if is_choseong_only(query):
             return self._by_choseong(query)[:limit]
         keys = [self.keys[i] for i in self._prefilter(query)]
         scored = _scores(query, keys)
-        out: list[Candidate] = []
+        out: list[Entity] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score, key))
         return _dedupe(out)[:limit]
@@ -198,7 +189,7 @@ class NameIndex:
             counts.update(posting)
         return [i for i, _ in counts.most_common(_PREFILTER_LIMIT)]
 
-    def _by_choseong(self, query: str) -> list[Candidate]:
+    def _by_choseong(self, query: str) -> list[Entity]:
         scored: dict[int, float] = {}
         position = self._cho_blob.find(query)
         while position != -1:
@@ -213,13 +204,13 @@ class NameIndex:
         return _dedupe(out)[:10]
 
     @staticmethod
-    def _candidates(names: list[Name], score: float, key: str) -> list[Candidate]:
+    def _candidates(names: list[Name], score: float, key: str) -> list[Entity]:
         """The entities a key names; where it is one entity's official name and another's alias (그린에너지
         캠퍼스: a 대표프로젝트, and an alias of its 협업과제), the official name comes first, close enough that
         /log and a question both ask which one is meant, with the same options in the same order."""
         official = [compact(n.name) == key or key in {compact(d) for d in derived_names(n.name)} for n in names]
         yielded = ALIAS_YIELD if any(official) and not all(official) else 0.0
-        return sorted((Candidate(n.kind, n.id, n.name, score if is_official else score - yielded)
+        return sorted((Entity(n.kind, n.id, n.name, score if is_official else score - yielded)
                        for n, is_official in zip(names, official, strict=True)), key=lambda c: -c.score)
 
 
@@ -263,7 +254,7 @@ def _score(query: str, key: str) -> float:
     return float(score)
 
 
-def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
+def _dedupe(candidates: list[Entity]) -> list[Entity]:
     seen: set[tuple[str, str]] = set()
     out = []
     for c in candidates:

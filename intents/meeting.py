@@ -5,8 +5,7 @@ from datetime import datetime
 
 from intents.calendar import meeting_attachment
 from intents.common import Ask, finish, matching_rows, nothing
-from intents.matcher import Candidate
-from intents.message import Reply
+from intents.message import Entity, Reply
 from intents.normalize import compact
 from intents.render import clock, when, when_iso
 from intents.schedule import attendance
@@ -143,5 +142,5 @@ def titled(ask: Ask) -> list[Row]:
     return wanted if len(wanted) <= MAX_TITLED else []
 
 
-def _as_entities(rows: list[Row]) -> list[Candidate]:
-    return [Candidate("meeting", str(m["id"]), str(m["title"]), 100.0) for m in rows]
+def _as_entities(rows: list[Row]) -> list[Entity]:
+    return [Entity("meeting", str(m["id"]), str(m["title"]), 100.0) for m in rows]

@@ -20,7 +20,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Entity:
-    """An entity of the store that a message was understood to mention."""
+    """An entity of the store a text may refer to, with a 0–100 score: what the matcher finds, what routing
+    picks and what a reply names."""
 
     kind: str
     id: str

@@ -6,7 +6,7 @@ from typing import Any
 
 from intents import morph
 from intents.access import Policy
-from intents.matcher import Candidate, NameIndex
+from intents.matcher import NameIndex
 from intents.message import Button, Entity, Message, Reply
 from intents.normalize import tokens
 from intents.render import when
@@ -103,7 +103,7 @@ def log_progress(store: Store, index: NameIndex, policy: Policy, message: Messag
         lines = [f"{head} ({what}) 선택하기 전에는 아무것도 기록하지 않습니다."]
         lines.extend(f"• {c.name}" for c in options)
         return Reply(text="\n".join(lines), intent="log_confirm",
-                     entities=[Entity(c.kind, c.id, c.name, c.score) for c in options],
+                     entities=list(options),
                      buttons=[*(Button(c.name, f"log:{c.id}") for c in options), Button("취소", CANCEL)])
     return _write(store, message, top, payload)
 
@@ -121,10 +121,10 @@ def _confirmed(store: Store, policy: Policy, message: Message, choice: str, user
     row = store.task(task_id)
     if row is None:
         return Reply(text="선택한 과제를 찾지 못했습니다. 아무것도 기록하지 않았습니다.", intent="log")
-    return _write(store, message, Candidate("task", task_id, str(row["name"]), 100.0), payload)
+    return _write(store, message, Entity("task", task_id, str(row["name"]), 100.0), payload)
 
 
-def _write(store: Store, message: Message, task: Candidate, payload: dict[str, Any]) -> Reply:
+def _write(store: Store, message: Message, task: Entity, payload: dict[str, Any]) -> Reply:
     registered = store.user(message.user_id) if message.user_id is not None else None
     user_name = message.user_name or (str(registered["name"]) if registered and registered["name"] else None)
     store.add_progress(task.id, message.user_id or 0, user_name, message.now.isoformat(),
@@ -132,7 +132,7 @@ def _write(store: Store, message: Message, task: Candidate, payload: dict[str, A
     pct = f"{payload['percent']}%" if payload["percent"] is not None else "진행률 미기재"
     note = f" — {payload['note']}" if payload["note"] else ""
     text = f"기록했습니다: [{task.name}] {pct} · {payload['status']}{note}\n(잘못 기록했다면 10분 안에 /undo)"
-    return Reply(text=text, intent="log", entities=[Entity(task.kind, task.id, task.name, task.score)])
+    return Reply(text=text, intent="log", entities=[task])
 
 
 def undo(store: Store, policy: Policy, message: Message) -> Reply:

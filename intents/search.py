@@ -1,8 +1,7 @@
 """Listing and search: tasks, programs, clusters or 평가단 by region, organisation, area or topic."""
 
 from intents.common import Ask, finish, nothing
-from intents.matcher import Candidate
-from intents.message import Reply
+from intents.message import Entity, Reply
 from intents.normalize import compact
 from intents.render import name_of, regions_text
 from intents.understand import region_of
@@ -38,9 +37,9 @@ def row_line(store: Store, row: Row) -> str:
     return f"• {row['name']}" + (f" ({', '.join(dict.fromkeys(extra))})" if extra else "")
 
 
-def as_candidate(table: str, row: Row, score: float = 100.0) -> Candidate:
+def as_candidate(table: str, row: Row, score: float = 100.0) -> Entity:
     """A listed row as a matched entity."""
-    return Candidate(_TABLE_KIND[table], str(row["id"]), str(row["name"]), score)
+    return Entity(_TABLE_KIND[table], str(row["id"]), str(row["name"]), score)
 
 
 def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
@@ -78,7 +77,7 @@ def answer_region(ask: Ask) -> Reply:
     store = ask.store
     lines: list[str] = []
     sources: list[str] = []
-    ents: list[Candidate] = []
+    ents: list[Entity] = []
     for city in ask.query.cities:
         rows = store.tasks_in_city(city)
         lines.append(f"[{city} 혁신도시] 과제")
@@ -100,7 +99,7 @@ def answer_region(ask: Ask) -> Reply:
     return finish(ask, "search", lines, sources, entities=ents)
 
 
-def answer_topic(ask: Ask, candidates: list[Candidate], words: list[str]) -> Reply:
+def answer_topic(ask: Ask, candidates: list[Entity], words: list[str]) -> Reply:
     """검색: programs and tasks whose names, aliases or areas contain the asked words."""
     store = ask.store
     rows: dict[str, tuple[str, Row]] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from intents import aspect, morph
-from intents.matcher import Candidate, Mention, NameIndex
+from intents.matcher import Mention, NameIndex
 from intents.normalize import compact, fold, strip_particle, tokens
 from intents.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
 from intents.when import temporal_phrases
@@ -54,20 +54,6 @@ class Query:
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
         return any(w in self.compact for w in words)
-
-    def subjects(self) -> list[Candidate]:
-        """Non-region candidates, best first, one per entity."""
-        seen: set[tuple[str, str]] = set()
-        out: list[Candidate] = []
-        ranked = sorted(
-            (c for m in self.mentions for c in m.candidates if c.kind != "region"),
-            key=lambda c: -c.score,
-        )
-        for c in ranked:
-            if (c.kind, c.id) not in seen:
-                seen.add((c.kind, c.id))
-                out.append(c)
-        return out
 
 
 def understand(text: str, index: NameIndex) -> Query:
