@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intents.engine import Engine  # noqa: E402
-from intents.matcher import Entity, derived_names  # noqa: E402
-from intents.normalize import choseong, compact  # noqa: E402
+from intents.reading.matcher import Entity, derived_names  # noqa: E402
+from intents.reading.normalize import choseong, compact  # noqa: E402
 from store import Store  # noqa: E402
 from store.tx import immediate  # noqa: E402
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 
 from bot.scheduler import sync_reminders  # noqa: E402
-from intents.reminders import Reminders  # noqa: E402
+from intents.dates.reminders import Reminders  # noqa: E402
 from store import Store  # noqa: E402
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import HTTP_CLIENTS, load_config  # noqa: E402
-from intents.access import Policy  # noqa: E402
 from intents.engine import Engine  # noqa: E402
+from intents.writes.access import Policy  # noqa: E402
 from store import Store  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
-from intents.access import Policy
-from intents.admin import audit_lines
 from intents.engine import Engine
 from intents.message import Message
+from intents.writes.access import Policy
+from intents.writes.admin import audit_lines
 from store import Store, StoreError
 
 LOCAL_OPERATOR = 0
@@ -168,7 +168,7 @@ def cmd_chat(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot export-ics [PATH]`: every upcoming meeting as one calendar file."""
-    from intents.calendar import meetings_ics
+    from intents.dates.calendar import meetings_ics
 
     store = Store.open(cfg.db_path)
     moment = now(cfg)

@@ -10,10 +10,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Config
 from bot.scheduler import sync_reminders
+from intents.dates.reminders import Due, Reminders, parse_offset
 from intents.engine import Engine
 from intents.message import Message, Reply
-from intents.reminders import Due, Reminders, parse_offset
-from intents.schedule import MEETING_WRITES
+from intents.writes.schedule import MEETING_WRITES
 
 HISTORY = Path.home() / ".tfbot_history"
 CONSOLE_CHAT = 0

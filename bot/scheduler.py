@@ -6,7 +6,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from intents.reminders import Due, Reminders, next_digest
+from intents.dates.reminders import Due, Reminders, next_digest
 
 log = logging.getLogger(__name__)
 PREFIX = "remind:"

@@ -9,9 +9,9 @@ from telegram.error import TelegramError
 
 from bot.config import Config
 from bot.scheduler import schedule_digest, sync_reminders
+from intents.dates.reminders import GROUP_KEY, Due, Reminders, digest, nudges, parse_offset
 from intents.message import Message, Reply
-from intents.reminders import GROUP_KEY, Due, Reminders, digest, nudges, parse_offset
-from intents.schedule import MEETING_WRITES
+from intents.writes.schedule import MEETING_WRITES
 
 if TYPE_CHECKING:
     from bot.telegram import App, TelegramAdapter

@@ -1,0 +1,9 @@
+"""Understanding and answering, transport-neutral and free of clocks and I/O.
+
+    reading/   normalize → matcher (names) · morph (mecab) · vocab · aspect → understand: one Query
+    answers/   one module per question intent (contact, budget, compute, program, task, meeting, search …)
+    writes/    roles (access), /log (progress), /meeting (schedule), grants (admin), the command table
+    dates/     Korean date phrases and holidays (when), reminder planning, .ics files
+    registry   every intent and command: the role it needs, its help line, its menu entry
+    engine     routes a Message through reading → an answer or a write, returning a Reply
+"""

@@ -6,25 +6,25 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from intents import vocab
-from intents.access import Policy, refuse_unknown, role_of
-from intents.aspect import CARD_ASPECTS, KINDS_OF
-from intents.budget import answer_budget
-from intents.commands import Context, run_command
-from intents.common import Ask
-from intents.contact import answer_contact
-from intents.fallback import Topic, answer_without_subject, build_topics, facts_naming
-from intents.help import answer_help
-from intents.matcher import NameIndex
-from intents.meeting import answer_meeting, answer_next
+from intents.answers.budget import answer_budget
+from intents.answers.common import Ask
+from intents.answers.contact import answer_contact
+from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
+from intents.answers.help import answer_help
+from intents.answers.meeting import answer_meeting, answer_next
+from intents.answers.program import answer_program
+from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
+from intents.answers.task import answer_status
 from intents.message import Button, Entity, Message, Reply
-from intents.normalize import compact, tokens
-from intents.program import answer_program
+from intents.reading import vocab
+from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
+from intents.reading.matcher import NameIndex
+from intents.reading.normalize import compact, tokens
+from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from intents.registry import REGISTRY, Registry
-from intents.schedule import MEETING_WRITES
-from intents.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
-from intents.task import answer_status
-from intents.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
+from intents.writes.access import Policy, refuse_unknown, role_of
+from intents.writes.commands import Context, run_command
+from intents.writes.schedule import MEETING_WRITES
 from store.progress import STATUSES
 from store.store import Store
 

@@ -4,13 +4,13 @@ help line and its menu entry. /help, the Telegram command menu and the permissio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from intents.budget import answer_budget
-from intents.compute import answer_compute
-from intents.contact import answer_contact
-from intents.meeting import answer_meeting
-from intents.program import answer_program
-from intents.search import answer_list
-from intents.task import answer_status
+from intents.answers.budget import answer_budget
+from intents.answers.compute import answer_compute
+from intents.answers.contact import answer_contact
+from intents.answers.meeting import answer_meeting
+from intents.answers.program import answer_program
+from intents.answers.search import answer_list
+from intents.answers.task import answer_status
 
 ROLES = ("member", "coordinator", "admin")
 

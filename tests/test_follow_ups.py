@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_config
-from intents.access import Policy
 from intents.engine import Engine
+from intents.writes.access import Policy
 from store import Store
 from tests.conftest import NOW, ask
 

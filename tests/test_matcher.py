@@ -3,7 +3,7 @@
 import pytest
 
 from intents.engine import Engine
-from intents.normalize import choseong, compact, fold, strip_particle
+from intents.reading.normalize import choseong, compact, fold, strip_particle
 
 FOUND = [
     ("그린에너지캠퍼스", "d000-task-daegu"),            # spacing
@@ -32,7 +32,7 @@ def test_names_are_found(ro_engine: Engine, text: str, entity: str) -> None:
     ("혹시 장용희 사무관 연락처 아세요?", "d004-ct-jang-yonghee"),
 ])
 def test_a_name_inside_a_sentence(ro_engine: Engine, sentence: str, entity: str) -> None:
-    from intents.understand import understand
+    from intents.reading.understand import understand
 
     query = understand(sentence, ro_engine.index)
     assert entity in {c.id for m in query.mentions for c in m.candidates}

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from intents.access import Policy
+from intents.dates.when import DateError, read_when
 from intents.engine import Engine
-from intents.when import DateError, read_when
+from intents.writes.access import Policy
 from store import Store
 from tests.conftest import NOW, SEOUL, ask
 

@@ -6,7 +6,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.scheduler import schedule_digest, sync_reminders
-from intents.reminders import Due, Reminders, next_digest, parse_offset
+from intents.dates.reminders import Due, Reminders, next_digest, parse_offset
 from store import Store
 from tests.conftest import NOW, SEOUL
 
@@ -142,8 +142,8 @@ def test_the_console_prints_a_reminder_when_it_falls_due(store: Store, capsys: p
 
 
 def test_weekly_digest_and_nudges(store: Store, meeting: str) -> None:
-    from intents.access import Policy
-    from intents.reminders import digest, nudges
+    from intents.dates.reminders import digest, nudges
+    from intents.writes.access import Policy
 
     policy = Policy(stale_days=14)
     store.add_progress("d000-task-daegu", COORD, "김코디", (NOW - timedelta(days=3)).isoformat(), 40, "진행", "설계")

@@ -13,10 +13,10 @@ import pytest
 
 from bot.config import HTTP_CLIENTS, Config, load_config
 from bot.telegram import APOLOGY, NOT_YOUR_CHOICE, SENT_PRIVATELY, build_application
-from intents.access import Policy
 from intents.engine import Engine
 from intents.message import Attachment, Button, Message, Reply
 from intents.registry import REGISTRY, Entry
+from intents.writes.access import Policy
 from store import Store
 from tests.conftest import NOW
 from tests.fake_bot_api import FakeBotApi

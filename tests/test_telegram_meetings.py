@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Config, load_config
-from intents.access import Policy
 from intents.engine import Engine
+from intents.writes.access import Policy
 from store import Store
 from tests.fake_bot_api import FakeBotApi
 from tests.test_telegram_e2e import e2e, running

@@ -11,7 +11,7 @@ from itertools import accumulate
 from rapidfuzz import fuzz, process
 
 from intents.message import Entity
-from intents.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
+from intents.reading.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
 from store.store import Name
 
 FUZZY_CUTOFF = 75.0

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from intents import aspect, morph
-from intents.matcher import Mention, NameIndex
-from intents.normalize import compact, fold, strip_particle, tokens
-from intents.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
-from intents.when import temporal_phrases
+from intents.dates.when import temporal_phrases
+from intents.reading import aspect, morph
+from intents.reading.matcher import Mention, NameIndex
+from intents.reading.normalize import compact, fold, strip_particle, tokens
+from intents.reading.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0

@@ -1,9 +1,9 @@
 """Task status: current percent, status, latest note, who updated it and when."""
 
-from intents.common import Ask, finish, nothing
+from intents.answers.common import Ask, finish, nothing
+from intents.answers.program import header
+from intents.answers.render import when
 from intents.message import Reply
-from intents.program import header
-from intents.render import when
 from store.store import Row, Store
 
 

@@ -3,12 +3,12 @@
 import re
 from datetime import datetime
 
-from intents.calendar import meeting_attachment
-from intents.common import Ask, finish, matching_rows, nothing
+from intents.answers.common import Ask, finish, matching_rows, nothing
+from intents.answers.render import clock, when, when_iso
+from intents.dates.calendar import meeting_attachment
 from intents.message import Entity, Reply
-from intents.normalize import compact
-from intents.render import clock, when, when_iso
-from intents.schedule import attendance
+from intents.reading.normalize import compact
+from intents.writes.schedule import attendance
 from store.store import Row, Store
 
 MAX_TITLED = 5

@@ -4,9 +4,9 @@ cells, with every operand cited and the arithmetic shown; refusals, saying why, 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from intents.common import Ask, finish
+from intents.answers.common import Ask, finish
 from intents.message import Reply
-from intents.vocab import DIFF, MAX, MEAN, MIN, SHARE, SUM
+from intents.reading.vocab import DIFF, MAX, MEAN, MIN, SHARE, SUM
 from store.store import Row
 
 _FUNDING = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}

@@ -4,13 +4,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from intents import morph
-from intents.access import Policy
-from intents.matcher import NameIndex
+from intents.answers.render import when
 from intents.message import Button, Entity, Message, Reply
-from intents.normalize import tokens
-from intents.render import when
-from intents.vocab import is_question_word
+from intents.reading import morph
+from intents.reading.matcher import NameIndex
+from intents.reading.normalize import tokens
+from intents.reading.vocab import is_question_word
+from intents.writes.access import Policy
 from store.progress import STATUSES
 from store.store import Store
 

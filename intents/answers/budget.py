@@ -1,9 +1,9 @@
 """Budgets: amounts by program, year, phase, category, funding source; totals from stored cells."""
 
-from intents.common import Ask, finish, matching_rows, nothing
-from intents.compute import answer_compute, rows_named
+from intents.answers.common import Ask, finish, matching_rows, nothing
+from intents.answers.compute import answer_compute, rows_named
+from intents.answers.render import amount
 from intents.message import Reply
-from intents.render import amount
 from store.store import Row
 
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}

@@ -3,7 +3,7 @@ answer-first rule: the line that states it goes first, and a card that lacks it 
 
 from dataclasses import dataclass
 
-from intents.normalize import compact, strip_particle
+from intents.reading.normalize import compact, strip_particle
 
 BULLET = "• "
 

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from intents.access import ROLE_NAME, Policy
+from intents.answers.render import name_of, when
 from intents.message import Message, Reply
-from intents.render import name_of, when
+from intents.writes.access import ROLE_NAME, Policy
 from store import InvalidValue, NotFound
 from store.store import Store
 

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from intents.aspect import BY_NAME, answer_first
+from intents.answers.render import source_files, source_line
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
-from intents.normalize import compact, strip_particle, tokens
-from intents.render import source_files, source_line
-from intents.understand import Query
-from intents.vocab import is_filler, is_generic
+from intents.reading.aspect import BY_NAME, answer_first
+from intents.reading.normalize import compact, strip_particle, tokens
+from intents.reading.understand import Query
+from intents.reading.vocab import is_filler, is_generic
 from store.store import Row, Store
 
 

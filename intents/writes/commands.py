@@ -4,16 +4,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from intents import vocab
-from intents.access import Policy, allowed, refuse
-from intents.admin import grant, revoke, show_audit, stale
-from intents.matcher import NameIndex
+from intents.dates.when import DateError, read_when
 from intents.message import Message, Reply
-from intents.normalize import compact
-from intents.progress import log_progress, looks_like_log, undo
+from intents.reading import vocab
+from intents.reading.matcher import NameIndex
+from intents.reading.normalize import compact
 from intents.registry import REGISTRY, Registry
-from intents.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
-from intents.when import DateError, read_when
+from intents.writes.access import Policy, allowed, refuse
+from intents.writes.admin import grant, revoke, show_audit, stale
+from intents.writes.progress import log_progress, looks_like_log, undo
+from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
 
 STALE_WORDS = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")

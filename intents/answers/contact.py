@@ -1,9 +1,9 @@
 """Contact lookup: who is in charge, phone numbers and addresses."""
 
-from intents.common import Ask, finish, nothing
+from intents.answers.common import Ask, finish, nothing
+from intents.answers.render import name_of
 from intents.message import Reply
-from intents.normalize import compact
-from intents.render import name_of
+from intents.reading.normalize import compact
 from store.store import Row, Store
 
 

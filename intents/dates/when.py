@@ -8,7 +8,7 @@ from functools import lru_cache
 import holidays
 import korean_datetime
 
-from intents.render import WEEKDAYS
+from intents.answers.render import WEEKDAYS
 
 _MONTH_DAY = re.compile(r"(?<![0-9.'])([01]?[0-9])\.([0-3]?[0-9])(?![0-9.])")
 _MONTH_WORD = re.compile(r"[0-9]\s*월")

@@ -4,12 +4,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from intents.access import Policy
-from intents.calendar import meeting_attachment
-from intents.matcher import NameIndex
+from intents.answers.render import when as when_text
+from intents.dates.calendar import meeting_attachment
+from intents.dates.when import DateError, read_when
 from intents.message import Button, Entity, Message, Reply
-from intents.render import when as when_text
-from intents.when import DateError, read_when
+from intents.reading.matcher import NameIndex
+from intents.writes.access import Policy
 from store.store import Row, Store
 
 MAX_TITLE = 100

@@ -4,12 +4,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from intents.access import Policy
-from intents.admin import stale
+from intents.answers.render import when
+from intents.dates.when import is_working_day
 from intents.message import Button, Message, Reply
-from intents.render import when
-from intents.schedule import describe
-from intents.when import is_working_day
+from intents.writes.access import Policy
+from intents.writes.admin import stale
+from intents.writes.schedule import describe
 from store.store import Row, Store
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")

@@ -1,10 +1,10 @@
 """Listing and search: tasks, programs, clusters or 평가단 by region, organisation, area or topic."""
 
-from intents.common import Ask, finish, nothing
+from intents.answers.common import Ask, finish, nothing
+from intents.answers.render import name_of, regions_text
 from intents.message import Entity, Reply
-from intents.normalize import compact
-from intents.render import name_of, regions_text
-from intents.understand import region_of
+from intents.reading.normalize import compact
+from intents.reading.understand import region_of
 from store.store import Row, Store
 
 MAX_TOPIC = 30

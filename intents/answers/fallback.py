@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from intents.budget import answer_budget, select
-from intents.common import Ask, finish
-from intents.meeting import answer_meeting, titled
+from intents.answers.budget import answer_budget, select
+from intents.answers.common import Ask, finish
+from intents.answers.meeting import answer_meeting, titled
 from intents.message import Entity, Reply
-from intents.normalize import compact
-from intents.understand import region_of
-from intents.vocab import is_generic
+from intents.reading.normalize import compact
+from intents.reading.understand import region_of
+from intents.reading.vocab import is_generic
 from store.store import Row, Store
 
 MAX_PROGRAMS = 1

@@ -1,10 +1,10 @@
 """Program and task information: what it is, who leads it, where, fields by phase, results, facts."""
 
-from intents.common import Ask, finish, matching_rows, nothing
+from intents.answers.common import Ask, finish, matching_rows, nothing
+from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
-from intents.normalize import compact
-from intents.render import amount, name_of, regions_text, when_iso
-from intents.vocab import RESULTS
+from intents.reading.normalize import compact
+from intents.reading.vocab import RESULTS
 from store.store import Row, Store
 
 _KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}

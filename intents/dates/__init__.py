@@ -1,0 +1,1 @@
+"""Dates and time: Korean date phrases, holidays, reminder planning, calendar files."""
