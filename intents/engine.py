@@ -3,6 +3,7 @@
 import logging
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -25,14 +26,11 @@ from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
 from intents.writes.commands import Context, run_command
 from intents.writes.schedule import MEETING_WRITES
-from store.progress import STATUSES
 from store.store import Store
 
 log = logging.getLogger(__name__)
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
-REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
-LEADS = ("맡은", "맡고", "맡는", "주관하는", "담당하는", "추진하는", "이끄는", "주도하는", "주도")
 MAX_CHOICES = 8
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
@@ -107,15 +105,17 @@ class Engine:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
             return answer_help(self.registry.questions(), self.registry.commands(), greet=command == "/start")
+        query = understand(text, self.index)   # once: everything below reads this
         context = Context(self.store, self.index, self.policy, self.registry)
-        written = run_command(context, command, role, message, choice)
+        written = run_command(context, command, role, message, choice, query.worded)
         if written is not None:
             if written.intent in MEETING_WRITES:
                 self.refresh()
             return written
-        query = understand(text, self.index)
         forced = _parse_choice(choice, self.store)
-        previous = self._follows(message, query) if forced is None else None
+        following = self._follows(message, query) if forced is None else None
+        previous = following[0] if following else None
+        query = following[1] if following else query
         reply = self._route(Ask(self.store, message, query, pinned=bool(forced or previous)), forced or previous)
         if previous is not None and reply.entities:
             body, _, cite = reply.text.partition("\n\n출처:")
@@ -127,23 +127,25 @@ class Engine:
         self._learn(message, query, reply, choice)
         return reply
 
-    def _follows(self, message: Message, q: Query) -> Entity | None:
-        """The chat's last subject, for a short question that names none ("그럼 지방비는?", "담당자는?")."""
+    def _follows(self, message: Message, q: Query) -> tuple[Entity, Query] | None:
+        """For a short question that names no subject ("그럼 지방비는?", "담당자는?"): the chat's last subject,
+        and the question read with what it leaves unsaid taken from the last one (its year or phase; its
+        kind of figure when it asks for none)."""
         last = self._last.get(message.chat_id)
         if last is None or message.now - last[0] > timedelta(minutes=self.policy.follow_up_minutes):
             return None
-        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or _intent_words(q) != "other"
+        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or q.intent != "other"
         names_nothing = not (q.mentions or q.regions or q.cities or q.kind_words or q.unexplained or q.order)
         if not (asks_something and names_nothing and len(tokens(q.text)) <= 5):
             return None
         before = last[2]
-        if _intent_words(q) == "other":   # "2단계는?" after a budget question: the same kind of figure
-            q.funding, q.fundings, q.category, q.categories, q.scope = before.funding, before.fundings, \
-                before.category, before.categories, before.scope
+        if q.intent == "other":   # "2단계는?" after a budget question: the same kind of figure
+            q = replace(q, funding=before.funding, fundings=before.fundings, category=before.category,
+                        categories=before.categories, scope=before.scope, intents=before.intents)
         if q.year is None and q.phase is None and q.period is None:   # "그럼 지방비는?": the same year or phase
-            q.year, q.years, q.phase, q.phases, q.period = before.year, before.years, before.phase, before.phases, \
-                before.period
-        return last[1]
+            q = replace(q, year=before.year, years=before.years, phase=before.phase, phases=before.phases,
+                        period=before.period)
+        return last[1], q
 
     def _learn(self, message: Message, q: Query, reply: Reply, choice: str | None) -> None:
         """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered`."""
@@ -151,7 +153,7 @@ class Engine:
             if choice:
                 self.store.note_pick(choice)
             elif reply.missed or reply.intent == "clarify":
-                understood: dict[str, object] = {"intent": _intent_words(q), "names": [m.text for m in q.mentions],
+                understood: dict[str, object] = {"intent": q.intent, "names": [m.text for m in q.mentions],
                               "aspects": list(q.aspects), "regions": q.regions, "year": q.year, "phase": q.phase}
                 self.store.note_miss(message.now.isoformat(), message.text[:MAX_QUESTION_CHARS],
                                      "clarify" if reply.intent == "clarify" else "notfound", understood,
@@ -162,7 +164,7 @@ class Engine:
     # --- routing -----------------------------------------------------------------------------
     def _route(self, ask: Ask, forced: Entity | None) -> Reply:
         q = ask.query
-        intent = _intent_words(q)
+        intent = q.intent
         if forced is not None:
             ask.subject, ask.others = forced, []
         else:
@@ -201,7 +203,7 @@ class Engine:
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
 
-    def _in_regions(self, subject: Entity, regions: list[str]) -> bool:
+    def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
         """False when the subject belongs to regions and none of them is asked."""
         row = entity_row(self.store, subject.kind, subject.id) or {}
         own = set(region_of(row))
@@ -219,7 +221,7 @@ class Engine:
             return answer_meeting(ask)
         if kind == "region":
             return answer_region(ask)
-        if intent == "meeting" and kind in ("program", "task") and ask.query.has("다음", "예정", "언제", "일정") \
+        if intent == "meeting" and kind in ("program", "task") and ("time" in ask.query.aspects or ask.query.order) \
                 and not self.store.meetings_of_program(ask.subject.id):
             ask.others, ask.subject = [*ask.others, ask.subject], None   # "다음 TF 회의": the calendar, not the TF
             return answer_meeting(ask)
@@ -230,7 +232,7 @@ class Engine:
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)
-        if kind == "organisation" and (ask.query.has(*LEADS) or intent == "other"):
+        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
             led = answer_led(ask)
             if led is not None:
                 return led
@@ -241,7 +243,7 @@ class Engine:
     def _listing(self, ask: Ask) -> Reply | None:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
-        intent = _intent_words(q)
+        intent = q.intent
         kind_words = list(q.kind_words)
         if subject is not None and subject.kind == "program" and intent != "budget" \
                 and vocab.has_any(q.compact, vocab.LIST):   # "혁신도시 협업과제 목록": the tasks, not the program
@@ -405,23 +407,6 @@ class Engine:
 
 _KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "contact": "담당자",
               "meeting": "회의", "department": "부서", "region": "지역"}
-
-
-def _intent_words(q: Query) -> str:
-    c = q.compact
-    if vocab.has_any(c, vocab.HELP) and len(c) <= 12:
-        return "help"
-    if vocab.has_any(c, ("위원장", "주재", "참석자", "안건")):
-        return "meeting"
-    if vocab.has_any(c, vocab.STATUS) or vocab.has_any(q.rest, REPORTED):
-        return "status"
-    if vocab.has_any(c, vocab.CONTACT):
-        return "contact"
-    if vocab.has_any(c, vocab.BUDGET) or q.funding or q.category or q.want_total:
-        return "budget"
-    if vocab.has_any(c, vocab.MEETING):
-        return "meeting"
-    return "other"
 
 
 def _not_found(q: Query) -> Reply:

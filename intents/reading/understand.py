@@ -1,12 +1,14 @@
 """Turn a message into a Query: the entities it names and the qualifiers it asks with."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from intents.dates.when import temporal_phrases
 from intents.reading import aspect, morph
+from intents.reading.intent import WORDED, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
 from intents.reading.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
@@ -23,15 +25,18 @@ _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Query:
-    """What a question is about (entities) and how it qualifies it (year, phase, funding …)."""
+    """What one message was understood to mean, made once and read by routing and the intents alike: the
+    intents it may mean (ranked), what it names (mentions, regions, cities), how it qualifies it (year,
+    phase, funding …), what it asks of it (aspects), and the words nothing explained."""
 
     text: str
     compact: str
-    mentions: list[Mention]
-    regions: list[str] = field(default_factory=list)
-    cities: list[str] = field(default_factory=list)
+    mentions: tuple[Mention, ...]
+    intents: tuple[tuple[str, float], ...] = (("other", 0.1),)
+    regions: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
     year: int | None = None
     period: str | None = None
     phase: int | None = None
@@ -40,16 +45,26 @@ class Query:
     scope: str | None = None
     want_total: bool = False
     # every value named, in the order named, for arithmetic over several cells ("국비랑 지방비", "1단계 대비 2단계")
-    years: list[int] = field(default_factory=list)
-    phases: list[int] = field(default_factory=list)
-    fundings: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    kind_words: list[tuple[str, str]] = field(default_factory=list)
-    unexplained: list[str] = field(default_factory=list)
-    unknown_places: list[str] = field(default_factory=list)
+    years: tuple[int, ...] = ()
+    phases: tuple[int, ...] = ()
+    fundings: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    kind_words: tuple[tuple[str, str], ...] = ()
+    unexplained: tuple[str, ...] = ()
+    unknown_places: tuple[str, ...] = ()
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
+
+    @property
+    def intent(self) -> str:
+        """The question intent the message most likely asks (contact, budget, status, meeting, help, other)."""
+        return next(name for name, _ in self.intents if name not in WORDED)
+
+    @property
+    def worded(self) -> str | None:
+        """A command told in words (log, schedule, stale) when the message unmistakably is one."""
+        return next((name for name, _ in self.intents if name in WORDED), None)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -57,78 +72,83 @@ class Query:
 
 
 def understand(text: str, index: NameIndex) -> Query:
-    """Find entities and qualifiers in one question."""
+    """Understand one message, once: entities, qualifiers, aspects and the ranked intents."""
     words = tokens(text)
-    query = Query(text=text, compact=compact(text), mentions=index.find(text, ignore=is_filler))
-    covered = {i for m in query.mentions for i in range(m.first, m.last + 1)}
+    found = index.find(text, ignore=is_filler)
+    covered = {i for m in found for i in range(m.first, m.last + 1)}
     raw = [w for i, w in enumerate(words) if i not in covered]
     leftover = [strip_particle(w) for w in raw]
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
     context = {words[i] for i in morph.context_words(words) if i not in covered}
-    query.unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
-                         and not is_filler(r) and not any(k in w for k in KIND_WORDS)
-                         and r not in context and morph.has_noun(r) and not aspect.asked((r,))
-                         and not explains(w)]
-    _read_places(query)
-    # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
-    query.unknown_places = [r for w, r in zip(leftover, raw, strict=True)
-                            if w in query.unexplained and _PLACE.match(r) and r not in _NOT_PLACES]
-    rest = compact(" ".join(w for i, w in enumerate(words) if i not in covered))
-    _read_qualifiers(query, fold(text), rest)
-    query.rest = rest
+    unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
+                   and not is_filler(r) and not any(k in w for k in KIND_WORDS)
+                   and r not in context and morph.has_noun(r) and not aspect.asked((r,)) and not explains(w)]
+    mentions, regions, cities = _read_places(found)
+    rest = compact(" ".join(raw))
+    qualifiers = _read_qualifiers(fold(text), rest)
+    kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
+    for word in leftover:   # "클러스타": a kind word typed with a typo
+        for key, value in KIND_WORDS.items():
+            if len(word) >= 3 and value not in kind_words and fuzz.ratio(word, key) >= 75:
+                kind_words.append(value)
+                unexplained = [u for u in unexplained if u != word]
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
-    query.order = "next" if bare & set(NEXT) else "last" if bare & set(LAST) else None
-    query.aspects = aspect.asked([w for i, w in enumerate(words) if i not in covered])
-    query.kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
-    for word in leftover:   # "클러스타": a kind word typed with a typo
-        for key, value in KIND_WORDS.items():
-            if len(word) >= 3 and value not in query.kind_words and fuzz.ratio(word, key) >= 75:
-                query.kind_words.append(value)
-                query.unexplained = [u for u in query.unexplained if u != word]
-    return query
+    money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
+    return Query(
+        text=text, compact=compact(text), mentions=mentions, intents=read_intents(text, rest, money),
+        regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
+        # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
+        unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
+                             if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
+        aspects=aspect.asked(raw), rest=rest,
+        order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
+        **qualifiers,
+    )
 
 
-def _read_places(query: Query) -> None:
-    """Move 시·도 and innovation-city mentions out of the entity mentions into regions and cities."""
-    for mention in query.mentions:
+def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, ...], tuple[str, ...]]:
+    """Take 시·도 and innovation-city mentions out of the entity mentions: (mentions, regions, cities)."""
+    regions: list[str] = []
+    cities: list[str] = []
+    for mention in found:
         if not mention.exact:
             continue
         for c in mention.candidates:
-            target = query.regions if c.kind == "region" else query.cities if c.kind == "city" else None
+            target = regions if c.kind == "region" else cities if c.kind == "city" else None
             if target is not None and c.id not in target:
                 target.append(c.id)
     # a mention that names both a place and something else (e.g. an alias) is read as the place
-    query.mentions = [m for m in query.mentions
-                      if not (m.exact and any(c.kind in ("region", "city") for c in m.candidates))]
-    for mention in query.mentions:
-        mention.candidates = [c for c in mention.candidates if c.kind not in ("region", "city")]
-    query.mentions = [m for m in query.mentions if m.candidates]
+    kept = [replace(m, candidates=[c for c in m.candidates if c.kind not in ("region", "city")]) for m in found
+            if not (m.exact and any(c.kind in ("region", "city") for c in m.candidates))]
+    return tuple(m for m in kept if m.candidates), tuple(regions), tuple(cities)
 
 
-def _read_qualifiers(query: Query, folded: str, rest: str) -> None:
-    """Year or period, phase, R&D/비R&D, funding source, 신규/계속, and whether a total is asked."""
+def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
+    """Year or period, phase, R&D/비R&D, funding source, 신규/계속, whether a total is asked, and every
+    year, phase, funding and category named (for arithmetic)."""
     span = _PERIOD.search(folded)
-    if span and int(span.group(1)) < int(span.group(2)):
-        query.period = f"20{span.group(1)}~20{span.group(2)}"
-    else:
-        query.year = _year(folded)
+    period = f"20{span.group(1)}~20{span.group(2)}" if span and int(span.group(1)) < int(span.group(2)) else None
     phase = _PHASE.search(folded)
-    query.phase = int(phase.group(1)) if phase else None
-    query.category = "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
-        "R&D" if ("r&d" in rest or "알앤디" in rest) else None)
-    query.funding = next((f for f in ("지방비", "국비", "정부") if f in rest), None)
-    query.scope = "신규" if "신규" in rest else ("계속" if "계속" in rest else None)
-    query.want_total = any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
-    if not query.period:
-        query.years = list(dict.fromkeys(y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y))
-    query.phases = list(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded)))
-    query.fundings = [f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부") if f in rest)]
     categories = [(m.start(), "비R&D" if m.group(1) else "R&D") for m in _CATEGORY.finditer(rest)]
-    query.categories = list(dict.fromkeys(c for _, c in sorted(categories)))
+    return {
+        "period": period,
+        "year": None if period else _year(folded),
+        "phase": int(phase.group(1)) if phase else None,
+        "category": "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
+            "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
+        "funding": next((f for f in ("지방비", "국비", "정부") if f in rest), None),
+        "scope": "신규" if "신규" in rest else ("계속" if "계속" in rest else None),
+        "want_total": any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비")),
+        "years": () if period else tuple(dict.fromkeys(
+            y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y)),
+        "phases": tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
+        "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부") if f in rest)),
+        "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
+    }
 
 
 def _year(folded: str) -> int | None:

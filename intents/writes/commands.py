@@ -1,24 +1,17 @@
 """Chat commands and writes told in words: which action, who may do it, and its handler."""
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from intents.dates.when import DateError, read_when
 from intents.message import Message, Reply
-from intents.reading import vocab
+from intents.reading.intent import SCHEDULE_VERB
 from intents.reading.matcher import NameIndex
-from intents.reading.normalize import compact
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, allowed, refuse
 from intents.writes.admin import grant, revoke, show_audit, stale
-from intents.writes.progress import log_progress, looks_like_log, undo
+from intents.writes.progress import log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
-
-STALE_WORDS = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
-_SCHEDULE_VERB = re.compile(r"(잡아|등록해|예약해|추가해|만들어|열어)\s*(줘|주세요|줄래)?")
-_GATHERING = ("회의", "미팅", "간담회", "위원회", "설명회", "워크숍", "점검")
 
 
 @dataclass
@@ -55,19 +48,10 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
 }
 
 
-def scheduling_in_words(text: str, now_probe: Message) -> bool:
-    """'12월 3일 오후 2시에 권역별 TF회의 잡아줘': a gathering, a date and a verb asking to schedule it."""
-    if not _SCHEDULE_VERB.search(text) or not any(g in text for g in _GATHERING):
-        return False
-    try:
-        read_when(text, now_probe.now)
-    except DateError:
-        return False
-    return True
-
-
-def run_command(ctx: Context, command: str, role: str, message: Message, choice: str | None) -> Reply | None:
-    """Answer a command, a button press or a write told in words; None when the message is a question."""
+def run_command(ctx: Context, command: str, role: str, message: Message, choice: str | None,
+                worded: str | None = None) -> Reply | None:
+    """Answer a command, a button press or a command told in words (`worded`, as the one reading of the
+    message found it: log, schedule, stale); None when the message is a question."""
     if choice and choice.startswith(("meeting:", "rsvp:")):
         action = "meeting" if choice.startswith("meeting:") else "ask"
         if not allowed(role, ctx.registry.role_for(action)):
@@ -75,12 +59,12 @@ def run_command(ctx: Context, command: str, role: str, message: Message, choice:
         return confirm(ctx.store, ctx.policy, message, choice) if action == "meeting" else rsvp(
             ctx.store, message, choice)
     if not command:
-        if looks_like_log(message.text) or (choice or "").startswith("log:"):
+        if worded == "log" or (choice or "").startswith("log:"):
             command = "/log"
-        elif scheduling_in_words(message.text, message):
+        elif worded == "schedule":
             command = "/meeting"
-            message = replace(message, text=_SCHEDULE_VERB.sub("", message.text))
-        elif vocab.has_any(compact(message.text), STALE_WORDS):
+            message = replace(message, text=SCHEDULE_VERB.sub("", message.text))
+        elif worded == "stale":
             return stale(ctx.store, ctx.policy, message)
         else:
             return None

@@ -6,31 +6,16 @@ from typing import Any
 
 from intents.answers.render import when
 from intents.message import Button, Entity, Message, Reply
-from intents.reading import morph
+from intents.reading.intent import PERCENT, STATUS
 from intents.reading.matcher import NameIndex
-from intents.reading.normalize import tokens
-from intents.reading.vocab import is_question_word
 from intents.writes.access import Policy
-from store.progress import STATUSES
 from store.store import Store
 
 MAX_NOTE = 500
 CERTAIN = 90.0
-_PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
-_STATUS = re.compile("|".join(STATUSES))
 _PHRASE = re.compile(r"진행률|진척률|진행도")
 NEEDS_NOTE = ("지연", "보류")
 CANCEL = "log:cancel"
-
-
-def looks_like_log(text: str) -> bool:
-    """Progress told in words, unmistakably: a statement (never a question: no '?', no question word, no
-    question or request ending) with a percentage, or with a status word and a note after a dash or comma."""
-    body = text.strip()
-    words = tokens(body)
-    if "?" in body or any(is_question_word(w) for w in words) or not morph.states(words):
-        return False
-    return bool(_PERCENT.search(body)) or (bool(_STATUS.search(body)) and bool(re.search(r"\s[-–:]\s|,", body)))
 
 
 def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
@@ -40,7 +25,7 @@ def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
         return Reply(text="사용법: /log <과제명> <진행률%> <메모>\n예: /log 그린에너지 캠퍼스 40% 기본설계 완료",
                      intent="log")
     percent: int | None = None
-    match = _PERCENT.search(body)
+    match = PERCENT.search(body)
     if match:
         value = float(match.group(1))
         if not value.is_integer() or not 0 <= value <= 100:
@@ -48,7 +33,7 @@ def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
         percent = int(value)
         name, note = body[: match.start()], body[match.end():]
     else:
-        status_match = _STATUS.search(body)
+        status_match = STATUS.search(body)
         if not status_match:
             return Reply(text="진행률(예: 40%)이나 상태(계획·진행·지연·보류·완료)를 함께 적어 주세요.", intent="log")
         name, note = body[: status_match.start()], body[status_match.start():]
@@ -68,7 +53,7 @@ def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
 def _status(percent: int | None, note: str) -> str:
     if percent == 100:
         return "완료"
-    found = _STATUS.search(note)
+    found = STATUS.search(note)
     if found and found.group(0) != "완료":
         return found.group(0)
     if found:

@@ -1,0 +1,79 @@
+"""Which intents a message may mean, read and write together, ranked: the one place that decides it.
+
+A write is read only from an unmistakable statement (a progress report, a request to schedule a meeting);
+everything else is a question, ranked by the words that ask it.
+"""
+
+import re
+
+from intents.dates.when import temporal_phrases
+from intents.reading import morph, vocab
+from intents.reading.normalize import compact, tokens
+from store.progress import STATUSES
+
+PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
+STATUS = re.compile("|".join(STATUSES))
+SCHEDULE_VERB = re.compile(r"(잡아|등록해|예약해|추가해|만들어|열어)\s*(줘|주세요|줄래)?")
+_GATHERING = ("회의", "미팅", "간담회", "위원회", "설명회", "워크숍", "점검")
+_NOTE_AFTER = re.compile(r"\s[-–:]\s|,")
+REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
+
+# question intents, strongest first: the first whose words the question has is the one it asks
+_QUESTIONS: tuple[tuple[str, float], ...] = (
+    ("help", 1.0), ("meeting", 0.95), ("status", 0.9), ("contact", 0.8), ("budget", 0.7), ("meeting", 0.6),
+)
+
+
+def reports(text: str) -> bool:
+    """Progress told in words, unmistakably: a statement (never a question: no '?', no question word, no
+    question or request ending) with a percentage, or with a status word and a note after a dash or comma."""
+    body = text.strip()
+    words = tokens(body)
+    if "?" in body or any(vocab.is_question_word(w) for w in words) or not morph.states(words):
+        return False
+    return bool(PERCENT.search(body)) or (bool(STATUS.search(body)) and bool(_NOTE_AFTER.search(body)))
+
+
+def schedules(text: str) -> bool:
+    """'12월 3일 오후 2시에 권역별 TF회의 잡아줘': a gathering, a date phrase and a verb asking to schedule it."""
+    return bool(SCHEDULE_VERB.search(text)) and any(g in text for g in _GATHERING) and bool(temporal_phrases(text))
+
+
+def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool:
+    if name == "help":
+        return vocab.has_any(said, vocab.HELP) and len(said) <= 12
+    if name == "meeting" and strength > 0.9:
+        return vocab.has_any(said, ("위원장", "주재", "참석자", "안건"))
+    if name == "status":
+        return vocab.has_any(said, vocab.STATUS) or vocab.has_any(rest, REPORTED)
+    if name == "contact":
+        return vocab.has_any(said, vocab.CONTACT)
+    if name == "budget":
+        return vocab.has_any(said, vocab.BUDGET) or money
+    return vocab.has_any(said, vocab.MEETING)
+
+
+def read_intents(text: str, rest: str, money: bool) -> tuple[tuple[str, float], ...]:
+    """Every intent the message may mean with a score, best first; writes first when one is unmistakable.
+
+    `rest` is the compacted text no name covers; `money` whether a funding, category or total was named.
+    """
+    said = compact(text)
+    ranked: list[tuple[str, float]] = []
+    if reports(text):
+        ranked.append(("log", 1.0))
+    if schedules(text):
+        ranked.append(("schedule", 1.0))
+    if vocab.has_any(said, vocab.STALE):
+        ranked.append(("stale", 1.0))
+    seen: set[str] = set()
+    for name, strength in _QUESTIONS:
+        if name not in seen and _asks(name, strength, said, rest, money):
+            seen.add(name)
+            ranked.append((name, strength))
+    ranked.append(("other", 0.1))
+    return tuple(ranked)
+
+
+# intents told in words that a command handles: a progress report, a meeting to schedule, the stale-task list
+WORDED = frozenset({"log", "schedule", "stale"})
