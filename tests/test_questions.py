@@ -10,15 +10,21 @@ from tests.scoring import Question, judge, load
 
 HERE = Path(__file__).parent
 OURS = sorted((HERE / "questions").glob("*.tsv"))
+UNSEEN_FILES = sorted((HERE / "questions" / "unseen").glob("*.tsv"))   # written blind by helper sessions
 SHARED = HERE.parent.parent / "shared" / "examples" / "questions.tsv"
 SAMPLE = load(SHARED) if SHARED.exists() else []
 OWN = [q for f in OURS for q in load(f)]
+UNSEEN = [q for f in UNSEEN_FILES for q in load(f)]
 OWN_MINIMUM = 0.93   # the measured score when this bar was set; raise it as answers improve
+# the answer-first rule (the asked fact in the first content line), as check_questions.py --lead 1 scores it;
+# measured when set: all files 636/811 (78.4 %), the blind sets 209/310 (67.4 %)
+ANSWER_FIRST_MINIMUM = 0.78
+UNSEEN_MINIMUM = 0.67
 
 
-def _answer(engine: Engine, question: Question) -> str:
+def _answer(engine: Engine, question: Question, lines: int = 0) -> str:
     reply = ask(engine, question.text)
-    return judge(question, reply.text, [e.as_json() for e in reply.entities])
+    return judge(question, reply.text, [e.as_json() for e in reply.entities], lines)
 
 
 def test_there_are_enough_questions_of_our_own() -> None:
@@ -40,6 +46,26 @@ def test_own_questions_score(ro_engine: Engine) -> None:
     for miss in misses:
         print("MISS", *miss)
     assert score >= OWN_MINIMUM, f"{score:.1%} < {OWN_MINIMUM:.0%}"
+
+
+def _score(engine: Engine, questions: list[Question], label: str) -> float:
+    misses = [(q.id, q.text, why) for q in questions if (why := _answer(engine, q, lines=1))]
+    score = 1 - len(misses) / len(questions)
+    print(f"{label}: {len(questions) - len(misses)}/{len(questions)} answer first ({score:.1%})")
+    for miss in misses:
+        print("MISS", *miss)
+    return score
+
+
+def test_answers_state_the_asked_fact_first(ro_engine: Engine) -> None:
+    score = _score(ro_engine, OWN + UNSEEN + SAMPLE, "all question files")
+    assert score >= ANSWER_FIRST_MINIMUM, f"{score:.1%} < {ANSWER_FIRST_MINIMUM:.0%}"
+
+
+def test_blind_questions_score(ro_engine: Engine) -> None:
+    assert len(UNSEEN) >= 300 and sum(q.expect == "!none" for q in UNSEEN) >= 40
+    score = _score(ro_engine, UNSEEN, "blind sets")
+    assert score >= UNSEEN_MINIMUM, f"{score:.1%} < {UNSEEN_MINIMUM:.0%}"
 
 
 def test_no_answer_questions_never_name_an_entity(ro_engine: Engine) -> None:

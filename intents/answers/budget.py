@@ -1,11 +1,15 @@
 """Budgets: amounts by program, year, phase, category, funding source; totals from stored cells."""
 
+import re
+
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import answer_compute, rows_named
+from intents.answers.program import answer_program
 from intents.answers.render import amount
 from intents.message import Reply
 from store.store import Row
 
+_AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
 
 
@@ -79,7 +83,12 @@ def answer_budget(ask: Ask) -> Reply:
     if not rows:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
-        if not child_rows:   # what was asked is not in the data: say so, and show no card instead
+        if not child_rows:
+            facts = store.facts(subject.id)   # "인턴십 월 얼마": an amount the documents state as a fact
+            money = [f for f in matching_rows(facts, "attribute", ask) + matching_rows(facts, "value", ask)
+                     if _AMOUNT.search(str(f["value"]))]
+            if money:
+                return answer_program(ask)   # the matched facts lead its card
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:

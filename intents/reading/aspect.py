@@ -36,6 +36,7 @@ ASPECTS: tuple[Aspect, ...] = (
            ("주관", "맡", "담당기관", "어느기관", "어떤기관", "무슨기관", "기관이어디", "기관어디", "주도",
             "담당하는", "추진하는", "이끄는"),
            ("주관기관",)),
+    Aspect("ministry", "소관 부처", ("부처", "소관"), ("소관부처", "주관기관")),
     Aspect("children", "세부 항목", ("대표프로젝트", "대표사업", "프로젝트", "세부사업", "내역사업", "세부항목"),
            ("세부 항목", "세부사업")),
     Aspect("parent", "상위 과제", ("소속", "어느과제", "어떤과제", "무슨과제", "상위"), ("상위",)),
@@ -54,7 +55,7 @@ ASPECTS: tuple[Aspect, ...] = (
 )
 BY_NAME = {a.name: a for a in ASPECTS}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
-CARD_ASPECTS = frozenset({"lead", "children", "parent", "type", "field", "region", "period"})
+CARD_ASPECTS = frozenset({"lead", "ministry", "children", "parent", "type", "field", "region", "period"})
 # the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
 KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "chair", "agenda", "attendees")},
             **{a: ("organisation", "contact", "department") for a in ("phone", "address", "email", "fax")},

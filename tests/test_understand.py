@@ -1,0 +1,44 @@
+"""Understanding once: one frozen Query per message with the intents it may mean, read and write together."""
+
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from intents.engine import Engine
+from intents.reading.understand import understand
+
+
+@pytest.mark.parametrize("text, worded, intent", [
+    ("그린에너지 캠퍼스 구축 60% 실시설계 착수", "log", "other"),
+    ("에너지밸리 조성 지연 - 부지 협의 중", "log", "status"),
+    ("그린에너지 캠퍼스 구축 진행률 40% 맞아?", None, "status"),
+    ("에너지밸리 조성 지연, 이유 알려줘", None, "status"),
+    ("12월 3일 오후 2시 권역별 TF회의 잡아줘", "schedule", "meeting"),
+    ("권역별 TF회의 잡아줘", None, "meeting"),          # no date: not a meeting to schedule
+    ("업데이트 안 된 과제 알려줘", "stale", "other"),
+    ("부산 지역사업평가단 전화번호 좀 알려주실 수 있을까요", None, "contact"),
+    ("국가혁신클러스터 2020년 국비", None, "budget"),
+])
+def test_the_intents_a_message_may_mean(ro_engine: Engine, text: str, worded: str | None, intent: str) -> None:
+    q = understand(text, ro_engine.index)
+    assert (q.worded, q.intent) == (worded, intent), q.intents
+    assert [score for _, score in q.intents] == sorted((score for _, score in q.intents), reverse=True)
+
+
+def test_a_query_is_made_once_and_not_changed(ro_engine: Engine) -> None:
+    q = understand("부산 평가단 주소", ro_engine.index)
+    with pytest.raises(FrozenInstanceError):
+        q.year = 2020   # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text, aspects, unexplained", [
+    ("다음 주 대구 평가단 현장방문 가는데 사무실 주소가 어떻게 돼요?", ("address",), ()),   # context, office nouns
+    ("충북 평가단 번호 좀 알려줘요", ("phone",), ()),                                 # courtesy
+    ("울산 평가단 이메일 주소 알려줄 수 있어?", ("email",), ()),                        # the longer word asks
+    ("국토부 스마트시티 사업 담당자", (), ("스마트시티",)),                              # a topic noun stays
+    ("김규현 부단장 소속", ("parent",), ()),                                           # not 장소 across words
+])
+def test_what_is_asked_and_what_is_left_unexplained(ro_engine: Engine, text: str, aspects: tuple[str, ...],
+                                                    unexplained: tuple[str, ...]) -> None:
+    q = understand(text, ro_engine.index)
+    assert q.aspects == aspects and q.unexplained == unexplained
