@@ -270,6 +270,11 @@ class Engine:
             rows = filter_rows(ask, everything, table)
             areas = [compact(str(r.get("area") or "")) for r in everything]
             unexplained = [w for w in q.unexplained if not any(w in a for a in areas)]
+            # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
+            # 조성하는 거"): only a word nothing in the data says vetoes the list
+            narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
+            if narrowed:
+                rows, unexplained = narrowed, []
             if unexplained or not rows:
                 return _not_found(q)
             if intent == "budget" and subject is None and len(rows) == len(everything):
@@ -286,6 +291,11 @@ class Engine:
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
+
+    def _names_under(self, table: str, row: dict[str, object]) -> str:
+        """A row's name and its children's names, compacted (a 협업과제 and its 대표프로젝트)."""
+        children = self.store.children(table, str(row["id"])) if table in ("programs", "tasks") else []
+        return compact(" ".join([str(row["name"]), *(str(c["name"]) for c in children)]))
 
     def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Entity | None:
         """The one program the rows of a kind belong to: their common parent, or the budgeted program named for it."""

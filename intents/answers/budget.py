@@ -4,7 +4,6 @@ import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import answer_compute, rows_named
-from intents.answers.program import answer_program
 from intents.answers.render import amount
 from intents.message import Reply
 from store.store import Row
@@ -84,11 +83,11 @@ def answer_budget(ask: Ask) -> Reply:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
         if not child_rows:
-            facts = store.facts(subject.id)   # "인턴십 월 얼마": an amount the documents state as a fact
-            money = [f for f in matching_rows(facts, "attribute", ask) + matching_rows(facts, "value", ask)
-                     if _AMOUNT.search(str(f["value"]))]
+            # "인턴십 월 얼마": no budget cells, but amounts the documents state as facts of it answer
+            money = [f for f in store.facts(subject.id) if _AMOUNT.search(str(f["value"]))]
             if money:
-                return answer_program(ask)   # the matched facts lead its card
+                lines = [f"[{subject.name}] 금액", *(f"• {f['attribute']}: {f['value']}" for f in money)]
+                return finish(ask, "budget", lines, [str(f["source"]) for f in money])
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:

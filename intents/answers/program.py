@@ -48,6 +48,11 @@ def answer_program(ask: Ask) -> Reply:
     facts = store.facts(subject.id)
     asked_facts = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=3)
     results = store.results(subject.id)
+    if q.phase is not None and results:   # "2단계 일자리": only results of that phase's period (budget table)
+        periods = {str(b["period"]) for b in store.budgets(subject.id) if b["phase"] == q.phase and b["period"]}
+        results = [r for r in results if str(r["period"] or "") in periods]
+        if not results and q.has(*RESULTS):
+            return nothing(ask, "program", f"'{subject.name}' {q.phase}단계의 성과를")
     asked_results = matching_rows(results, "metric", ask)
     asked: list[str] = []   # what the question names goes first, under the card's header
     for fact in asked_facts:

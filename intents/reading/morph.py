@@ -10,8 +10,9 @@ from functools import lru_cache
 from mecab import MeCab
 
 _CONTENT = ("NNG", "NNP", "SL", "SH")
-# connective endings that close a clause of context: -는데/-은데/-던데, -니까, -라서/-어서, -려고, -면서, -길래
-_CONTEXT_ENDINGS = ("데", "니까", "니깐", "라서", "어서", "아서", "려고", "면서", "길래")
+# connective endings that close a clause of context: -는데/-은데/-던데, -니까, -아서/-어서/-라서, -려고, -면서,
+# -길래, and the same ending a trailing clause with 요 ("장관님 보고자료에 넣으려고요", "우편 보내야 돼서")
+_CONTEXT_ENDINGS = ("데", "니까", "니깐", "서", "려고", "면서", "길래", "데요", "서요", "려고요", "거든요", "니까요")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def closes_context(word: str) -> bool:
     if not parts:
         return False
     surface, tag = parts[-1]
-    return "EC" in tag.split("+")[-1:] and surface.endswith(_CONTEXT_ENDINGS)
+    return tag.split("+")[-1] in ("EC", "EF") and surface.endswith(_CONTEXT_ENDINGS)
 
 
 def context_words(words: tuple[str, ...] | list[str]) -> set[int]:

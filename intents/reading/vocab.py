@@ -32,7 +32,7 @@ def explains(word: str) -> bool:
 
 
 # order words: which of several dated things (the next meeting, the last one)
-NEXT = ("다음", "예정", "앞으로", "향후", "다가오는", "이번")
+NEXT = ("다음", "예정", "앞으로", "향후", "다가오는")
 LAST = ("지난", "최근", "마지막", "저번", "직전")
 
 # kind words: a region or organisation plus one of these asks for a list of that kind
