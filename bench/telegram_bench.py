@@ -101,6 +101,17 @@ def bot_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def bot_memory(pid: int) -> str:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM from /proc, Linux)."""
+    try:
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":" in line)
+    except OSError:
+        return "unknown"
+    mib = {key: int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM") if key in status}
+    return f"{mib.get('VmRSS', float('nan')):.0f} MiB (peak {mib.get('VmHWM', float('nan')):.0f} MiB)"
+
+
 async def phase(total: int, group_share: int, rate_limit: bool, ptb_defaults: bool, http: str,
                 timeout: float) -> tuple[FakeBotApi, float, str]:
     """Run one bot process against a fresh fake server, inject `total` questions, wait for the answers."""
@@ -120,7 +131,8 @@ async def phase(total: int, group_share: int, rate_limit: bool, ptb_defaults: bo
                                chat_type="supergroup", user_id=FIRST_USER + i % CHATS)
             await fake.wait_for_messages(total, timeout)
             usage = (f"CPU during the run: bot process {bot_cpu(proc.pid) - cpu[0]:.1f} s, "
-                     f"fake server {time.process_time() - cpu[1]:.1f} s")
+                     f"fake server {time.process_time() - cpu[1]:.1f} s; bot resident memory after the mix "
+                     f"{bot_memory(proc.pid)}")
         finally:
             proc.send_signal(signal.SIGTERM)
             try:   # keep serving while the bot shuts down: it confirms the last updates on the way out
