@@ -28,7 +28,7 @@ class Aspect:
 ASPECTS: tuple[Aspect, ...] = (
     Aspect("phone", "전화번호", ("전화", "번호", "연락처", "전번", "폰번", "문의처", "연락"),
            ("전화", "☎"), strict=True),
-    Aspect("address", "주소", ("주소", "위치", "사무실", "소재지", "어디있", "어디에있"),
+    Aspect("address", "주소", ("주소", "위치", "사무실", "건물", "소재지", "어디있", "어디에있"),
            ("주소",), strict=True),
     Aspect("email", "이메일", ("이메일", "메일", "email", "이메일주소", "메일주소"), ("이메일",), strict=True),
     Aspect("fax", "팩스 번호", ("팩스", "fax", "팩스번호"), ("팩스",), strict=True),
