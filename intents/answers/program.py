@@ -55,10 +55,10 @@ def answer_program(ask: Ask) -> Reply:
             return nothing(ask, "program", f"'{subject.name}' {q.phase}단계의 성과를")
     asked_results = matching_rows(results, "metric", ask)
     asked: list[str] = []   # what the question names goes first, under the card's header
-    named = matching_rows(facts, "attribute", ask)
-    if 2 <= len(named) <= 3:   # "주축산업이랑 미래신산업 몇 개": each fact it names, on one line
-        asked.append(" · ".join(f"{f['attribute']}: {f['value']}" for f in named))
-        sources.extend(f["source"] for f in named)
+    by_label = matching_rows(facts, "attribute", ask)
+    if 2 <= len(by_label) <= 3:   # "주축산업이랑 미래신산업 몇 개": each fact it names, on one line
+        asked.append(" · ".join(f"{f['attribute']}: {f['value']}" for f in by_label))
+        sources.extend(f["source"] for f in by_label)
     for fact in [] if asked else asked_facts:
         asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
