@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from intents.answers.budget import answer_budget
 from intents.answers.common import Ask
+from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.answers.help import answer_help
@@ -232,6 +233,12 @@ class Engine:
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)
+        if intent == "budget" and kind == "organisation":   # "산업부 4개 사업 중 국비 젤 큰 사업": its programs
+            ask.others = [as_candidate("programs", r) for r in self.store.led_by("programs", ask.subject.id)
+                          if self.store.budgets(str(r["id"]))]
+            computed = answer_compute(ask)
+            if computed is not None:
+                return computed
         if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
             led = answer_led(ask)
             if led is not None:

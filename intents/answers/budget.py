@@ -4,30 +4,12 @@ import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import answer_compute, rows_named
-from intents.answers.render import amount
+from intents.answers.render import amount, describe
 from intents.message import Reply
 from store.store import Row
 
 _AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
-
-
-def describe(row: Row) -> str:
-    """A budget cell's qualifiers in words: `2020년 · 1단계 · R&D`."""
-    parts = []
-    if row["year"]:
-        parts.append(f"{row['year']}년")
-    elif row["period"]:
-        parts.append(str(row["period"]).replace("~", "~") + "년")
-    if row["phase"]:
-        parts.append(f"{row['phase']}단계" + (" 소계" if row["is_total"] and not row["year"] else ""))
-    for key in ("category", "funding", "scope"):
-        if row[key]:
-            parts.append(str(row[key]))
-    label = " · ".join(parts)
-    if row["label"] and not label:
-        label = str(row["label"])
-    return label or "전체"
 
 
 def select(rows: list[Row], ask: Ask) -> list[Row]:

@@ -1,11 +1,14 @@
 """Arithmetic the documents support: sums, differences, shares, averages, largest and smallest over budget
 cells, with every operand cited and the arithmetic shown; refusals, saying why, where adding would be wrong."""
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from intents.answers.common import Ask, finish
-from intents.message import Reply
+from intents.answers.render import describe
+from intents.message import Entity, Reply
 from intents.reading.vocab import DIFF, MAX, MEAN, MIN, SHARE, SUM
 from store.store import Row
 
@@ -24,15 +27,19 @@ class Figure:
 
 
 def rows_named(ask: Ask, program_id: str) -> list[Row]:
-    """A program's budget cells; when no year is asked, those of the documents that use the name asked
-    (국가혁신클러스터 → the 2021 release, 지역혁신협력지구 → the 2023 one): each name carries its own period."""
+    """A program's budget cells, those of the documents that use the name asked when they hold the year or
+    period asked (국가혁신클러스터 → the 2021 release, 지역혁신협력지구 → the 2023 one): each name carries its
+    own period; a year only the other document has is still found."""
     rows = ask.store.budgets(program_id)
-    if ask.query.years or ask.query.period:
-        return rows
-    for mention in ask.query.mentions:
+    q = ask.query
+    for mention in q.mentions:
         if any(c.id == program_id for c in mention.candidates):
             sources = ask.store.sources_naming(program_id, mention.text)
             narrowed = [r for r in rows if r["source"] in sources]
+            if q.years:
+                narrowed = narrowed if all(any(r["year"] == y for r in narrowed) for y in q.years) else []
+            if q.period:
+                narrowed = narrowed if any(r["period"] == q.period for r in narrowed) else []
             if narrowed:
                 return narrowed
     return rows
@@ -101,16 +108,16 @@ def _label(name: str, **parts: object) -> str:
 def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | str:
     """The one cell for a combination, or why there is none (no cell, two documents disagree, a unit)."""
     found = cell(rows, **parts)   # type: ignore[arg-type]
-    label = _label(name, **parts)
+    label = " ".join(p for p in (name, describe(found[0]) if found else _label("", **parts)) if p)
     if not found:
         return f"{label}에 해당하는 금액이 자료에 없습니다."
     amounts = {eok(r) for r in found}
     if len(amounts) > 1:
         shown = ", ".join(show(a) for a in amounts if a is not None)
-        return f"{label}의 금액이 자료마다 달라({shown}) 계산하지 않았습니다."
+        return f"{label}의 금액이 자료마다 다릅니다({shown})."
     value = amounts.pop()
     if value is None:
-        return f"{label}의 단위({found[0]['unit']})를 억원으로 바꿀 수 없어 계산하지 않았습니다."
+        return f"{label}의 단위({found[0]['unit']})는 억원으로 바꿀 수 없습니다."
     return Figure(label, value, found[0])
 
 
@@ -121,15 +128,26 @@ def answer_compute(ask: Ask) -> Reply | None:
     if op is None or subject is None:
         return None
     q = ask.query
-    base = {"year": q.year if len(q.years) <= 1 else None, "phase": q.phase if len(q.phases) <= 1 else None,
-            "period": q.period, "funding": q.funding if len(q.fundings) <= 1 else None,
+    base: dict[str, Any] = {
+        "year": q.year if len(q.years) <= 1 else None, "phase": q.phase if len(q.phases) <= 1 else None,
+        "period": q.period, "funding": q.funding if len(q.fundings) <= 1 else None,
             "category": q.category if len(q.categories) <= 1 else None, "scope": q.scope}
     if base["year"] is not None or base["period"] is not None:
         base["phase"] = None   # a year or period says which cell; the phase only describes it
-    subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories)) if len(v) >= 2]
+    subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
+    if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells
+        if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have
+            counts = Counter(y for c in subjects for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
+            base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
+        asked: list[tuple[str, Any]] = [(k, v) for k, vs in split for v in vs] or [("year", base["year"])]
+        subjects = [c for c in subjects if all(cell(rows_named(ask, c.id), **{**base, k: v}) for k, v in asked)]
+    parents = {str((ask.store.program(c.id) or {}).get("parent") or "") for c in subjects}
+    subjects = [c for c in subjects if c.id not in parents]   # a plan's total is not compared with its parts
     figures: list[Figure] = []
+    if len(subjects) >= 2 and op == "diff" and [k for k, _ in split] == ["funding"] and len(q.fundings) == 2:
+        return _compare(ask, subjects, base, q.fundings[0], q.fundings[1])   # "지방비가 국비보다 많은 사업"
     if len(subjects) >= 2 and not split:   # two programs, the same cell of each
         for c in subjects:
             got = _figure(ask, rows_named(ask, c.id), c.name, **base)
@@ -157,7 +175,7 @@ def answer_compute(ask: Ask) -> Reply | None:
                 figures.append(got)
     elif subjects and op == "sum" and not base["funding"] and not base["category"]:
         rows = rows_named(ask, subjects[0].id)   # "총 얼마": a stored total, else 국비 + 지방비
-        if cell(rows, **base):   # type: ignore[arg-type]
+        if cell(rows, **base):
             return None   # the budget answer states the stored total first
         for funding in ("국비", "지방비"):
             got = _figure(ask, rows, "", **{**base, "funding": funding})
@@ -173,7 +191,7 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
     """The computed figure first, then each operand with its cell; refuses a total added to its parts."""
     rows = [f.row for f in figures]
     if op in ("sum", "mean") and any(r["is_total"] for r in rows) and any(not r["is_total"] for r in rows):
-        return _refuse(ask, "소계·합계에 그 구성 항목을 더하면 같은 돈을 두 번 세게 되어 계산하지 않았습니다.")
+        return _refuse(ask, "소계·합계에 그 구성 항목을 더하면 같은 돈을 두 번 세게 됩니다.")
     periods = [(r["year"], r["period"]) for r in rows]
     if op in ("sum", "mean") and any(y for y, _ in periods) and any(p and not y for y, p in periods):
         return _refuse(ask, "한 해의 금액과 그 해를 포함하는 기간의 금액은 겹쳐서 더할 수 없습니다.")
@@ -197,6 +215,25 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
     lines = [head, lead, "", "계산에 쓴 금액:"]
     lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
     return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures])
+
+
+def _compare(ask: Ask, subjects: list[Entity], base: dict[str, Any], first: str, second: str) -> Reply | None:
+    """Which programs have more of one funding than another ("지방비가 국비보다 많은 사업"), each with both."""
+    pairs = []
+    for c in subjects:
+        rows = rows_named(ask, c.id)
+        a, b = _figure(ask, rows, c.name, **{**base, "funding": first}), _figure(ask, rows, c.name, **{**base,
+                                                                                              "funding": second})
+        if isinstance(a, Figure) and isinstance(b, Figure):
+            pairs.append((c, a, b))
+    if len(pairs) < 2:
+        return None
+    more = [(c, a, b) for c, a, b in pairs if a.eok > b.eok]
+    names = ", ".join(c.name for c, _, _ in more) or "없음"
+    lines = ["[예산] 비교", f"{first}가 {second}보다 많은 사업: {names} (비교한 {len(pairs)}개 중)", ""]
+    lines.extend(f"• {c.name}: {first} {show(a.eok)} · {second} {show(b.eok)}" for c, a, b in pairs)
+    return finish(ask, "budget", lines, [str(f.row["source"]) for _, a, b in pairs for f in (a, b)],
+                  entities=[c for c, _, _ in more])
 
 
 def _refuse(ask: Ask, why: str) -> Reply:

@@ -86,3 +86,21 @@ def name_of(store: Store, org_id: str | None) -> str:
 def regions_text(row: Row) -> str:
     """The region cell of a row as `부산, 울산, 경남`."""
     return ", ".join(r.strip() for r in str(row.get("region") or "").split("|") if r.strip())
+
+
+def describe(row: Row) -> str:
+    """A budget cell's qualifiers in words: `2020년 · 1단계 · R&D`."""
+    parts = []
+    if row["year"]:
+        parts.append(f"{row['year']}년")
+    elif row["period"]:
+        parts.append(str(row["period"]).replace("~", "~") + "년")
+    if row["phase"]:
+        parts.append(f"{row['phase']}단계" + (" 소계" if row["is_total"] and not row["year"] else ""))
+    for key in ("category", "funding", "scope"):
+        if row[key]:
+            parts.append(str(row[key]))
+    label = " · ".join(parts)
+    if row["label"] and not label:
+        label = str(row["label"])
+    return label or "전체"

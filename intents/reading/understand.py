@@ -146,7 +146,10 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "years": () if period else tuple(dict.fromkeys(
             y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y)),
         "phases": tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
-        "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부") if f in rest)),
+        # a stored total named beside its parts ("국비랑 지방비랑 합계 다 더하면") is an operand too
+        "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
+                                               if f in rest)) if any(f in rest for f in ("지방비", "국비", "정부"))
+        else (),
         "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
     }
 

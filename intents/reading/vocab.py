@@ -26,8 +26,15 @@ DIFF = ("차이", "늘었", "늘어", "줄었", "줄어", "증가", "감소", "�
 SUM = ("합치", "합하", "더하", "합산", "더해", "다더", "+", "총", "모두", "전부", "합계")
 
 
+# what figures are compared over: "연도별", "제일 많았던 해", "가장 큰 사업"
+SUPERLATIVE = ("제일", "가장", "젤", "최고", "최대", "최소", "최저")
+DIMENSION = ("연도", "년도", "해", "연도별", "년도별", "단계별", "사업별", "지역별", "시도별")
+
+
 def explains(word: str) -> bool:
-    """True for a word that asks for a computation (합치면, 증가, 비율, 연평균): not a name."""
+    """True for a word that asks for a computation (합치면, 증가, 비율, 연평균, 제일, 연도별): not a name."""
+    if word in SUPERLATIVE or word in DIMENSION or word[:-1] in DIMENSION:
+        return True
     return any(w in word for w in (*SHARE, *MEAN, *DIFF, *SUM)) or bool(MAX.search(word) or MIN.search(word))
 
 

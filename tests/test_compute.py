@@ -1,0 +1,59 @@
+"""Arithmetic over budget cells: operands shown and cited, refusals where adding would be wrong."""
+
+import pytest
+
+from intents.engine import Engine
+from tests.conftest import ask
+
+
+@pytest.mark.parametrize("question, first_line", [
+    ("19년도 국가혁신클러스터 국비랑 지방비 합치면 얼마임?",
+     "2019년 · 1단계 · 국비 507억원 + 2019년 · 1단계 · 지방비 217억원 = 724억원"),
+    ("클러스터 비알앤디 1단계→2단계 몇억 줄었냐",
+     "2018~2020년 · 1단계 소계 · 비R&D 213억원 − 2021~2022년 · 2단계 소계 · 비R&D 172억원 = 41억원"),
+    ("지역협력혁신성장 국비 지방비 합치면?", "2023년 · 국비 107억원 + 2023년 · 지방비 459억원 = 566억원"),
+    ("사회적경제혁신성장 올해 총 얼마 들어가요?", "2023년 · 국비 210억원 + 2023년 · 지방비 210억원 = 420억원"),
+    ("지역주력산업 R&D 신규랑 지역스타기업 R&D 신규 합치면 얼마야",
+     "지역주력산업 R&D 2023년 · 신규 879억원 + 지역스타기업 R&D 2023년 · 신규 234억원 = 1,113억원"),
+    ("18~22년 중에 클러스터 총사업비 제일 많았던 해 언제야",
+     "가장 많은 것: 2021년 · 2단계 · 합계 969억원 (비교한 5개 중)"),
+    ("산업부 23년 4개 사업 중 국비 젤 큰 사업 뭐야",
+     "가장 많은 것: 지능형(스마트)특성화기반구축 2023년 · 국비 1,607억원 (비교한 4개 중)"),
+    ("산업부 4개 사업 중에 지방비가 국비보다 많은 사업도 있나?",
+     "지방비가 국비보다 많은 사업: 지역협력혁신성장 (비교한 4개 중)"),
+    # each name reads the figures of the documents that use it
+    ("국가혁신클러스터 18~22년 국비랑 지방비 차이",
+     "2018~2022년 · 국비 2,509억원 − 2018~2022년 · 지방비 1,020억원 = 1,489억원"),
+    ("지역혁신협력지구 18~22년 국비랑 지방비 차이",
+     "2018~2022년 · 국비 3,759억원 − 2018~2022년 · 지방비등 2,659억원 = 1,100억원"),
+])
+def test_the_computed_figure_comes_first_with_its_operands(ro_engine: Engine, question: str, first_line: str) -> None:
+    reply = ask(ro_engine, question)
+    lines = reply.text.splitlines()
+    assert lines[1] == first_line, reply.text
+    assert "출처:" in reply.text and reply.sources
+
+
+def test_operands_are_listed_with_their_cells(ro_engine: Engine) -> None:
+    text = ask(ro_engine, "19년도 국가혁신클러스터 국비랑 지방비 합치면 얼마임?").text
+    assert "• 2019년 · 1단계 · 국비: 507억원 (1단계 '19 국비)" in text
+    assert "• 2019년 · 1단계 · 지방비: 217억원 (1단계 '19 지방비)" in text
+
+
+@pytest.mark.parametrize("question, why", [
+    ("국가혁신클러스터 2019년 국비랑 지방비랑 합계 다 더하면", "두 번"),          # a subtotal and its own parts
+    ("클러스터 18~22년 국비랑 지방비 차이", "자료마다 다릅니다"),                 # two documents disagree
+])
+def test_a_sum_that_would_be_wrong_is_refused_saying_why(ro_engine: Engine, question: str, why: str) -> None:
+    reply = ask(ro_engine, question)
+    assert reply.text.startswith("계산하지 않았습니다: ") and why in reply.text, reply.text
+    assert "억원 =" not in reply.text
+
+
+def test_units_are_converted_exactly(ro_engine: Engine) -> None:
+    from decimal import Decimal
+
+    from intents.answers.compute import eok, show
+    assert show(eok({"amount": 25910, "unit": "백만원"}) or Decimal(0)) == "259.1억원"
+    assert eok({"amount": 3, "unit": "조원"}) == Decimal(30000)
+    assert eok({"amount": 5, "unit": "명"}) is None   # not money: never added to 억원
