@@ -86,3 +86,16 @@ def test_the_named_entity_is_strictly_first(ro_engine: Engine, text: str, entity
 def test_spelling_variants_fold_to_one_form() -> None:
     assert compact("지역주력산업 알앤디") == compact("지역주력산업 R&D") == compact("지역주력산업 RnD")
     assert compact("에너지벨리") == compact("에너지밸리")
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("지경위", "d004-mtg-rec-2023-1"),     # 지(역)·경(제)·위(원회): the first syllables of its nouns
+    ("국혁클", "prog-nic"),                 # 국(가)·혁(신)·클(러스터)
+])
+def test_a_korean_abbreviation_names_what_it_clips(ro_engine: Engine, text: str, entity: str) -> None:
+    assert entity in [c.id for c in ro_engine.match(text)[:2]]
+
+
+@pytest.mark.parametrize("text", ["국가대표", "운전면허", "점심메뉴"])
+def test_whole_words_are_not_read_as_abbreviations(ro_engine: Engine, text: str) -> None:
+    assert ro_engine.match(text) == []

@@ -56,7 +56,8 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool
 def read_intents(text: str, rest: str, money: bool) -> tuple[tuple[str, float], ...]:
     """Every intent the message may mean with a score, best first; writes first when one is unmistakable.
 
-    `rest` is the compacted text no name covers; `money` whether a funding, category or total was named.
+    `rest` is the compacted text no name covers, outside clauses of context ("완료됐잖아", "… 가는데");
+    `money` whether a funding, category or total was named.
     """
     said = compact(text)
     ranked: list[tuple[str, float]] = []

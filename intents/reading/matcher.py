@@ -11,6 +11,7 @@ from itertools import accumulate
 from rapidfuzz import fuzz, process
 
 from intents.message import Entity
+from intents.reading.morph import is_clipped, nouns_of
 from intents.reading.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
 from store.store import Name
 
@@ -20,6 +21,9 @@ MAX_FUZZY_WORDS = 12
 SPAN_BONUS = 3.0
 PARTIAL_FLOOR = 90.0          # partial alignments below this are different words, not typos
 ALIAS_YIELD = 1.0             # an alias yields this much to another entity's identical official name
+ABBREVIATION = re.compile(r"^[가-힣]{3,4}$")
+ABBREVIATION_SCORE = 85.0     # below an exact or a close spelling: a guess the engine may still ask about
+MAX_ABBREVIATED = 2           # an abbreviation that fits more entities than this is not read as one
 _PREFILTER_LIMIT = 120
 _COMMON_BIGRAM = 1500
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
@@ -69,6 +73,7 @@ class NameIndex:
                     entries.append(name)
         self.keys: list[str] = list(self.by_key)
         self.max_len = max((len(k) for k in self.keys), default=2)
+        self._initials: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None   # by first syllable
         self._bigrams: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self.keys):
             for gram in {key[j:j + 2] for j in range(len(key) - 1)}:
@@ -175,10 +180,26 @@ class NameIndex:
             return self._by_choseong(query)[:limit]
         keys = [self.keys[i] for i in self._prefilter(query)]
         scored = _scores(query, keys)
+        if not scored and ABBREVIATION.match(query) and is_clipped(query):   # "지경위", "국혁클", "중대본"
+            scored = dict.fromkeys(self._abbreviated(query), ABBREVIATION_SCORE)
         out: list[Entity] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score, key))
         return _dedupe(out)[:limit]
+
+    def _abbreviated(self, query: str) -> list[str]:
+        """Keys a Korean abbreviation stands for: the first syllables of some of a name's nouns, in order, from
+        its first (지경위 → 지역·경제·위원회, 중대본 → 중앙·재난·안전·대책·본부); only when few names fit."""
+        if self._initials is None:   # the nouns of every name, read once, on the first abbreviation asked
+            self._initials = defaultdict(list)
+            for key in self.keys:
+                initials = tuple(noun[0] for noun in nouns_of(key))
+                if len(initials) >= 3:
+                    self._initials[initials[0]].append((key, initials))
+        found = [key for key, initials in self._initials.get(query[0], [])
+                 if len(initials) >= len(query) and _subsequence(query[1:], initials[1:])]
+        entities = {(n.kind, n.id) for key in found for n in self.by_key[key]}
+        return found if 0 < len(entities) <= MAX_ABBREVIATED else []
 
     def _prefilter(self, query: str) -> list[int]:
         grams = {query[j:j + 2] for j in range(len(query) - 1)}
@@ -212,6 +233,17 @@ class NameIndex:
         yielded = ALIAS_YIELD if any(official) and not all(official) else 0.0
         return sorted((Entity(n.kind, n.id, n.name, score if is_official else score - yielded)
                        for n, is_official in zip(names, official, strict=True)), key=lambda c: -c.score)
+
+
+def _subsequence(letters: str, initials: tuple[str, ...]) -> bool:
+    position = 0
+    for letter in letters:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position == len(initials):
+            return False
+        position += 1
+    return True
 
 
 def _choseong_score(size: int, offset: int, length: int) -> float:

@@ -11,8 +11,10 @@ from mecab import MeCab
 
 _CONTENT = ("NNG", "NNP", "SL", "SH")
 # connective endings that close a clause of context: -는데/-은데/-던데, -니까, -아서/-어서/-라서, -려고, -면서,
-# -길래, and the same ending a trailing clause with 요 ("장관님 보고자료에 넣으려고요", "우편 보내야 돼서")
-_CONTEXT_ENDINGS = ("데", "니까", "니깐", "서", "려고", "면서", "길래", "데요", "서요", "려고요", "거든요", "니까요")
+# -길래, -잖아 (what both already know), and the same ending a trailing clause with 요 ("장관님 보고자료에
+# 넣으려고요", "우편 보내야 돼서")
+_CONTEXT_ENDINGS = ("데", "니까", "니깐", "서", "려고", "면서", "길래", "데요", "서요", "려고요", "거든요", "니까요",
+                    "잖아", "잖아요")
 
 
 @lru_cache(maxsize=1)
@@ -24,6 +26,17 @@ def _analyser() -> MeCab:
 def morphemes(word: str) -> tuple[tuple[str, str], ...]:
     """The (surface, tag) pairs of one word, as mecab-ko-dic tags them (NNG, VV+EC, …)."""
     return tuple((m.surface, str(m.pos)) for m in _analyser().parse(word))
+
+
+def nouns_of(name: str) -> list[str]:
+    """The nouns a name is made of (지역경제위원회 → 지역, 경제, 위원회)."""
+    return [surface for surface, tag in morphemes(name) if tag.split("+")[0] in ("NNG", "NNP")]
+
+
+def is_clipped(word: str) -> bool:
+    """True when the dictionary reads a word only in one-syllable pieces (지/경위, 국/혁/클, 중대/본): clipped
+    syllables, as abbreviations are, not a run of whole words (국가/대표, 운전/면허)."""
+    return any(len(surface) == 1 for surface, _ in morphemes(word))
 
 
 def has_noun(word: str) -> bool:

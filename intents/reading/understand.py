@@ -99,7 +99,8 @@ def understand(text: str, index: NameIndex) -> Query:
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
     return Query(
-        text=text, compact=compact(text), mentions=mentions, intents=read_intents(text, rest, money),
+        text=text, compact=compact(text), mentions=mentions,
+        intents=read_intents(text, compact(" ".join(w for w in raw if w not in context)), money),
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
