@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from intents.answers.render import source_files, source_line
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
-from intents.reading.aspect import BY_NAME, answer_first
+from intents.reading.aspect import BY_NAME, STRICT_FOR, answer_first
 from intents.reading.normalize import compact, strip_particle, tokens
 from intents.reading.understand import Query
 from intents.reading.vocab import is_filler, is_generic
@@ -63,9 +63,10 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
     """
     store = ask.store
     aspects = ask.aspects()
-    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None, asked)
+    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None, asked,
+                          ask.subject.kind if ask.subject else None)
     if shaped is None:
-        what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict)
+        what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
         name = ask.subject.name if ask.subject else ""
         return Reply(text=f"'{name}'의 {what}은(는) 자료에 없습니다.", intent=intent, missed=True)
     body = "\n".join(line for line in shaped if line is not None)

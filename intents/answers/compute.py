@@ -214,7 +214,7 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
         lead = f"{' + '.join(f'{f.label} {show(f.eok)}'.strip() for f in figures)} = {show(total)}"
     lines = [head, lead, "", "계산에 쓴 금액:"]
     lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
-    return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures])
+    return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures], asked=1)   # the result leads
 
 
 def _compare(ask: Ask, subjects: list[Entity], base: dict[str, Any], first: str, second: str) -> Reply | None:
@@ -233,7 +233,7 @@ def _compare(ask: Ask, subjects: list[Entity], base: dict[str, Any], first: str,
     lines = ["[예산] 비교", f"{first}가 {second}보다 많은 사업: {names} (비교한 {len(pairs)}개 중)", ""]
     lines.extend(f"• {c.name}: {first} {show(a.eok)} · {second} {show(b.eok)}" for c, a, b in pairs)
     return finish(ask, "budget", lines, [str(f.row["source"]) for _, a, b in pairs for f in (a, b)],
-                  entities=[c for c, _, _ in more])
+                  entities=[c for c, _, _ in more], asked=1)
 
 
 def _refuse(ask: Ask, why: str) -> Reply:

@@ -71,7 +71,7 @@ def answer_next(ask: Ask) -> Reply:
         lines.append("그다음 예정:")
         lines.extend(f"• {meeting_line(m)}" for m in future[1:10])
     return finish(ask, "meeting", lines, [m["source"] for m in future[:10] if m["source"]],
-                  entities=_as_entities(future[:10]))
+                  entities=_as_entities(future[:10]), asked=1)
 
 
 def answer_meeting(ask: Ask) -> Reply:

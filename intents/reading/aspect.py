@@ -54,6 +54,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("period", "기간", ("기간",), ("기간",)),
 )
 BY_NAME = {a.name: a for a in ASPECTS}
+# aspects strict only for some kinds: when a program, task or meeting happens is in its card or not at all
+STRICT_FOR = {"time": ("program", "task", "meeting")}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
 CARD_ASPECTS = frozenset({"lead", "ministry", "children", "parent", "type", "field", "region", "period"})
 # the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
@@ -149,22 +151,24 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
 
 
 def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | None = None,
-                 asked: int = 0) -> list[str] | None:
+                 asked: int = 0, kind: str | None = None) -> list[str] | None:
     """The card with the lines stating what was asked first (after its `[이름]` header).
 
     `asked`: how many lines after the header the intent matched to the question's own words (a fact, an
     agenda item). Those whose label says an asked aspect ("지원 기간" for 기간, "모두발언 시간" for 시간) go
     first, then the card's lines for the aspects, then the other asked lines. `lead_name` is put first when
     the subject was found for the asker (by region or organisation) rather than named by them. None when a
-    strict aspect was asked and neither the card nor an asked line has it.
+    strict aspect (or one strict for the subject's `kind`: when a program or meeting happens) was asked and
+    neither the card nor an asked line has it; an undecided value (일정 미정) does not count as having it.
     """
     top = 1 if lines and lines[0].startswith("[") else 0
-    said = lines[top:top + asked] if top else []
+    said = lines[top:top + asked]
     card = [*lines[:top], *lines[top + len(said):]]
     leads, used = lead_lines(card, aspects)
-    strict = [a for a in aspects if BY_NAME[a].strict]
-    if strict and not leads and not said and \
-            not any(_label_of(ln, BY_NAME[a].labels) for a in strict for ln in card):
+    strict = [a for a in aspects if BY_NAME[a].strict or kind in STRICT_FOR.get(a, ())]
+    known = [ln for ln in leads if not _undecided(ln)]
+    if strict and not known and not said and \
+            not any(_label_of(ln, BY_NAME[a].labels) and not _undecided(ln) for a in strict for ln in card):
         return None
     first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
     others = [ln for ln in said if not _states(ln, aspects)]
@@ -175,6 +179,11 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
         leads = [" · ".join(leads)]
     rest = [ln for i, ln in enumerate(card) if i not in used]
     return [*rest[:top], *leads, *others, *rest[top:]]
+
+
+def _undecided(line: str) -> bool:
+    """A `label: value` line whose value says it is not decided yet (일정 미정, 미정)."""
+    return line.split(":", 1)[-1].strip().startswith(("일정 미정", "미정"))
 
 
 def _states(line: str, aspects: tuple[str, ...]) -> bool:
