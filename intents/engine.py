@@ -265,11 +265,14 @@ class Engine:
             if named_area and fuzzy_subject:
                 ask.subject = subject = None
             if subject is not None and subject.kind in ("program", "task"):
-                everything = [r for r in everything if r.get("parent") == subject.id]
-                if not everything:
+                children = [r for r in everything if r.get("parent") == subject.id]
+                if not children and not (q.regions or q.cities):
                     continue
+                # its rows of that kind; or, where the data does not link them, those of the region asked
+                # ("울산 혁신도시 협업과제 주관기관": the 협업과제 in 울산, not the 10대 협업과제 program)
+                everything = children or everything
                 ask.others = [*ask.others, subject]
-                ask.subject = None
+                ask.subject = subject = None
             elif subject is not None and (subject.kind != "organisation" or table == "organisations"):
                 continue
             if not everything:
@@ -406,6 +409,10 @@ class Engine:
         table = "programs" if top.kind == "program" else "tasks"
         children = [(t, c) for t in dict.fromkeys((table, "tasks")) for c in self.store.children(t, top.id)
                     if set(region_of(c)) & set(q.regions)]
+        if not children:   # not linked in the data: the rows of the kind its name says (…10대 협업과제 → 협업과제)
+            kinds = [v for k, v in vocab.KIND_WORDS.items() if k in compact(top.name)]
+            children = [(t, r) for t, kind in kinds for r in self.store.of_kind(t, kind)
+                        if set(region_of(r)) & set(q.regions)]
         if len(children) == 1:
             return as_candidate(children[0][0], children[0][1], top.score)
         return top

@@ -1,0 +1,46 @@
+"""Answer what was asked: the asked fact on the first line after the header; what the data lacks, said so."""
+
+import pytest
+
+from intents.engine import Engine
+from tests.conftest import ask
+from tests.scoring import lead
+
+
+@pytest.mark.parametrize("question, first", [
+    # courtesy, context clauses, office nouns and colloquial endings do not veto; the asked fact leads
+    ("부산 지역사업평가단 전화번호 좀 알려주세요", "051-315-9263"),
+    ("다음 주 대구 평가단 현장방문 가는데 사무실 주소가 어떻게 돼요?", "경대로17길 47"),
+    ("대전평가단 문의전화 몇 번이야", "864-4271"),
+    ("보고서 쓰는 중인데 대구지역사업평가단 대표번호 좀", "818-9564"),
+    ("충북 지역사업평가단 사무실 위치 알 수 있을까요? 오송이라고 들은 것 같은데", "오송생명1로"),
+    ("중기부 지역혁신정책과 담당자 누구야", "최정민"),
+    # a 협업과제's lead organisation, asked by region, agency alias or in words
+    ("울산 혁신도시 협업과제 주관기관 어디예요?", "석유공사"),
+    ("대구 협업과제는 어느 기관이 맡고 있어요?", "가스공사"),
+    ("캠코가 주관하는 협업과제 뭐예요?", "부산형 청년창업허브 조성"),
+    ("스테이션K는 어느 협업과제 소속이야?", "기업이전·산학연 클러스터 선도모델"),
+    # lists name their rows in the first line; fields and types lead a card
+    ("도심융합특구 지정된 데 어디어디냐", "광주, 대전, 부산"),
+    ("제주 클러스터 분야 좀 알려주셈", "화장품"),
+    ("도심융합특구 대전은 어떤 유형이야", "도시재생형"),
+    ("지역경제위원회 모두발언 시간", "14:05~14:10"),
+])
+def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, first: str) -> None:
+    reply = ask(ro_engine, question)
+    assert first in lead(reply.text, 1), reply.text
+
+
+@pytest.mark.parametrize("question", [
+    "울산 평가단 담당자 이메일 주소 알려줄 수 있어?",
+    "울산 평가단 팩스번호 알아?",
+    "그린에너지 캠퍼스 구축 준공 예정일 알려줘",
+    "협업과제 성과 보고대회 날짜 나왔어?",
+    "도심융합특구 국비 지원 규모 얼마야",
+    "기재부 쪽 혁신도시 TF 담당 사무관 연락처 있나요",
+    "국가혁신클러스터 2단계 일자리 창출 실적 나왔어?",
+])
+def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
+    reply = ask(ro_engine, question)
+    assert reply.entities == [] and reply.missed, reply.text
+    assert "없습니다" in reply.text or "찾지 못했습니다" in reply.text
