@@ -53,11 +53,12 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool
     return vocab.has_any(said, vocab.MEETING)
 
 
-def read_intents(text: str, rest: str, money: bool) -> tuple[tuple[str, float], ...]:
+def read_intents(text: str, rest: str, money: bool, context: str = "") -> tuple[tuple[str, float], ...]:
     """Every intent the message may mean with a score, best first; writes first when one is unmistakable.
 
     `rest` is the compacted text no name covers, outside clauses of context ("완료됐잖아", "… 가는데");
-    `money` whether a funding, category or total was named.
+    `context` those clauses: a status they report ("지연되고 있다던데 이유가 뭐야") is what is asked when the
+    question itself asks nothing else. `money` whether a funding, category or total was named.
     """
     said = compact(text)
     ranked: list[tuple[str, float]] = []
@@ -72,6 +73,8 @@ def read_intents(text: str, rest: str, money: bool) -> tuple[tuple[str, float], 
         if name not in seen and _asks(name, strength, said, rest, money):
             seen.add(name)
             ranked.append((name, strength))
+    if not seen and vocab.has_any(context, REPORTED):
+        ranked.append(("status", 0.5))
     ranked.append(("other", 0.1))
     return tuple(ranked)
 

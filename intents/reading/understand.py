@@ -21,6 +21,7 @@ _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0
 _PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
 _NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
+_LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
@@ -100,7 +101,8 @@ def understand(text: str, index: NameIndex) -> Query:
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
     return Query(
         text=text, compact=compact(text), mentions=mentions,
-        intents=read_intents(text, compact(" ".join(w for w in raw if w not in context)), money),
+        intents=read_intents(text, compact(" ".join(w for w in raw if w not in context)), money,
+                             compact(" ".join(w for w in raw if w in context))),
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
@@ -147,10 +149,10 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "years": () if period else tuple(dict.fromkeys(
             y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y)),
         "phases": tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
-        # a stored total named beside its parts ("국비랑 지방비랑 합계 다 더하면") is an operand too
+        # a stored total listed beside its parts ("국비랑 지방비랑 합계 다 더하면") is an operand too; the head
+        # noun of "국비 지방비 합계" is not
         "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
-                                               if f in rest)) if any(f in rest for f in ("지방비", "국비", "정부"))
-        else (),
+                                               if f in rest and (f != "합계" or _LISTED_TOTAL.search(folded)))),
         "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
     }
 
