@@ -7,6 +7,9 @@ from intents.reading.normalize import compact
 from store.store import Row, Store
 
 
+WORKING_LEVEL = ("담당자", "문의처")   # the roles a press release gives for questions, before 책임자
+
+
 def contact_line(store: Store, row: Row) -> str:
     """One contact as `이름 직급 — 기관 부서 (역할) ☎ 번호`."""
     who = " ".join(str(v) for v in (row["person"], row["title"]) if v) or "대표 연락처"
@@ -86,12 +89,14 @@ def answer_contact(ask: Ask) -> Reply:
 
 
 def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
-    """Contacts whose title, role or department the question names (담당자, 과장, 정책관 …) first."""
+    """Contacts whose title, role or department the question names (담당자, 과장, 정책관 …) first; otherwise
+    the working-level contacts a press release gives for questions (담당자, 문의처) before those in charge."""
     said = ask.query.compact
 
-    def named(c: Row) -> int:
+    def named(c: Row) -> tuple[int, bool]:
         values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
-        return -sum(1 for v in values if len(v) >= 2 and compact(v) in said)
+        return (-sum(1 for v in values if len(v) >= 2 and compact(v) in said),
+                str(c.get("role") or "") not in WORKING_LEVEL)
 
     return sorted(contacts, key=named)
 
