@@ -6,7 +6,6 @@ from intents.message import Reply
 from intents.reading.normalize import compact
 from store.store import Row, Store
 
-
 WORKING_LEVEL = ("담당자", "문의처")   # the roles a press release gives for questions, before 책임자
 
 
