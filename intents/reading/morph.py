@@ -66,7 +66,15 @@ def context_words(words: tuple[str, ...] | list[str]) -> set[int]:
         if closes_context(word):
             out.update(range(start, i + 1))
             start = i + 1
+        elif ends_sentence(word):   # "울산 협업과제 이름이 뭐였죠? 보고서에 써야 해서요": the question ends here
+            start = i + 1
     return out
+
+
+def ends_sentence(word: str) -> bool:
+    """True when a word closes a sentence with a final ending (뭐였죠, 알려줘요, 있나요)."""
+    parts = morphemes(word)
+    return bool(parts) and parts[-1][1].split("+")[-1] == "EF" and not closes_context(word)
 
 
 _NOMINAL = ("NNG", "NNP", "NNB", "NNBC", "ETN", "SN", "SL", "SH", "XSN", "NR", "SY")

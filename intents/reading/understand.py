@@ -82,11 +82,11 @@ def understand(text: str, index: NameIndex) -> Query:
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
     context = {words[i] for i in morph.context_words(words) if i not in covered}
+    rest = compact(" ".join(raw))
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
-                   and not is_filler(r) and not any(k in w for k in KIND_WORDS)
+                   and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and morph.has_noun(r) and not aspect.asked((r,)) and not explains(w)]
     mentions, regions, cities = _read_places(found)
-    rest = compact(" ".join(raw))
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word in leftover:   # "클러스타": a kind word typed with a typo
