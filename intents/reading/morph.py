@@ -51,7 +51,9 @@ def has_noun(word: str) -> bool:
 
 def closes_context(word: str) -> bool:
     """True when a word ends a clause of context with a connective ending (가는데, 중인데, 하려고)."""
-    parts = morphemes(word)
+    parts = list(morphemes(word))
+    if len(parts) > 1 and parts[-1] == ("요", "JX"):   # 해서/EC + 요/JX: the ending before the polite 요
+        parts.pop()
     if not parts:
         return False
     surface, tag = parts[-1]
