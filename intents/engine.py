@@ -222,9 +222,9 @@ class Engine:
             return answer_meeting(ask)
         if kind == "region":
             return answer_region(ask)
-        if intent == "meeting" and kind in ("program", "task") and ("time" in ask.query.aspects or ask.query.order) \
+        if intent == "meeting" and kind in ("program", "task") and ask.query.order == "last" \
                 and not self.store.meetings_of_program(ask.subject.id):
-            ask.others, ask.subject = [*ask.others, ask.subject], None   # "다음 TF 회의": the calendar, not the TF
+            ask.others, ask.subject = [*ask.others, ask.subject], None   # "지난 TF 회의": the calendar, not the TF
             return answer_meeting(ask)
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
