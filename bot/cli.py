@@ -95,14 +95,21 @@ def cmd_users(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _since_is_a_date(since: str | None) -> bool:
+    """Whether a --since value is absent or an ISO date; says why on stderr when it is not."""
+    if since:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            print(f"tfbot: --since 는 YYYY-MM-DD 형식이어야 합니다: {since!r}", file=sys.stderr)
+            return False
+    return True
+
+
 def cmd_audit(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot audit [--since DATE]`: print the audit log."""
-    if args.since:
-        try:
-            datetime.fromisoformat(args.since)
-        except ValueError:
-            print(f"tfbot: --since 는 YYYY-MM-DD 형식이어야 합니다: {args.since!r}", file=sys.stderr)
-            return 2
+    if not _since_is_a_date(args.since):
+        return 2
     for line in audit_lines(Store.open(cfg.db_path), args.since):
         print(line)
     return 0
@@ -110,12 +117,8 @@ def cmd_audit(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_unanswered(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot unanswered [--since DATE]`: what the TF asked that the bot could not answer (no user ids)."""
-    if args.since:
-        try:
-            datetime.fromisoformat(args.since)
-        except ValueError:
-            print(f"tfbot: --since 는 YYYY-MM-DD 형식이어야 합니다: {args.since!r}", file=sys.stderr)
-            return 2
+    if not _since_is_a_date(args.since):
+        return 2
     rows = Store.open(cfg.db_path).misses(args.since)
     if not rows:
         print("답하지 못한 질문이 없습니다.")

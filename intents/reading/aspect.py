@@ -192,9 +192,3 @@ def _states(line: str, aspects: tuple[str, ...]) -> bool:
     label = compact(line.strip().removeprefix(BULLET).split(":", 1)[0])
     return any(w.lstrip("=") in label for a in aspects for w in BY_NAME[a].words) or \
         any(label.endswith(compact(lb)) for a in aspects for lb in BY_NAME[a].labels)
-
-
-def names_in(text: str, names: list[str]) -> list[str]:
-    """The names that occur in a text, compared without spaces or punctuation."""
-    key = compact(text)
-    return [n for n in names if compact(n) and compact(n) in key]
