@@ -74,7 +74,7 @@ class Engine:
         self._topics = None
 
     def match(self, text: str, limit: int = 5) -> list[Entity]:
-        """Entity entities for a piece of text, best first: the name the text says (its longest exact
+        """Candidate entities for a piece of text, best first: the name the text says (its longest exact
         span, else its best guess) before the others it mentions, so a region inside a full name or a
         generic word inside many names does not tie with the name itself."""
         text = clean(text)[:MAX_QUESTION_CHARS]
@@ -229,7 +229,7 @@ class Engine:
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
-                and not {"phone", "address", "email", "fax"} & set(ask.aspects()):
+                and not any("organisation" in KINDS_OF[a] for a in ask.aspects()):
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
         if intent == "budget" and kind in ("program", "task"):
             return answer_budget(ask)
