@@ -38,6 +38,8 @@ def rows_named(ask: Ask, program_id: str) -> list[Row]:
             narrowed = [r for r in rows if r["source"] in sources]
             if q.years:
                 narrowed = narrowed if all(any(r["year"] == y for r in narrowed) for y in q.years) else []
+            if q.phases:
+                narrowed = narrowed if all(any(r["phase"] == p for r in narrowed) for p in q.phases) else []
             if q.period:
                 narrowed = narrowed if any(r["period"] == q.period for r in narrowed) else []
             if narrowed:
@@ -173,6 +175,17 @@ def answer_compute(ask: Ask) -> Reply | None:
             got = _figure(ask, rows, "", **{**base, "year": year, "phase": None, "period": None})
             if isinstance(got, Figure):
                 figures.append(got)
+    elif subjects and op == "share" and (base["funding"] or base["category"]):
+        # "2단계 국비 중 R&D 비율": R&D within 국비; "전체 사업비 중 지방비 비중": 지방비 within the total
+        rows = rows_named(ask, subjects[0].id)
+        part = {**base, "funding": None} if base["category"] else base
+        whole = {**base, "category": None} if base["category"] and base["funding"] else \
+            {**base, "funding": None, "category": None}
+        for parts in (part, whole):
+            got = _figure(ask, rows, "", **parts)
+            if isinstance(got, str):
+                return _refuse(ask, got)
+            figures.append(got)
     elif subjects and op == "sum" and not base["funding"] and not base["category"]:
         rows = rows_named(ask, subjects[0].id)   # "총 얼마": a stored total, else 국비 + 지방비
         if cell(rows, **base):

@@ -8,7 +8,7 @@ import re
 
 from intents.dates.when import temporal_phrases
 from intents.reading import morph, vocab
-from intents.reading.normalize import compact, tokens
+from intents.reading.normalize import tokens
 from store.progress import STATUSES
 
 PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
@@ -53,14 +53,14 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool
     return vocab.has_any(said, vocab.MEETING)
 
 
-def read_intents(text: str, rest: str, money: bool, context: str = "") -> tuple[tuple[str, float], ...]:
+def read_intents(text: str, said: str, rest: str, money: bool, context: str = "") -> tuple[tuple[str, float], ...]:
     """Every intent the message may mean with a score, best first; writes first when one is unmistakable.
 
-    `rest` is the compacted text no name covers, outside clauses of context ("완료됐잖아", "… 가는데");
+    `said` is the compacted question without its clauses of context ("장관님 보고자료용인데" asks for no
+    minister); `rest` the same without the words a name covers;
     `context` those clauses: a status they report ("지연되고 있다던데 이유가 뭐야") is what is asked when the
     question itself asks nothing else. `money` whether a funding, category or total was named.
     """
-    said = compact(text)
     ranked: list[tuple[str, float]] = []
     if reports(text):
         ranked.append(("log", 1.0))

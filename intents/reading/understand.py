@@ -81,7 +81,8 @@ def understand(text: str, index: NameIndex) -> Query:
     leftover = [strip_particle(w) for w in raw]
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
-    context = {words[i] for i in morph.context_words(words) if i not in covered}
+    context_at = morph.context_words(words) - covered
+    context = {words[i] for i in context_at}
     rest = compact(" ".join(raw))
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
@@ -101,7 +102,8 @@ def understand(text: str, index: NameIndex) -> Query:
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
     return Query(
         text=text, compact=compact(text), mentions=mentions,
-        intents=read_intents(text, compact(" ".join(w for w in raw if w not in context)), money,
+        intents=read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
+                             compact(" ".join(w for w in raw if w not in context)), money,
                              compact(" ".join(w for w in raw if w in context))),
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
