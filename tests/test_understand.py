@@ -18,6 +18,8 @@ from intents.reading.understand import understand
     ("업데이트 안 된 과제 알려줘", "stale", "other"),
     ("부산 지역사업평가단 전화번호 좀 알려주실 수 있을까요", None, "contact"),
     ("국가혁신클러스터 2020년 국비", None, "budget"),
+    ("장관님 보고자료용인데 클러스터 2단계 국비 얼마야", None, "budget"),   # a clause of context asks nothing
+    ("에너지밸리 조성 지연되고 있다던데 이유가 뭐야?", None, "status"),    # unless the question asks nothing else
 ])
 def test_the_intents_a_message_may_mean(ro_engine: Engine, text: str, worded: str | None, intent: str) -> None:
     q = understand(text, ro_engine.index)
