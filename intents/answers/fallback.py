@@ -38,6 +38,9 @@ def build_topics(store: Store) -> list[Topic]:
 def answer_without_subject(ask: Ask, intent: str, topics: list[Topic]) -> Reply | None:
     """Answer from qualifiers or topic words when no name was recognised; None when unsure."""
     clear = not ask.query.unexplained
+    said = topics_said(ask, topics)   # "안건 의결 및 보고 순서는 몇 시": an agenda item said whole
+    if said is not None:
+        return said
     if intent == "meeting" and titled(ask):
         return answer_meeting(ask)
     if intent == "budget" and clear:
@@ -74,6 +77,13 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
 
 def _topic_words(ask: Ask) -> list[str]:
     return [w for w in ask.content_words() if not is_generic(w)]
+
+
+def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
+    """Facts, results or agenda items whose whole label the question says ("안건 의결 및 보고 순서"): stronger
+    than a name only guessed from a part of it."""
+    said = [t for t in topics if len(t.head) >= 4 and t.head in ask.query.compact]
+    return _facts_by_topic(ask, said) if said else None
 
 
 def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:
