@@ -8,12 +8,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from intents.answers.budget import answer_budget
-from intents.answers.common import Ask
+from intents.answers.common import Ask, nothing
 from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.answers.help import answer_help
-from intents.answers.meeting import answer_meeting, answer_next
+from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.answers.task import answer_status
@@ -226,6 +226,10 @@ class Engine:
                 and not self.store.meetings_of_program(ask.subject.id):
             ask.others, ask.subject = [*ask.others, ask.subject], None   # "지난 TF 회의": the calendar, not the TF
             return answer_meeting(ask)
+        if intent == "meeting" and kind in ("program", "task"):
+            missing = self._ordinal_missing(ask)
+            if missing is not None:
+                return missing
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
@@ -301,6 +305,16 @@ class Engine:
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
+
+    def _ordinal_missing(self, ask: Ask) -> Reply | None:
+        """"TF 2차 회의": an N-th meeting of a program that its meetings do not include is not in the data."""
+        asked = ORDINAL.search(ask.query.compact)
+        if asked is None or ask.subject is None:
+            return None
+        held = [ORDINAL.search(compact(str(m["title"]))) for m in self.store.meetings_of_program(ask.subject.id)]
+        if any(h and h.group(1) == asked.group(1) for h in held):
+            return None
+        return nothing(ask, "meeting", f"'{ask.subject.name}'의 {asked.group(1)}차 회의를")
 
     def _names_under(self, table: str, row: dict[str, object]) -> str:
         """A row's name and its children's names, compacted (a 협업과제 and its 대표프로젝트)."""

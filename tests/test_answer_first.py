@@ -44,3 +44,13 @@ def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: s
     reply = ask(ro_engine, question)
     assert reply.entities == [] and reply.missed, reply.text
     assert "없습니다" in reply.text or "찾지 못했습니다" in reply.text
+
+
+def test_a_decided_date_leads_before_an_undecided_one(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "혁신도시 TF 회의 언제였어").text, 1)
+    assert "2020년 9월 25일" in first and "미정" not in first
+
+
+def test_a_sitting_a_program_never_held_is_not_in_the_data(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "혁신도시 TF 2차 회의 날짜 나왔어?")
+    assert reply.entities == [] and "2차 회의" in reply.text

@@ -12,7 +12,7 @@ from intents.writes.schedule import attendance
 from store.store import Row, Store
 
 MAX_TITLED = 5
-_ORDINAL = re.compile(r"제?([0-9]+)차")
+ORDINAL = re.compile(r"제?([0-9]+)차")   # 제1차, 2차: which sitting of a recurring meeting
 
 
 def meeting_lines(store: Store, row: Row) -> list[str]:
@@ -81,7 +81,7 @@ def answer_meeting(ask: Ask) -> Reply:
         row = store.meeting(subject.id)
         if row is None:
             return nothing(ask, "meeting", "해당 회의를")
-        asked, held = _ORDINAL.search(ask.query.compact), _ORDINAL.search(compact(str(row["title"])))
+        asked, held = ORDINAL.search(ask.query.compact), ORDINAL.search(compact(str(row["title"])))
         if asked and held and asked.group(1) != held.group(1):
             return nothing(ask, "meeting", f"{asked.group(1)}차 회의를")
         year = ask.query.year

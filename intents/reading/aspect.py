@@ -130,8 +130,8 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
     used: set[int] = set()
     for name in aspects:
         aspect = BY_NAME[name]
-        ordered = [(i, line) for label in aspect.labels for i, line in enumerate(lines)
-                   if _label_of(line, (label,)) is not None]
+        ordered = sorted(((i, line) for label in aspect.labels for i, line in enumerate(lines)
+                          if _label_of(line, (label,)) is not None), key=lambda il: _undecided(il[1]))
         for i, line in ordered:
             if i == 0 or i in used:
                 continue
@@ -184,7 +184,8 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
 
 def _undecided(line: str) -> bool:
     """A `label: value` line whose value says it is not decided yet (일정 미정, 미정)."""
-    return line.split(":", 1)[-1].strip().startswith(("일정 미정", "미정"))
+    value = line.split(":", 1)[-1].strip()
+    return value.startswith("미정") or value.startswith("일정 미정") or value.endswith("일정 미정")
 
 
 def _states(line: str, aspects: tuple[str, ...]) -> bool:
