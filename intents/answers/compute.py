@@ -1,6 +1,7 @@
 """Arithmetic the documents support: sums, differences, shares, averages, largest and smallest over budget
 cells, with every operand cited and the arithmetic shown; refusals, saying why, where adding would be wrong."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,11 +10,12 @@ from typing import Any
 from intents.answers.common import Ask, finish
 from intents.answers.render import describe
 from intents.message import Entity, Reply
-from intents.reading.vocab import DIFF, MAX, MEAN, MIN, SHARE, SUM
+from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM
 from store.store import Row
 
 _FUNDING = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}
 
+_COUNT = re.compile(r"(?<![0-9])([0-9]{1,3})(?:개|곳|대|명)(?!년)")
 _TO_EOK = {"억원": Decimal(1), "백만원": Decimal("0.01"), "천억원": Decimal(1000), "조원": Decimal(10000)}
 
 
@@ -48,8 +50,10 @@ def rows_named(ask: Ask, program_id: str) -> list[Row]:
 
 
 def operation(ask: Ask) -> str | None:
-    """'max', 'min', 'share', 'mean', 'diff' or 'sum' when the question asks to compute, else None."""
+    """'max', 'min', 'share', 'mean', 'divide', 'diff' or 'sum' when the question asks to compute, else None."""
     said = ask.query.compact
+    if any(w in said for w in DIVIDE) and divisor(ask) is not None:
+        return "divide"
     if MAX.search(said):
         return "max"
     if MIN.search(said):
@@ -63,6 +67,12 @@ def operation(ask: Ask) -> str | None:
     if any(w in said for w in SUM):
         return "sum"
     return None
+
+
+def divisor(ask: Ask) -> int | None:
+    """The count a question divides by ("14개 시도로 나누면", "10대 과제에"), not a year, phase or amount."""
+    found = _COUNT.findall(ask.query.compact)
+    return int(found[-1]) if found and int(found[-1]) > 1 else None
 
 
 def eok(row: Row) -> Decimal | None:
@@ -139,6 +149,7 @@ def answer_compute(ask: Ask) -> Reply | None:
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories)) if len(v) >= 2]
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
+    subjects = list({c.id: c for c in subjects}.values())   # one program named twice is one operand
     if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells
         if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have
             counts = Counter(y for c in subjects for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
@@ -148,6 +159,14 @@ def answer_compute(ask: Ask) -> Reply | None:
     parents = {str((ask.store.program(c.id) or {}).get("parent") or "") for c in subjects}
     subjects = [c for c in subjects if c.id not in parents]   # a plan's total is not compared with its parts
     figures: list[Figure] = []
+    if subjects and op == "divide":   # "2단계 국비를 14개 시도로 나누면 시도당": one cell by the count given
+        got = _figure(ask, rows_named(ask, subjects[0].id), "", **base)
+        count = divisor(ask)
+        if isinstance(got, str) or count is None:
+            return _refuse(ask, got) if isinstance(got, str) else None
+        lead = f"{got.label} {show(got.eok)} ÷ {count} = {show(got.eok / count)}"
+        return finish(ask, "budget", [f"[{subjects[0].name}] 계산", lead, "", "계산에 쓴 금액:",
+                                      f"• {got.label}: {show(got.eok)}"], [str(got.row["source"])], asked=1)
     if len(subjects) >= 2 and op == "diff" and [k for k, _ in split] == ["funding"] and len(q.fundings) == 2:
         return _compare(ask, subjects, base, q.fundings[0], q.fundings[1])   # "지방비가 국비보다 많은 사업"
     if len(subjects) >= 2 and not split:   # two programs, the same cell of each

@@ -22,6 +22,7 @@ MAX = re.compile(r"(제일|가장|젤|최고로?)(많|크|큰|높)|최대|최고
 MIN = re.compile(r"(제일|가장|젤)(적|작|낮)|최소|최저")
 SHARE = ("비중", "비율", "차지", "몇%", "몇프로", "프로", "퍼센트")
 MEAN = ("평균",)
+DIVIDE = ("나누", "나눠", "똑같이", "당얼마", "꼴")   # by a count the question gives: "14개 시도로 나누면"
 DIFF = ("차이", "늘었", "늘어", "줄었", "줄어", "증가", "감소", "깎", "더많", "더적", "보다", "대비", "→")
 SUM = ("합치", "합하", "더하", "합산", "더해", "다더", "+", "총", "모두", "전부", "합계")
 
@@ -35,7 +36,9 @@ def explains(word: str) -> bool:
     """True for a word that asks for a computation (합치면, 증가, 비율, 연평균, 제일, 연도별): not a name."""
     if word in SUPERLATIVE or word in DIMENSION or word[:-1] in DIMENSION:
         return True
-    return any(w in word for w in (*SHARE, *MEAN, *DIFF, *SUM)) or bool(MAX.search(word) or MIN.search(word))
+    if len(word) >= 3 and word.endswith("당"):   # 시도당, 과제당: per unit, what a division is by
+        return True
+    return any(w in word for w in (*SHARE, *MEAN, *DIVIDE, *DIFF, *SUM)) or bool(MAX.search(word) or MIN.search(word))
 
 
 # order words: which of several dated things (the next meeting, the last one)
