@@ -83,10 +83,12 @@ def understand(text: str, index: NameIndex) -> Query:
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
     context_at = morph.context_words(words) - covered
     context = {words[i] for i in context_at}
+    counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
     rest = compact(" ".join(raw))
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
-                   and r not in context and morph.has_noun(r) and not aspect.asked((r,)) and not explains(w)]
+                   and r not in context and r not in counters and morph.has_noun(r) and not aspect.asked((r,))
+                   and not explains(w)]
     mentions, regions, cities = _read_places(found)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
