@@ -87,7 +87,7 @@ def understand(text: str, index: NameIndex) -> Query:
     rest = compact(" ".join(raw))
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
-                   and r not in context and r not in counters and morph.has_noun(r) and not aspect.asked((r,))
+                   and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and not explains(w)]
     mentions, regions, cities = _read_places(found)
     qualifiers = _read_qualifiers(fold(text), rest)
@@ -115,6 +115,18 @@ def understand(text: str, index: NameIndex) -> Query:
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         **qualifiers,
     )
+
+
+def _asks_only(word: str) -> bool:
+    """A word made of what is asked (주소가, 대표번호, 문의전화), not one that names something beside it
+    (점심시간: 점심 is left over)."""
+    if not aspect.asked((word,)):
+        return False
+    rest = word
+    for a in aspect.ASPECTS:
+        for w in sorted((w.lstrip("=") for w in a.words), key=len, reverse=True):
+            rest = rest.replace(w, "")
+    return all(is_filler(noun) for noun in morph.nouns_of(rest))   # 건물이야 → 이야, 주관기관은요 → 기관
 
 
 def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, ...], tuple[str, ...]]:
