@@ -21,6 +21,7 @@ from intents.message import Button, Entity, Message, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
 from intents.reading.matcher import NameIndex
+from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact, tokens
 from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from intents.registry import REGISTRY, Registry
@@ -235,8 +236,8 @@ class Engine:
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
                 and not any("organisation" in KINDS_OF[a] for a in ask.aspects()):
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
-        if intent == "budget" and kind in ("program", "task"):
-            return answer_budget(ask)
+        if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject):
+            return answer_budget(ask)   # "사업화 매출 얼마": a result named by its metric is not a budget
         if intent == "budget" and kind == "organisation":   # "산업부 4개 사업 중 국비 젤 큰 사업": its programs
             ask.others = [as_candidate("programs", r) for r in self.store.led_by("programs", ask.subject.id)
                           if self.store.budgets(str(r["id"]))]
@@ -291,9 +292,12 @@ class Engine:
                 rows, unexplained = narrowed, []
             if unexplained or not rows:
                 return _not_found(q)
-            if intent == "budget" and subject is None and len(rows) == len(everything):
+            if subject is None and len(rows) == len(everything):
                 owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
-                if owner is not None:
+                if owner is not None and self._results_named(ask, owner):
+                    ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
+                    return answer_program(ask)
+                if owner is not None and intent == "budget":
                     ask.subject = owner
                     return answer_budget(ask)
             if len(rows) == 1:
@@ -305,6 +309,15 @@ class Engine:
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
+
+    def _results_named(self, ask: Ask, subject: Entity) -> bool:
+        """Whether the question names one of the subject's results by all the nouns of its metric (일자리
+        창출, 사업화 매출)."""
+        for row in self.store.results(subject.id):
+            nouns = [n for n in nouns_of(str(row["metric"])) if len(n) >= 2]
+            if nouns and all(compact(n) in ask.query.compact for n in nouns):
+                return True
+        return False
 
     def _ordinal_missing(self, ask: Ask) -> Reply | None:
         """"TF 2차 회의": an N-th meeting of a program that its meetings do not include is not in the data."""

@@ -59,13 +59,15 @@ def answer_program(ask: Ask) -> Reply:
     if 2 <= len(by_label) <= 3:   # "주축산업이랑 미래신산업 몇 개": each fact it names, on one line
         asked.append(" · ".join(f"{f['attribute']}: {f['value']}" for f in by_label))
         sources.extend(f["source"] for f in by_label)
+    named_results = asked_results or (results if q.has(*RESULTS) else [])
+    if not by_label and named_results:   # a result named by its metric before a fact matched only by its text
+        asked_facts = []
     for fact in [] if asked else asked_facts:
         asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
-    if asked_results or (q.has(*RESULTS) and results):
-        for res in asked_results or results:
-            asked.append(_result_line(res))
-            sources.append(res["source"])
+    for res in named_results:
+        asked.append(_result_line(res))
+        sources.append(res["source"])
     fields = store.fields(subject.id)
     field_lines: list[str] = []
     if fields:
