@@ -1,6 +1,7 @@
 """What a question asks of its subject (a phone number, an address, the lead organisation …) and the
 answer-first rule: the line that states it goes first, and a card that lacks it is not an answer."""
 
+import re
 from dataclasses import dataclass
 
 from intents.reading.normalize import compact, strip_particle
@@ -55,6 +56,14 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("period", "기간", ("기간",), ("기간",)),
 )
 BY_NAME = {a.name: a for a in ASPECTS}
+_WHOLE_WORDS = [(w[1:], a.name) for a in ASPECTS for w in a.words if w.startswith("=")]
+_WORDS_AT: dict[str, list[tuple[str, str]]] = {}   # the aspect words by their first character
+for _aspect in ASPECTS:
+    for _word in _aspect.words:
+        if not _word.startswith("="):
+            _WORDS_AT.setdefault(_word[0], []).append((_word, _aspect.name))
+# every position where some aspect word may begin (a lookahead, so overlapping words are all seen)
+_ANY_WORD = re.compile("(?=(" + "|".join(sorted({re.escape(w[0]) for w in _WORDS_AT}, key=len)) + "))")
 # aspects strict only for some kinds: when a program, task or meeting happens is in its card or not at all
 STRICT_FOR = {"time": ("program", "task", "meeting")}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
@@ -65,7 +74,7 @@ KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "chair", "agenda", "at
             **{a: ("program", "task") for a in CARD_ASPECTS}}
 
 
-def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+def asked(words: tuple[str, ...]) -> tuple[str, ...]:
     """The aspects a question's words ask for, in the order they are first named.
 
     An aspect word lies inside one word (공동위원장, 육성분야) or runs over several from where a word begins
@@ -84,16 +93,16 @@ def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         begin = max(s for s in starts if s <= i)
         return i + length <= begin + starts[begin]
 
-    spans = []   # (start, end, aspect): every occurrence of every word
-    for aspect in ASPECTS:
-        for w in aspect.words:
-            if w.startswith("="):
-                if w[1:] in bare:
-                    i = text.find(w[1:])
-                    spans.append((i, i + len(w) - 1, aspect.name))
-                continue
-            spans.extend((i, i + len(w), aspect.name) for i in _occurrences(text, w)
-                         if i in starts or inside_one(i, len(w)))
+    spans = []   # (start, end, aspect): every occurrence of every word, found in one pass
+    for w, name in _WHOLE_WORDS:
+        if w in bare:
+            i = text.find(w)
+            spans.append((i, i + len(w), name))
+    for match in _ANY_WORD.finditer(text):
+        i = match.start()
+        for w, name in _WORDS_AT[match.group(1)[:1]]:
+            if text.startswith(w, i) and (i in starts or inside_one(i, len(w))):
+                spans.append((i, i + len(w), name))
     taken: list[tuple[int, int, str]] = []   # the longest words first: 이메일주소 asks for an email, not an address
     for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):
         if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
@@ -102,15 +111,6 @@ def asked(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     for start, _, name in sorted(taken):
         first.setdefault(name, start)
     return tuple(first)
-
-
-def _occurrences(text: str, word: str) -> list[int]:
-    out = []
-    i = text.find(word)
-    while i != -1:
-        out.append(i)
-        i = text.find(word, i + 1)
-    return out
 
 
 def _label_of(line: str, labels: tuple[str, ...]) -> str | None:
