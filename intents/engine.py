@@ -31,6 +31,7 @@ from intents.writes.schedule import MEETING_WRITES
 from store.store import Store
 
 log = logging.getLogger(__name__)
+MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
@@ -231,6 +232,12 @@ class Engine:
             missing = self._ordinal_missing(ask)
             if missing is not None:
                 return missing
+        held = self.store.meetings_of_program(ask.subject.id) if kind == "program" else []
+        if held and set(ask.aspects()) & MEETING_ONLY:   # "TF 첫 회의 대면으로 했어?": its meeting
+            first = min(held, key=lambda m: str(m["start"] or "9999"))
+            ask.others, ask.subject = [*ask.others, ask.subject], Entity("meeting", str(first["id"]),
+                                                                           str(first["title"]), 90.0)
+            return answer_meeting(ask)
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \

@@ -85,6 +85,9 @@ def answer_program(ask: Ask) -> Reply:
     named = [m.text for m in q.mentions if m.exact and len(m.text) >= 4]
     dated = [m for m in store.meetings() if m["program"] != row["id"]
              and any(key in compact(str(m["title"])) for key in named)]
+    dated = [*store.meetings_of_program(str(row["id"])), *dated]   # its own dates, then those naming it
+    words = ask.content_words()   # the dates the question names most come first ("발표 날짜")
+    dated = sorted(dated, key=lambda m: -sum(w in compact(str(m["title"])) for w in words))
     for meeting in dated[:4]:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
@@ -99,7 +102,7 @@ def _result_line(res: Row) -> str:
 
 def _extras(store: Store, row: Row, table: str, sources: list[str], facts: list[Row],
             results: list[Row]) -> list[str]:
-    """Children, budgets headline, a few facts and results, dated events."""
+    """Children, budgets headline, a few facts and results."""
     lines: list[str] = []
     children = store.children(table, str(row["id"]))
     if table == "programs":
@@ -123,7 +126,4 @@ def _extras(store: Store, row: Row, table: str, sources: list[str], facts: list[
     for res in results[:4]:
         lines.append(_result_line(res))
         sources.append(res["source"])
-    for meeting in store.meetings_of_program(str(row["id"]))[:4]:
-        lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
-        sources.append(meeting["source"])
     return lines

@@ -50,6 +50,7 @@ ASPECTS: tuple[Aspect, ...] = (
            ("언제", "몇시", "시간", "일시", "날짜", "며칠", "몇월", "시작", "시기", "일정", "예정일", "기한"),
            ("일시", "일정")),
     Aspect("place", "장소", ("장소", "어디서", "호실", "몇호"), ("장소",), strict=True),
+    Aspect("mode", "개최 방식", ("대면", "화상", "영상", "온라인", "방식"), ("방식",)),
     Aspect("chair", "주재", ("주재", "위원장"), ("주재/위원장",)),
     Aspect("attendees", "참석자", ("참석",), ("참석",)),
     Aspect("agenda", "안건", ("안건",), ("안건·진행 순서",)),
@@ -69,7 +70,7 @@ STRICT_FOR = {"time": ("program", "task", "meeting")}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
 CARD_ASPECTS = frozenset({"lead", "ministry", "children", "parent", "type", "field", "region", "period"})
 # the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
-KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "chair", "agenda", "attendees")},
+KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "mode", "chair", "agenda", "attendees")},
             **{a: ("organisation", "contact", "department") for a in ("phone", "address", "email", "fax")},
             **{a: ("program", "task") for a in CARD_ASPECTS}}
 
