@@ -3,6 +3,7 @@
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
+from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
 from intents.reading.vocab import RESULTS
 from store.store import Row, Store
@@ -86,7 +87,7 @@ def answer_program(ask: Ask) -> Reply:
     dated = [m for m in store.meetings() if m["program"] != row["id"]
              and any(key in compact(str(m["title"])) for key in named)]
     dated = [*store.meetings_of_program(str(row["id"])), *dated]   # its own dates, then those naming it
-    words = ask.content_words()   # the dates the question names most come first ("발표 날짜")
+    words = [n for n in nouns_of(q.text) if len(n) >= 2]   # the dates the question names most come first
     dated = sorted(dated, key=lambda m: -sum(w in compact(str(m["title"])) for w in words))
     for meeting in dated[:4]:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
