@@ -54,3 +54,12 @@ def test_a_decided_date_leads_before_an_undecided_one(ro_engine: Engine) -> None
 def test_a_sitting_a_program_never_held_is_not_in_the_data(ro_engine: Engine) -> None:
     reply = ask(ro_engine, "혁신도시 TF 2차 회의 날짜 나왔어?")
     assert reply.entities == [] and "2차 회의" in reply.text
+
+
+@pytest.mark.parametrize("question, first", [
+    ("혁신도시 활성화 TF 킥오프 언제였더라", "2020년 9월 25일"),
+    ("10대 협업과제 처음 발표된 날이 언제야", "2020년 7월 30일"),
+    ("TF 첫 회의 대면으로 했어 아니면 화상으로 했어?", "영상"),
+])
+def test_a_programs_dates_and_first_meeting_answer_when_and_how(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
