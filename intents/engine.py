@@ -353,7 +353,10 @@ class Engine:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
         if not q.mentions:
             return None, []
-        primary = max(q.mentions, key=lambda m: (m.best.score, m.exact, len(m.text)))
+        # the mention of the kind of thing that holds what is asked ("지역경제위 장소 … 산업부 몇 호실": the
+        # meeting, not the ministry), then the best scored
+        primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
+                                                 m.exact, m.best.score, len(m.text)))
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
