@@ -402,13 +402,13 @@ class Engine:
                     or self.store.led_by("programs", org_id) or self.store.led_by("tasks", org_id))
 
     def _facts_answer(self, q: Query, c: Entity) -> bool:
-        """Whether a fact or agenda item of the candidate is named by a leftover word of the question."""
-        if not q.unexplained:
-            return False
+        """Whether a fact or agenda item of the candidate is named by a leftover word of the question, or
+        said whole by it ("위원회 모두발언 몇 시": the meeting whose agenda has 모두발언)."""
         labels = [compact(str(f["attribute"])) for f in self.store.facts(c.id)]
         if c.kind == "meeting":
             labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
-        return any(w in label for w in q.unexplained for label in labels)
+        return any(w in label for w in q.unexplained for label in labels) or \
+            any(len(label) >= 4 and label in q.compact for label in labels)
 
     def _rank(self, q: Query, candidates: list[Entity], intent: str, now: str) -> list[tuple[float, Entity]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
