@@ -245,6 +245,10 @@ class Engine:
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
         if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject):
             return answer_budget(ask)   # "사업화 매출 얼마": a result named by its metric is not a budget
+        programs = [c for c in ask.others if c.kind in ("program", "task")]
+        if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
+            ask.subject, ask.others = programs[0], programs[1:]
+            return answer_budget(ask)
         if intent == "budget" and kind == "organisation":   # "산업부 4개 사업 중 국비 젤 큰 사업": its programs
             ask.others = [as_candidate("programs", r) for r in self.store.led_by("programs", ask.subject.id)
                           if self.store.budgets(str(r["id"]))]
