@@ -25,8 +25,8 @@ class Ask:
 
     def aspects(self) -> tuple[str, ...]:
         """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions."""
-        if self.query.aspects or self.subject is None or not self.query.has("어디"):
-            return self.query.aspects
+        if self.query.aspects or self.subject is None or not self.query.has("어디") or self.query.intent == "budget":
+            return self.query.aspects   # "지방비 가장 많이 들어간 연도 어디": which year, not where
         where = {"organisation": "address", "department": "address", "meeting": "place"}
         return (where.get(self.subject.kind, "region"),)
 
