@@ -178,8 +178,12 @@ def answer_compute(ask: Ask) -> Reply | None:
     elif subjects and len(split) == 1:   # one program, one dimension named twice or more
         key, values = split[0]
         rows = rows_named(ask, subjects[0].id)
-        for value in values:
-            got = _figure(ask, rows, "", **{**base, key: value})
+        extra = {"category": ("funding", q.fundings), "funding": ("category", q.categories)}.get(key)
+        operands = [{**base, key: value} for value in values]
+        if op == "sum" and extra and len(extra[1]) == 1:   # "R&D + 비R&D + 지방비": the other kind of cell too
+            operands.append({**base, key: None, extra[0]: extra[1][0]})
+        for parts in operands:
+            got = _figure(ask, rows, "", **parts)
             if isinstance(got, str):
                 return _refuse(ask, got)
             figures.append(got)
