@@ -17,9 +17,9 @@ OWN = [q for f in OURS for q in load(f)]
 UNSEEN = [q for f in UNSEEN_FILES for q in load(f)]
 OWN_MINIMUM = 0.93   # the measured score when this bar was set; raise it as answers improve
 # the answer-first rule (the asked fact in the first content line), as check_questions.py --lead 1 scores it;
-# measured when set: all files 776/911 (85.2 %), the blind sets 338/410 (82.4 %)
+# measured when set: all files 779/911 (85.5 %), the blind sets 341/410 (83.2 %)
 ANSWER_FIRST_MINIMUM = 0.85
-UNSEEN_MINIMUM = 0.82
+UNSEEN_MINIMUM = 0.83
 
 
 def _answer(engine: Engine, question: Question, lines: int = 0) -> str:
