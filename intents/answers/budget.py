@@ -3,7 +3,7 @@
 import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import answer_compute, rows_named
+from intents.answers.compute import FUNDING_NAMES, answer_compute, rows_named
 from intents.answers.render import amount, describe
 from intents.message import Reply
 from store.store import Row
@@ -36,7 +36,7 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
     if q.category:
         picked = [r for r in picked if r["category"] == q.category]
     elif q.funding:
-        wanted = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}[q.funding]
+        wanted = FUNDING_NAMES[q.funding]
         picked = [r for r in picked if r["funding"] in wanted]
     if q.scope:
         picked = [r for r in picked if r["scope"] == q.scope] or picked

@@ -13,7 +13,8 @@ from intents.message import Entity, Reply
 from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM
 from store.store import Row
 
-_FUNDING = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}
+# the funding column's spellings of one source of money (the two documents write 정부 and 지방비등)
+FUNDING_NAMES = {"국비": ("국비", "정부"), "정부": ("정부", "국비"), "지방비": ("지방비", "지방비등")}
 
 _COUNT = re.compile(r"(?<![0-9])([0-9]{1,3})(?:개|곳|대|명)(?!년)")
 _TO_EOK = {"억원": Decimal(1), "백만원": Decimal("0.01"), "천억원": Decimal(1000), "조원": Decimal(10000)}
@@ -102,7 +103,7 @@ def cell(rows: list[Row], year: int | None = None, phase: int | None = None, per
     if category is not None:
         rows = [r for r in rows if r["category"] == category]
     elif funding is not None:
-        rows = [r for r in rows if r["funding"] in _FUNDING.get(funding, (funding,)) and not r["category"]]
+        rows = [r for r in rows if r["funding"] in FUNDING_NAMES.get(funding, (funding,)) and not r["category"]]
     else:
         rows = [r for r in rows if not r["category"] and r["funding"] in (None, "", "합계")]
     return [r for r in rows if (r["scope"] or None) == scope] if scope or any(not r["scope"] for r in rows) else rows

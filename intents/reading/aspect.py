@@ -1,7 +1,6 @@
 """What a question asks of its subject (a phone number, an address, the lead organisation …) and the
 answer-first rule: the line that states it goes first, and a card that lacks it is not an answer."""
 
-import re
 from dataclasses import dataclass
 
 from intents.reading.normalize import compact, strip_particle
@@ -63,8 +62,6 @@ for _aspect in ASPECTS:
     for _word in _aspect.words:
         if not _word.startswith("="):
             _WORDS_AT.setdefault(_word[0], []).append((_word, _aspect.name))
-# every position where some aspect word may begin (a lookahead, so overlapping words are all seen)
-_ANY_WORD = re.compile("(?=(" + "|".join(sorted({re.escape(w[0]) for w in _WORDS_AT}, key=len)) + "))")
 # aspects strict only for some kinds: when a program, task or meeting happens is in its card or not at all
 STRICT_FOR = {"time": ("program", "task", "meeting")}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
@@ -99,9 +96,8 @@ def asked(words: tuple[str, ...]) -> tuple[str, ...]:
         if w in bare:
             i = text.find(w)
             spans.append((i, i + len(w), name))
-    for match in _ANY_WORD.finditer(text):
-        i = match.start()
-        for w, name in _WORDS_AT[match.group(1)[:1]]:
+    for i, first_char in enumerate(text):   # every position, so overlapping words are all seen
+        for w, name in _WORDS_AT.get(first_char, ()):
             if text.startswith(w, i) and (i in starts or inside_one(i, len(w))):
                 spans.append((i, i + len(w), name))
     taken: list[tuple[int, int, str]] = []   # the longest words first: 이메일주소 asks for an email, not an address

@@ -258,7 +258,8 @@ def _choseong_score(size: int, offset: int, length: int) -> float:
 
 
 def _scores(query: str, keys: list[str]) -> dict[str, float]:
-    """`_score` of a typed word against many keys, the costly comparisons done by rapidfuzz in C."""
+    """Similarity of a typed word to many name keys: a typo-tolerant ratio, or containment of a part (with at
+    most a small typo); the costly comparisons done by rapidfuzz in C."""
     scored = {key: float(r) for key, r, _ in process.extract(query, keys, scorer=fuzz.ratio,
                                                              score_cutoff=FUZZY_CUTOFF, limit=None)}
     contained = [k for k in keys if len(query) >= 3 and query in k]
@@ -272,18 +273,6 @@ def _scores(query: str, keys: list[str]) -> dict[str, float]:
             if score >= FUZZY_CUTOFF:
                 scored[key] = max(scored.get(key, 0.0), score)
     return scored
-
-
-def _score(query: str, key: str) -> float:
-    """Similarity of a typed word to a name key: typo-tolerant ratio, or containment of a part."""
-    score = fuzz.ratio(query, key)
-    if len(query) >= 3 and query in key:
-        score = max(score, 80.0 + 20.0 * len(query) / len(key))
-    elif len(query) >= 4 and len(query) * 2 >= len(key):
-        partial = fuzz.partial_ratio(query, key)
-        if partial >= PARTIAL_FLOOR:   # a part of the name with at most a small typo
-            score = max(score, 0.9 * partial * min(1.0, 0.6 + len(query) / len(key)))
-    return float(score)
 
 
 def _dedupe(candidates: list[Entity]) -> list[Entity]:

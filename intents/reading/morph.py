@@ -74,9 +74,10 @@ def context_words(words: tuple[str, ...] | list[str]) -> set[int]:
 
 
 def ends_sentence(word: str) -> bool:
-    """True when a word closes a sentence with a final ending (뭐였죠, 알려줘요, 있나요)."""
+    """True when a word closes a sentence with a final ending (뭐였죠, 알려줘요, 있나요); a clause of context
+    may end the same way, so `context_words` asks `closes_context` first."""
     parts = morphemes(word)
-    return bool(parts) and parts[-1][1].split("+")[-1] == "EF" and not closes_context(word)
+    return bool(parts) and parts[-1][1].split("+")[-1] == "EF"
 
 
 _NOMINAL = ("NNG", "NNP", "NNB", "NNBC", "ETN", "SN", "SL", "SH", "XSN", "NR", "SY")
