@@ -82,7 +82,6 @@ def answer_contact(ask: Ask) -> Reply:
         lines.extend(contact_line(store, c) for c in contacts)
         sources.extend(c["source"] for c in contacts)
     if not lines:   # what was asked is not in the data: say so, and show no other entity's card
-
         return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
     return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)
 
