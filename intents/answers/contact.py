@@ -23,14 +23,16 @@ def contact_line(store: Store, row: Row) -> str:
 
 
 def organisation_block(store: Store, org: Row) -> list[str]:
-    """An organisation's address and phones as lines."""
+    """An organisation's address and phones as lines (the card's header already names it), then what it is."""
     kind_note = str(org["note"] or "").split(" · ")[0].split(" (")[0]   # the first label, not extraction remarks
-    lines = [f"{org['name']}" + (f" ({kind_note})" if kind_note else "")]
+    lines = []
     if org["address"]:
         lines.append(f"주소: {org['address']}")
     phones = store.phones("organisation", org["id"])
     if phones:
         lines.append(f"전화: {', '.join(phones)}")
+    if lines and kind_note:
+        lines.append(f"구분: {kind_note}")
     return lines
 
 
@@ -57,7 +59,7 @@ def answer_contact(ask: Ask) -> Reply:
             return nothing(ask, "contact", f"{org['name']}의 '{' '.join(ask.query.unexplained)}' 담당자를")
         if org:
             block = organisation_block(store, org)
-            if len(block) > 1:
+            if block:
                 lines.extend(block)
                 sources.append(org["source"])
             org_phones = set(store.phones("organisation", subject.id))
@@ -77,7 +79,7 @@ def answer_contact(ask: Ask) -> Reply:
         if lines and not _asks_for_person(ask, contacts):
             lines.append("")
         elif lines:   # "평가단 담당자 누구": the people before the organisation's own address and phones
-            lines = [lines[0], *(contact_line(store, c) for c in contacts), "", *lines]
+            lines = [*(contact_line(store, c) for c in contacts), "", *lines]
             contacts = []
         lines.extend(contact_line(store, c) for c in contacts)
         sources.extend(c["source"] for c in contacts)

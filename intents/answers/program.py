@@ -22,10 +22,9 @@ def header(store: Store, row: Row, table: str) -> list[str]:
         lines.append(f"주관기관: {name_of(store, str(row['lead']))}")
     if row.get("ministry") and row.get("ministry") != row.get("lead"):
         lines.append(f"소관부처: {name_of(store, str(row['ministry']))}")
-    if row.get("region"):
-        lines.append(f"지역: {regions_text(row)}")
-    if row.get("innovation_city"):
-        lines.append(f"혁신도시: {row['innovation_city']}")
+    city = f"혁신도시 {row['innovation_city']}" if row.get("innovation_city") else ""
+    if row.get("region") or city:   # where a 협업과제 is: its 시·도 and its 혁신도시, on one line
+        lines.append("지역: " + " · ".join(part for part in (regions_text(row), city) if part))
     if row.get("period"):
         lines.append(f"기간: {row['period']}")
     if row.get("area"):
@@ -33,6 +32,25 @@ def header(store: Store, row: Row, table: str) -> list[str]:
     if row.get("summary"):
         lines.append(f"내용: {row['summary']}")
     return lines
+
+
+GIST_LABELS = ("주관기관:", "소관부처:", "지역:", "분야:", "분류/유형:", "내용:")
+
+
+def gist(store: Store, row: Row) -> str | None:
+    """One line that says what a program or task is when the whole of it is asked: who leads it, where,
+    in what field, then what it does."""
+    who = [name_of(store, str(row[k])) for k in ("lead", "ministry") if row.get(k)]
+    where = regions_text(row) if row.get("region") else ""
+    city = str(row.get("innovation_city") or "")
+    if city:
+        where = city if not where or city.startswith(where) else f"{where} ({city})"
+    parts = [*dict.fromkeys(who), *([where] if where else []), *([str(row["area"])] if row.get("area") else [])]
+    said = " · ".join(parts)
+    summary = str(row.get("summary") or "")
+    if not said and not summary:
+        return None
+    return said + (" — " if said and summary else "") + summary
 
 
 def answer_program(ask: Ask) -> Reply:
@@ -80,6 +98,9 @@ def answer_program(ask: Ask) -> Reply:
         if q.phase is not None and not asked:   # "제주 클러스터 2단계 과제": that phase's field is what is asked
             asked, field_lines = ["육성분야 " + "; ".join(ln.removeprefix("• ") for ln in field_lines[1:])], []
     top = header(store, row, table)
+    whole = gist(store, row) if not asked and not ask.aspects() and q.phase is None else None
+    if whole:   # the whole entity is asked: what it is goes first, in one line, then the rest of the card
+        top = [top[0], whole, *(ln for ln in top[1:] if not ln.startswith(GIST_LABELS))]
     lines = [*top[:1], *asked, *top[1:], *([""] if field_lines else []), *field_lines]
     if not asked_facts and not asked_results:
         lines.extend(_extras(store, row, table, sources, facts, results))
