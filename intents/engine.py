@@ -315,11 +315,16 @@ class Engine:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
             return answer_list(ask, table, kind, rows)
-        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact)
+        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
         if topic and vocab.has_any(q.compact, vocab.LIST):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
+
+    def _of_regions(self, subject: Entity, q: Query) -> bool:
+        """Whether the question's region picked the subject out ("세종도 지역사업평가단 있어?": that one)."""
+        row = entity_row(self.store, subject.kind, subject.id) or {}
+        return bool(q.regions) and bool(set(region_of(row)) & set(q.regions))
 
     def _results_named(self, ask: Ask, subject: Entity) -> bool:
         """Whether the question names one of the subject's results by all the nouns of its metric (일자리

@@ -99,7 +99,10 @@ class NameIndex:
         covered = {i for m in mentions for i in range(m.first, m.last + 1)}
         leftovers = [i for i, w in enumerate(words) if i not in covered and not ignore(strip_particle(w))
                      and not ignore(w)]
-        mentions.extend(self._fuzzy_runs(words, leftovers[:MAX_FUZZY_WORDS]))
+        # a region read exactly may begin a name typed with a typo ("강원 평가딘"): tried when the words after
+        # it name nothing on their own
+        regions = {m.first for m in mentions if m.first == m.last and all(c.kind == "region" for c in m.candidates)}
+        mentions.extend(self._fuzzy_runs(words, leftovers[:MAX_FUZZY_WORDS], regions))
         mentions.sort(key=lambda m: m.first)
         return mentions
 
@@ -149,7 +152,7 @@ class NameIndex:
         return mentions
 
     # --- fuzzy -------------------------------------------------------------------------------
-    def _fuzzy_runs(self, words: Sequence[str], leftovers: list[int]) -> list[Mention]:
+    def _fuzzy_runs(self, words: Sequence[str], leftovers: list[int], regions: set[int]) -> list[Mention]:
         runs: list[list[int]] = []
         for i in leftovers:
             if runs and runs[-1][-1] == i - 1:
@@ -171,9 +174,17 @@ class NameIndex:
                     weight = candidates[0].score + SPAN_BONUS * (len(part) - 1) if candidates else 0.0
                     if candidates and weight > best_weight:
                         best, best_weight = Mention(part[0], part[-1], query, candidates, exact=False), weight
+            if best is None and run[0] - 1 in regions:
+                best = self._fuzzy_run([run[0] - 1, run[0]], words)
             if best is not None:
                 found.append(best)
         return found
+
+    def _fuzzy_run(self, part: list[int], words: Sequence[str]) -> Mention | None:
+        """One guess for exactly these words, or None."""
+        query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
+        candidates = self._fuzzy(query)
+        return Mention(part[0], part[-1], query, candidates, exact=False) if candidates else None
 
     def _fuzzy(self, query: str, limit: int = 10) -> list[Entity]:
         if is_choseong_only(query):
@@ -185,7 +196,10 @@ class NameIndex:
         out: list[Entity] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score, key))
-        return _dedupe(out)[:limit]
+        out = _dedupe(out)
+        while len(out) > limit and out[limit].score >= out[limit - 1].score:   # ties stay together: a region
+            limit += 1                                                        # or the data decides among them
+        return out[:limit]
 
     def _abbreviated(self, query: str) -> list[str]:
         """Keys a Korean abbreviation stands for: the first syllables of some of a name's nouns, in order, from

@@ -60,15 +60,18 @@ def closes_context(word: str) -> bool:
     return tag.split("+")[-1] in ("EC", "EF") and surface.endswith(_CONTEXT_ENDINGS)
 
 
-def context_words(words: tuple[str, ...] | list[str]) -> set[int]:
-    """Indexes of the words in clauses that end with a connective ending: context, not the question."""
+def context_words(words: tuple[str, ...] | list[str], stops: frozenset[int] = frozenset()) -> set[int]:
+    """Indexes of the words in clauses that end with a connective ending: context, not the question.
+
+    `stops`: indexes of words a question mark or a full stop follows ("주소가 어디였더라? 경북대 안에
+    있다던데"): the sentence ends there whatever its ending."""
     out: set[int] = set()
     start = 0
     for i, word in enumerate(words):
-        if closes_context(word):
+        if closes_context(word) and i not in stops:
             out.update(range(start, i + 1))
             start = i + 1
-        elif ends_sentence(word):   # "울산 협업과제 이름이 뭐였죠? 보고서에 써야 해서요": the question ends here
+        elif ends_sentence(word) or i in stops:   # "… 뭐였죠? 보고서에 써야 해서요": it ends here
             start = i + 1
     return out
 

@@ -81,7 +81,8 @@ def understand(text: str, index: NameIndex) -> Query:
     leftover = [strip_particle(w) for w in raw]
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
-    context_at = morph.context_words(words) - covered
+    clauses = morph.context_words(words, _sentence_ends(text))
+    context_at = clauses - covered
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
     rest = compact(" ".join(raw))
@@ -90,6 +91,12 @@ def understand(text: str, index: NameIndex) -> Query:
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and not explains(w)]
     mentions, regions, cities = _read_places(found)
+    if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in mentions):
+        # a place said only in a clause of context ("대구 평가단 주소 … 경북대 안에 있다던데") does not
+        # contradict what the question itself names
+        said = {c.id for m in found if m.exact and not set(range(m.first, m.last + 1)) <= clauses
+                for c in m.candidates}
+        regions = tuple(r for r in regions if r in said)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word in leftover:   # "클러스타": a kind word typed with a typo
@@ -115,6 +122,16 @@ def understand(text: str, index: NameIndex) -> Query:
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         **qualifiers,
     )
+
+
+def _sentence_ends(text: str) -> frozenset[int]:
+    """Indexes of the words a question mark, an exclamation mark or a full stop follows."""
+    ends, count = set(), 0
+    for sentence in re.split(r"(?<=[?!.？！])\s", text):
+        count += len(tokens(sentence))
+        if count and sentence.rstrip()[-1:] in "?!.？！":
+            ends.add(count - 1)
+    return frozenset(ends)
 
 
 def _asks_only(word: str) -> bool:
