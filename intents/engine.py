@@ -301,16 +301,16 @@ class Engine:
             narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
             if narrowed:
                 rows, unexplained = narrowed, []
-            if unexplained or not rows:
-                return _not_found(q)
             if subject is None and len(rows) == len(everything):
                 owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
                 if owner is not None and self._results_named(ask, owner):
                     ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
                     return answer_program(ask)
-                if owner is not None and intent == "budget":
+                if owner is not None and intent == "budget" and not unexplained:
                     ask.subject = owner
                     return answer_budget(ask)
+            if unexplained or not rows:
+                return _not_found(q)
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
@@ -329,9 +329,14 @@ class Engine:
     def _results_named(self, ask: Ask, subject: Entity) -> bool:
         """Whether the question names one of the subject's results by all the nouns of its metric (일자리
         창출, 사업화 매출)."""
+        unexplained = ask.query.unexplained
         for row in self.store.results(subject.id):
             nouns = [n for n in nouns_of(str(row["metric"])) if len(n) >= 2]
             if nouns and all(compact(n) in ask.query.compact for n in nouns):
+                return True
+            said = compact(f"{row['metric']} {row['note'] or ''}")   # "정규직 비율": what its note says
+            if unexplained and all(w in said for w in unexplained) and any(compact(n) in ask.query.compact
+                                                                         for n in nouns):
                 return True
         return False
 

@@ -72,7 +72,7 @@ def answer_program(ask: Ask) -> Reply:
         results = [r for r in results if str(r["period"] or "") in periods]
         if not results and q.has(*RESULTS):
             return nothing(ask, "program", f"'{subject.name}' {q.phase}단계의 성과를")
-    asked_results = matching_rows(results, "metric", ask)
+    asked_results = _most_named_first(matching_rows(results, "metric", ask), ask)
     asked: list[str] = []   # what the question names goes first, under the card's header
     by_label = matching_rows(facts, "attribute", ask)
     if 2 <= len(by_label) <= 3:   # "주축산업이랑 미래신산업 몇 개": each fact it names, on one line
@@ -114,6 +114,18 @@ def answer_program(ask: Ask) -> Reply:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
     return finish(ask, "program", lines, sources, asked=len(asked))
+
+
+def _most_named_first(results: list[Row], ask: Ask) -> list[Row]:
+    """Results ordered by how many of the question's words their metric, then their note, say ("청년 일자리
+    비중": 일자리 창출, whose note gives 청년 70.0%, before 수도권 기업 비중)."""
+    words = ask.content_words()
+
+    def said(res: Row) -> tuple[int, int]:
+        metric, note = compact(str(res["metric"])), compact(str(res["note"] or ""))
+        return (-sum(w in metric or w in note for w in words), -sum(w in metric for w in words))
+
+    return sorted(results, key=said)
 
 
 def _result_line(res: Row) -> str:
