@@ -25,6 +25,23 @@ from tests.scoring import lead
     ("제주 클러스터 분야 좀 알려주셈", "화장품"),
     ("도심융합특구 대전은 어떤 유형이야", "도시재생형"),
     ("지역경제위원회 모두발언 시간", "14:05~14:10"),
+    # the whole entity asked: what it is, in one line (who leads it, where, its field, what it does)
+    ("전남 클러스터", "에너지 신산업"),
+    ("스테이션 K", "토지주택공사 · 경남 진주"),
+    ("부산평가단", "엄궁로 70-16"),
+    ("실버의료기 메카 어디야", "혁신도시 강원 원주"),
+    # a typo after a region, a region choosing among tied names, a place said only in a clause of context
+    ("강원 평가딘 전번 있나요", "258-2681"),
+    ("경북 사업평가단 문의전화 몇 번인가요? 경산에 있는 데요", "818-9503"),
+    ("세종도 지역사업평가단 있어? 있으면 연락처", "863-9367"),
+    ("대구 평가단 주소가 어디였더라? 경북대 안에 있다던데", "경대로17길 47"),
+    # a result named by its note, or by a kind word beside its metric; the one that says most comes first
+    ("클러스터 1단계 신규 일자리 중 정규직 비율", "87.2%"),
+    ("국가혁신클러스터 1단계 청년 일자리 비중 몇 %던데", "70.0%"),
+    ("1단계 클러스터 사업으로 중핵기업 몇 개 유치했냐", "122건"),
+    ("클러스터 1단계 기업유치 중에 수도권 기업은 몇 건?", "47건"),
+    # a word naming the subject's own kind asks nothing of it
+    ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
 ])
 def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, first: str) -> None:
     reply = ask(ro_engine, question)
@@ -39,6 +56,7 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "도심융합특구 국비 지원 규모 얼마야",
     "기재부 쪽 혁신도시 TF 담당 사무관 연락처 있나요",
     "국가혁신클러스터 2단계 일자리 창출 실적 나왔어?",
+    "2019년 지역특화산업육성사업 예산 얼마였음",   # its 세부사업 have 2023 cells only
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

@@ -64,7 +64,11 @@ def answer_budget(ask: Ask) -> Reply:
     if not rows:
         children = store.children("programs", subject.id)
         child_rows = [(c, r) for c in children for r in store.budgets(c["id"])]
-        if not child_rows:
+        if child_rows:   # the year, phase or funding asked, of each 세부사업
+            child_rows = [(c, r) for c in children for r in select(store.budgets(c["id"]), ask)]
+            if not child_rows:
+                return nothing(ask, "budget", f"'{subject.name}'에 대해 물으신 조건의 예산을")
+        else:
             # "인턴십 월 얼마": no budget cells, but amounts the documents state as facts of it answer
             money = [f for f in store.facts(subject.id) if _AMOUNT.search(str(f["value"]))]
             if money:

@@ -7,7 +7,7 @@ from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
 from intents.reading.aspect import BY_NAME, STRICT_FOR, answer_first
 from intents.reading.normalize import compact, strip_particle, tokens
 from intents.reading.understand import Query
-from intents.reading.vocab import is_filler, is_generic
+from intents.reading.vocab import compared, is_filler, is_generic
 from store.store import Row, Store
 
 
@@ -24,7 +24,17 @@ class Ask:
     pinned: bool = False     # the subject was chosen with a button or carried over from the last answer
 
     def aspects(self) -> tuple[str, ...]:
-        """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions."""
+        """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions. A word
+        that names the subject's own kind ("지역주력산업지원 내역사업 예산": it is a 내역사업) asks nothing."""
+        if self.query.aspects and self.subject is not None and self.subject.kind in ("program", "task"):
+            row = (self.store.program if self.subject.kind == "program" else self.store.task)(self.subject.id)
+            own = compact(str((row or {}).get("kind") or ""))
+            if own and own in self.query.compact:
+                kept = tuple(a for a in self.query.aspects if not _says_kind(a, own))
+                if kept != self.query.aspects:
+                    return kept
+        if self.query.intent == "budget" and compared(self.query.compact) == "years":   # "제일 컸던 해가 언제"
+            return tuple(a for a in self.query.aspects if a != "time")
         if self.query.aspects or self.subject is None or not self.query.has("어디") or self.query.intent == "budget":
             return self.query.aspects   # "지방비 가장 많이 들어간 연도 어디": which year, not where
         where = {"organisation": "address", "department": "address", "meeting": "place"}
@@ -34,6 +44,11 @@ class Ask:
         """Words of the question without their particles, two syllables or longer, not bare numbers."""
         words = [strip_particle(w) for w in tokens(self.query.text)]
         return [w for w in words if len(w) >= 2 and not w.isdigit()]
+
+
+def _says_kind(aspect: str, kind: str) -> bool:
+    """Whether an aspect is asked by a word that is this kind's own name (내역사업, 대표프로젝트)."""
+    return any(compact(w) == kind or kind.startswith(compact(w)) for w in BY_NAME[aspect].words)
 
 
 def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2, at_least: int = 1) -> list[Row]:

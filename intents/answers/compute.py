@@ -10,7 +10,7 @@ from typing import Any
 from intents.answers.common import Ask, finish
 from intents.answers.render import describe
 from intents.message import Entity, Reply
-from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM
+from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM, compared
 from store.store import Row
 
 # the funding column's spellings of one source of money (the two documents write 정부 and 지방비등)
@@ -144,11 +144,12 @@ def answer_compute(ask: Ask) -> Reply | None:
     base: dict[str, Any] = {
         "year": q.year if len(q.years) <= 1 else None, "phase": q.phase if len(q.phases) <= 1 else None,
         "period": q.period, "funding": q.funding if len(q.fundings) <= 1 else None,
-            "category": q.category if len(q.categories) <= 1 else None, "scope": q.scope}
+            "category": q.category if len(q.categories) <= 1 else None,
+            "scope": q.scope if len(q.scopes) <= 1 else None}
     if base["year"] is not None or base["period"] is not None:
         base["phase"] = None   # a year or period says which cell; the phase only describes it
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
-                                 ("category", q.categories)) if len(v) >= 2]
+                                 ("category", q.categories), ("scope", q.scopes)) if len(v) >= 2]
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
     subjects = list({c.id: c for c in subjects}.values())   # one program named twice is one operand
     if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells
@@ -157,6 +158,10 @@ def answer_compute(ask: Ask) -> Reply | None:
             base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
         asked: list[tuple[str, Any]] = [(k, v) for k, vs in split for v in vs] or [("year", base["year"])]
         subjects = [c for c in subjects if all(cell(rows_named(ask, c.id), **{**base, k: v}) for k, v in asked)]
+    if op in ("max", "min") and len(subjects) == 1 and compared(q.compact) == "programs":
+        programs = [Entity("program", str(r["id"]), str(r["name"]), 100.0)   # "4개 중 국비 젤 많은 사업"
+                    for r in ask.store.children("programs", subjects[0].id) if ask.store.budgets(str(r["id"]))]
+        subjects = programs if len(programs) >= 2 else subjects
     parents = {str((ask.store.program(c.id) or {}).get("parent") or "") for c in subjects}
     subjects = [c for c in subjects if c.id not in parents]   # a plan's total is not compared with its parts
     figures: list[Figure] = []

@@ -50,6 +50,7 @@ class Query:
     phases: tuple[int, ...] = ()
     fundings: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
@@ -187,6 +188,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
                                                if f in rest and (f != "합계" or _LISTED_TOTAL.search(folded)))),
         "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
+        "scopes": tuple(s for _, s in sorted((rest.find(s), s) for s in ("신규", "계속") if s in rest)),
     }
 
 

@@ -18,7 +18,7 @@ STALE = ("업데이트안된", "업데이트없는", "지연과제", "지연된�
 HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
 
 # what is asked of several figures; the words are matched against the compacted question
-MAX = re.compile(r"(제일|가장|젤|최고로?)(많|크|큰|높)|최대|최고")
+MAX = re.compile(r"(제일|가장|젤|최고로?)(많|크|큰|컸|높)|최대|최고")
 MIN = re.compile(r"(제일|가장|젤)(적|작|낮)|최소|최저")
 SHARE = ("비중", "비율", "차지", "몇%", "몇프로", "프로", "퍼센트")
 MEAN = ("평균",)
@@ -30,6 +30,17 @@ SUM = ("합치", "합하", "더하", "합산", "더해", "다더", "+", "총", "
 # what figures are compared over: "연도별", "제일 많았던 해", "가장 큰 사업"
 SUPERLATIVE = ("제일", "가장", "젤", "최고", "최대", "최소", "최저")
 DIMENSION = ("연도", "년도", "해", "연도별", "년도별", "단계별", "사업별", "지역별", "시도별")
+
+
+_COMPARED = re.compile(r"(?:제일|가장|젤|최고로?|최대|최소|최저)[가-힣]{0,3}?(?:은|던|한|운)?(사업|과제|해|연도|년도)")
+
+
+def compared(compact_text: str) -> str | None:
+    """What a superlative compares: 'programs' (가장 많은 사업) or 'years' (제일 컸던 해), when it says."""
+    match = _COMPARED.search(compact_text)
+    if match is None:
+        return None
+    return "programs" if match.group(1) in ("사업", "과제") else "years"
 
 
 def explains(word: str) -> bool:
