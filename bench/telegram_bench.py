@@ -71,7 +71,7 @@ def run_bot(db: str, rate_limit: bool, ptb_defaults: bool, http: str) -> None:
     logging.basicConfig(level=logging.WARNING)
     if ptb_defaults:
         tg.OVERALL_LIMIT, tg.GROUP_LIMIT = (30, 1.0), (20, 60.0)
-    cfg = load_config(ROOT / "no-such-config.toml")
+    cfg = load_config(os.devnull)   # an empty config file: the defaults, and the environment
     cfg.concurrent_updates = int(os.environ.get("TFBOT_BENCH_CONCURRENCY", cfg.concurrent_updates))
     cfg.http = http
     engine = Engine(Store.open(db), Policy())

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
+from bot.logs import configure_logging
 from intents.engine import Engine
 from intents.message import Message
 from intents.writes.access import Policy
@@ -219,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = load_config(args.config, args.db)
+        configure_logging(cfg.log_level, cfg.log_format, cfg.token)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
                    "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
                    "export-ics": cmd_export_ics}[args.command]

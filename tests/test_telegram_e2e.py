@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -28,8 +29,8 @@ BUSAN_PHONE = "315-9263"
 
 @pytest.fixture(params=HTTP_CLIENTS)
 def cfg(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
-    """A configuration with the test token and no config file; every test runs over both transports."""
-    cfg = load_config(tmp_path / "none.toml", env={"TFBOT_TOKEN": "123:ABC"})
+    """A configuration with the test token and an empty config file; every test runs over both transports."""
+    cfg = load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
     cfg.http = request.param
     return cfg
 
@@ -110,7 +111,7 @@ def test_member_question_answered_in_private_chat(engine: Engine, cfg: Config) -
 def test_api_base_url_from_the_environment(engine: Engine, tmp_path: Path) -> None:
     async def check(fake: FakeBotApi) -> None:
         env = {"TFBOT_TOKEN": "123:ABC", "TFBOT_API_BASE_URL": f"http://127.0.0.1:{fake.port}"}
-        cfg = load_config(tmp_path / "none.toml", env=env)
+        cfg = load_config(os.devnull, env=env)
         async with running(fake, engine, cfg, base_url=None) as app:
             assert app.bot.base_url == f"http://127.0.0.1:{fake.port}/bot123:ABC"
             assert app.bot.base_file_url == f"http://127.0.0.1:{fake.port}/file/bot123:ABC"

@@ -1,6 +1,7 @@
 """End to end through the fake Bot API: schedule, confirm, reminder in the group, 참석, attendance."""
 
 import asyncio
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def test_schedule_remind_and_answer_attendance(tmp_path: Path) -> None:
     store.set_role(None, MEMBER, "member", "2026-11-01T09:00:00+09:00", "이멤버")
     store.set_role(None, COORDINATOR, "coordinator", "2026-11-01T09:00:00+09:00", "김코디")
     engine = Engine(store, Policy(admins=frozenset({ADMIN})))
-    cfg: Config = load_config(tmp_path / "none.toml", env={"TFBOT_TOKEN": "123:ABC"})
+    cfg: Config = load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
     now = datetime.now(cfg.tz)
     start = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
     cfg.reminder_offsets = [f"{int((start - now).total_seconds()) - LEAD_SECONDS}s"]

@@ -36,7 +36,7 @@ def test_webhook_mode_answers(tmp_path: Path) -> None:
         env = {**os.environ, "TFBOT_TOKEN": "123:ABC", "TFBOT_API_BASE_URL": fake.base_url.rsplit("/bot", 1)[0]}
         url = f"http://127.0.0.1:{port}/hook"
         bot = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--webhook", url, "--listen",
-                                f"127.0.0.1:{port}", "--db", str(db), "--config", str(tmp_path / "none.toml")],
+                                f"127.0.0.1:{port}", "--db", str(db), "--config", os.devnull],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             await fake.wait_for(lambda: fake.webhook.get("url") == url, timeout=30)

@@ -15,6 +15,8 @@ from store.store import Row, Store
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _WEEKDAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DIGEST = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
 GROUP_KEY = "group_chat_id"
 
 
@@ -24,6 +26,18 @@ def parse_offset(text: str) -> int:
     if not match:
         raise ValueError(f"reminder offset must look like 1d, 1h, 30m or 10s: {text!r}")
     return int(match.group(1)) * _UNIT[match.group(2)]
+
+
+def parse_digest(spec: str) -> tuple[int, int, int]:
+    """`mon 09:00` (or `monday 9:00`) → (weekday 0-6, hour, minute); ValueError otherwise."""
+    match = _DIGEST.match(spec.lower())
+    day = match.group(1) if match else ""
+    if match is None or (day not in _WEEKDAY and day not in _DAY_NAMES):
+        raise ValueError(f"digest must be a weekday and a time like mon 09:00: {spec!r}")
+    hour, minute = int(match.group(2)), int(match.group(3))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"digest time must be between 00:00 and 23:59: {spec!r}")
+    return _WEEKDAY[day[:3]], hour, minute
 
 
 def offset_text(seconds: int) -> str:
@@ -133,9 +147,7 @@ class Reminders:
 
 def next_digest(now: datetime, spec: str) -> datetime:
     """The next digest time after `now` for a spec like `mon 09:00`, moved past weekends and holidays."""
-    day_name, _, clock = spec.strip().lower().partition(" ")
-    hour, minute = (int(x) for x in clock.split(":"))
-    weekday = _WEEKDAY[day_name[:3]]
+    weekday, hour, minute = parse_digest(spec)
     candidate = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
     candidate += timedelta(days=(weekday - candidate.weekday()) % 7)
     if candidate <= now:
