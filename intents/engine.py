@@ -296,11 +296,6 @@ class Engine:
             rows = filter_rows(ask, everything, table)
             areas = [compact(str(r.get("area") or "")) for r in everything]
             unexplained = [w for w in q.unexplained if not any(w in a for a in areas)]
-            # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
-            # 조성하는 거"): only a word nothing in the data says vetoes the list
-            narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
-            if narrowed:
-                rows, unexplained = narrowed, []
             if subject is None and len(rows) == len(everything):
                 owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
                 if owner is not None and self._results_named(ask, owner):
@@ -309,6 +304,11 @@ class Engine:
                 if owner is not None and intent == "budget" and not unexplained:
                     ask.subject = owner
                     return answer_budget(ask)
+            # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
+            # 조성하는 거"): only a word nothing in the data says vetoes the list
+            narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
+            if narrowed:
+                rows, unexplained = narrowed, []
             if unexplained or not rows:
                 return _not_found(q)
             if len(rows) == 1:

@@ -32,6 +32,8 @@ from tests.scoring import lead
     ("실버의료기 메카 어디야", "혁신도시 강원 원주"),
     # a typo after a region, a region choosing among tied names, a place said only in a clause of context
     ("강원 평가딘 전번 있나요", "258-2681"),
+    ("전북 협엽과제 뭐였더라", "자산운용 중심 금융도시 조성"),   # found by its region: its name leads
+    ("클러스터 1단계 일자리 창출 몇명이었지? 장관님 보고자료에 넣으려고요", "649명"),
     ("경북 사업평가단 문의전화 몇 번인가요? 경산에 있는 데요", "818-9503"),
     ("세종도 지역사업평가단 있어? 있으면 연락처", "863-9367"),
     ("대구 평가단 주소가 어디였더라? 경북대 안에 있다던데", "경대로17길 47"),

@@ -100,6 +100,7 @@ def answer_program(ask: Ask) -> Reply:
     top = header(store, row, table)
     whole = gist(store, row) if not asked and not ask.aspects() and q.phase is None else None
     if whole:   # the whole entity is asked: what it is goes first, in one line, then the rest of the card
+        whole = f"{row['name']} — {whole}" if ask.implicit else whole   # found for the asker: its name too
         top = [top[0], whole, *(ln for ln in top[1:] if not ln.startswith(GIST_LABELS))]
     lines = [*top[:1], *asked, *top[1:], *([""] if field_lines else []), *field_lines]
     if not asked_facts and not asked_results:

@@ -171,7 +171,7 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
     others = [ln for ln in said if not _states(ln, aspects)]
     leads = [*first, *leads]
-    if lead_name and leads:
+    if lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
         leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
     elif len(leads) > 1:
         leads = [" · ".join(leads)]

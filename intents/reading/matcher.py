@@ -183,7 +183,7 @@ class NameIndex:
     def _fuzzy_run(self, part: list[int], words: Sequence[str]) -> Mention | None:
         """One guess for exactly these words, or None."""
         query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
-        candidates = self._fuzzy(query)
+        candidates = [c for c in self._fuzzy(query) if c.kind not in ("region", "city")]   # not the place again
         return Mention(part[0], part[-1], query, candidates, exact=False) if candidates else None
 
     def _fuzzy(self, query: str, limit: int = 10) -> list[Entity]:
