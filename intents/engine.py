@@ -22,8 +22,9 @@ from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
 from intents.reading.matcher import NameIndex
 from intents.reading.morph import nouns_of
-from intents.reading.normalize import compact, tokens
+from intents.reading.normalize import compact, strip_particle, tokens
 from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
+from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
 from intents.writes.commands import Context, run_command
@@ -32,6 +33,7 @@ from store.store import Store
 
 log = logging.getLogger(__name__)
 MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
+NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name also says
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
@@ -431,9 +433,17 @@ class Engine:
         ids = {c.id for c in candidates}
         priority = _KIND_PRIORITY.get(intent, _KIND_PRIORITY["other"])
         ranked: list[tuple[float, Entity]] = []
+        named = {w for m in q.mentions for w in [compact(m.text)]}
+        others = [w for w in (strip_particle(t) for t in tokens(q.text)) if len(w) >= 2 and not is_filler(w)
+                  and not any(w in n for n in named)]   # the question's words beside the name it was found by
         for c in candidates:
             row = rows[(c.kind, c.id)]
             bonus = 0.0
+            name = compact(c.name)
+            bonus += NAME_WORD_BONUS * sum(w in name for w in others)   # "현장점검회의 바이오": the (바이오) one
+            if "children" in q.aspects and c.kind in ("program", "task") and (
+                    self.store.children("tasks", c.id) or self.store.children("programs", c.id)):
+                bonus += 4.0   # "대표 프로젝트 알려줘": the 협업과제 that has them
             if q.regions and set(region_of(row)) & set(q.regions):
                 bonus += 8.0
             if row.get("parent") in ids:

@@ -42,6 +42,12 @@ from tests.scoring import lead
     ("국가혁신클러스터 1단계 청년 일자리 비중 몇 %던데", "70.0%"),
     ("1단계 클러스터 사업으로 중핵기업 몇 개 유치했냐", "122건"),
     ("클러스터 1단계 기업유치 중에 수도권 기업은 몇 건?", "47건"),
+    # among names that fit alike, the one that also says another word of the question; the 협업과제 that has
+    # 대표 프로젝트 when they are asked
+    ("산업부 차관 실물경제 현장점검회의 바이오 분야는 언제 했어?", "2023년 2월 23일"),
+    ("지역특화산업 온라인 사업설명회 날짜랑 시간 좀", "2023년 3월 6일"),
+    ("지역특화산업 신청 접수 언제부터 받아요?", "2023년 3월 15일"),
+    ("김천 스마트물류 과제 대표 프로젝트 알려줘", "스마트 물류시설 구축, 스마트 물류정보센터 조성"),
     # a word naming the subject's own kind asks nothing of it
     ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
 ])

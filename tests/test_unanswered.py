@@ -21,10 +21,10 @@ def test_a_question_the_data_cannot_answer_is_kept_without_who_asked(engine: Eng
 
 
 def test_a_choice_nobody_picked_is_kept_and_a_picked_one_is_not(engine: Engine) -> None:
-    offered = ask(engine, "김천 스마트물류 과제 대표 프로젝트 알려줘")
+    offered = ask(engine, "스마트물류 과제")
     assert offered.intent == "clarify" and offered.buttons
     assert [r["kind"] for r in engine.store.misses()] == ["clarify"]
-    ask(engine, "김천 스마트물류 과제 대표 프로젝트 알려줘", choice=offered.buttons[0].action)
+    ask(engine, "스마트물류 과제", choice=offered.buttons[0].action)
     assert engine.store.misses() == []
 
 
