@@ -44,3 +44,13 @@ def test_what_is_asked_and_what_is_left_unexplained(ro_engine: Engine, text: str
                                                     unexplained: tuple[str, ...]) -> None:
     q = understand(text, ro_engine.index)
     assert q.aspects == aspects and q.unexplained == unexplained
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("김천 스마트물류 거점도시 착수했나요?", "status"),      # whether something happened: its status
+    ("클러스터 성과평가 도입됐나", "status"),
+    ("국혁클 1단계는 완료됐잖아 일자리 몇 명 만들었대?", "other"),   # a result asked beside a reported status
+])
+def test_a_question_whether_something_happened_asks_the_status(question: str, intent: str,
+                                                                ro_engine: Engine) -> None:
+    assert understand(question, ro_engine.index).intent == intent

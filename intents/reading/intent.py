@@ -53,13 +53,15 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool
     return vocab.has_any(said, vocab.MEETING)
 
 
-def read_intents(text: str, said: str, rest: str, money: bool, context: str = "") -> tuple[tuple[str, float], ...]:
+def read_intents(text: str, said: str, rest: str, money: bool, context: str = "",
+                 asked_words: tuple[str, ...] = ()) -> tuple[tuple[str, float], ...]:
     """Every intent the message may mean with a score, best first; writes first when one is unmistakable.
 
     `said` is the compacted question without its clauses of context ("장관님 보고자료용인데" asks for no
     minister); `rest` the same without the words a name covers;
     `context` those clauses: a status they report ("지연되고 있다던데 이유가 뭐야") is what is asked when the
     question itself asks nothing else. `money` whether a funding, category or total was named.
+    `asked_words` the words of the question itself, for one that asks whether something happened.
     """
     ranked: list[tuple[str, float]] = []
     if reports(text):
@@ -73,7 +75,10 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
         if name not in seen and _asks(name, strength, said, rest, money):
             seen.add(name)
             ranked.append((name, strength))
-    if not seen and vocab.has_any(context, REPORTED):
+    if not seen and vocab.has_any(context, REPORTED) and not vocab.has_any(said, (*vocab.RESULTS, "몇")):
+        # "지연되고 있다던데 이유가 뭐야": the status; "1단계는 완료됐잖아 일자리 몇 명": a result, not the status
+        ranked.append(("status", 0.5))
+    elif not seen and any(morph.asks_if_done(w) for w in asked_words):   # "거점도시 착수했나요?": its status
         ranked.append(("status", 0.5))
     ranked.append(("other", 0.1))
     return tuple(ranked)

@@ -6,6 +6,7 @@ apart — verbs, endings, adverbs and counters from nouns — and finds the clau
 """
 
 from functools import lru_cache
+from itertools import pairwise
 
 from mecab import MeCab
 
@@ -99,3 +100,14 @@ def states(words: tuple[str, ...] | list[str]) -> bool:
     if "VX" in tag.split("+") and final in ("EC", "EF"):
         return False   # 알려줘, 보여줘: a request
     return final in _NOMINAL or (final == "EF" and surface.endswith("다"))
+
+
+def asks_if_done(word: str) -> bool:
+    """True for a question whether something has happened: a noun made a past verb with a question ending
+    (착수했나요, 완료됐어, 도입됐나, 반영됐나요), not a statement of it (착수했다)."""
+    parts = morphemes(word)
+    if len(parts) < 3 or parts[-1][0].endswith("다"):
+        return False
+    nouns_done = any(tag == "NNG" and nxt.startswith("XSV") and "EP" in nxt.split("+")
+                     for (_, tag), (_, nxt) in pairwise(parts))
+    return nouns_done and parts[-1][1].split("+")[-1] in ("EC", "EF")

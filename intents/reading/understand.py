@@ -114,7 +114,8 @@ def understand(text: str, index: NameIndex) -> Query:
         text=text, compact=compact(text), mentions=mentions,
         intents=read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
                              compact(" ".join(w for w in raw if w not in context)), money,
-                             compact(" ".join(w for w in raw if w in context))),
+                             compact(" ".join(w for w in raw if w in context)),
+                             tuple(w for i, w in enumerate(words) if i not in clauses)),
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
