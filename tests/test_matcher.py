@@ -4,6 +4,8 @@ import pytest
 
 from intents.engine import Engine
 from intents.reading.normalize import choseong, compact, fold, strip_particle
+from tests.conftest import ask
+from tests.scoring import lead
 
 FOUND = [
     ("그린에너지캠퍼스", "d000-task-daegu"),            # spacing
@@ -99,3 +101,12 @@ def test_a_korean_abbreviation_names_what_it_clips(ro_engine: Engine, text: str,
 @pytest.mark.parametrize("text", ["국가대표", "운전면허", "점심메뉴"])
 def test_whole_words_are_not_read_as_abbreviations(ro_engine: Engine, text: str) -> None:
     assert ro_engine.match(text) == []
+
+
+def test_a_place_name_one_letter_off_is_read_as_that_place(ro_engine: Engine) -> None:
+    assert lead(ask(ro_engine, "경븍 평가단 주소").text, 1).endswith("삼풍로 27, 글로벌벤처동 4층 2403호")
+
+
+def test_a_place_the_dictionary_knows_is_not_a_typo_for_another(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "강남 평가단 주소")   # 강남 is one letter off 경남, and a place of its own
+    assert reply.entities == [] and "경남" not in reply.text

@@ -82,8 +82,8 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
                           ask.subject.kind if ask.subject else None)
     if shaped is None:
         what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
-        name = ask.subject.name if ask.subject else ""
-        return Reply(text=f"'{name}'의 {what}은(는) 자료에 없습니다.", intent=intent, missed=True)
+        whose = f"'{ask.subject.name}'의 " if ask.subject else "물으신 "
+        return Reply(text=f"{whose}{what}은(는) 자료에 없습니다.", intent=intent, missed=True)
     body = "\n".join(line for line in shaped if line is not None)
     cite = source_line(store, sources) if sources else ""
     text = body + ("\n\n" + cite if cite else "")

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from intents.message import Entity
-from intents.reading.morph import is_clipped, nouns_of
-from intents.reading.normalize import choseong, compact, is_choseong_only, strip_particle, tokens
+from intents.reading.morph import is_clipped, is_known_place, nouns_of
+from intents.reading.normalize import choseong, compact, is_choseong_only, jamo, strip_particle, tokens
 from store.store import Name
 
 FUZZY_CUTOFF = 75.0
@@ -23,6 +24,7 @@ PARTIAL_FLOOR = 90.0          # partial alignments below this are different word
 ALIAS_YIELD = 1.0             # an alias yields this much to another entity's identical official name
 ABBREVIATION = re.compile(r"^[가-힣]{3,4}$")
 ABBREVIATION_SCORE = 85.0     # below an exact or a close spelling: a guess the engine may still ask about
+PLACE_TYPO_SCORE = 85.0       # a place name one letter off: a guess, as sure as an abbreviation
 MAX_ABBREVIATED = 2           # an abbreviation that fits more entities than this is not read as one
 _PREFILTER_LIMIT = 120
 _COMMON_BIGRAM = 1500
@@ -83,6 +85,9 @@ class NameIndex:
         self._cho_starts = list(accumulate((len(c) + 1 for c in chos), initial=0))[:-1]
         self._cho_lengths = [len(c) for c in chos]
         self._cho_blob = "\x00".join(chos)
+        # short place names (경북, 세종시) by their letters: a ratio over two syllables cannot tell a typo
+        self._places = [(jamo(k), k) for k in self.keys if len(k) <= 3 and
+                        any(n.kind in ("region", "city") for n in self.by_key[k])]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -193,6 +198,11 @@ class NameIndex:
         scored = _scores(query, keys)
         if not scored and ABBREVIATION.match(query) and is_clipped(query):   # "지경위", "국혁클", "중대본"
             scored = dict.fromkeys(self._abbreviated(query), ABBREVIATION_SCORE)
+        if not scored and 2 <= len(query) <= 3 and not is_known_place(query):   # "경븍": one letter off a
+            # place name, and only one; a place the dictionary knows (강남) is that place, not a typo
+            letters = jamo(query)
+            near = [k for j, k in self._places if len(k) == len(query) and Levenshtein.distance(letters, j) == 1]
+            scored = dict.fromkeys(near, PLACE_TYPO_SCORE) if len(near) == 1 else {}
         out: list[Entity] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             out.extend(self._candidates(self.by_key[key], score, key))

@@ -29,6 +29,14 @@ def morphemes(word: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.surface, str(m.pos)) for m in _analyser().parse(word))
 
 
+@lru_cache(maxsize=4096)
+def is_known_place(word: str) -> bool:
+    """True when the analyser's dictionary knows the whole word as a place name (강남, 대구): a place of its
+    own, not a typo for another."""
+    parsed = _analyser().parse(word)
+    return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "지명"
+
+
 def nouns_of(name: str) -> list[str]:
     """The nouns a name is made of (지역경제위원회 → 지역, 경제, 위원회)."""
     return [surface for surface, tag in morphemes(name) if tag.split("+")[0] in ("NNG", "NNP")]

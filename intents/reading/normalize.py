@@ -75,3 +75,8 @@ def choseong(text: str) -> str:
 def is_choseong_only(word: str) -> bool:
     """True when a word is made only of typed initial consonants (ㄱㄴㄷ …)."""
     return bool(word) and all(ch in _CHOSEONG_SET for ch in word)
+
+
+def jamo(text: str) -> str:
+    """A text's Hangul syllables split into their letters (경북 → ㄱㅕㅇㅂㅜㄱ), for typos inside a syllable."""
+    return unicodedata.normalize("NFD", text)

@@ -152,8 +152,12 @@ def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, 
     """Take 시·도 and innovation-city mentions out of the entity mentions: (mentions, regions, cities)."""
     regions: list[str] = []
     cities: list[str] = []
+    def place(m: Mention) -> bool:   # read exactly, or a place name typed one letter off (경븍)
+        kinds = {c.kind for c in m.candidates}
+        return bool(kinds & {"region", "city"}) and (m.exact or kinds <= {"region", "city"})
+
     for mention in found:
-        if not mention.exact:
+        if not place(mention):
             continue
         for c in mention.candidates:
             target = regions if c.kind == "region" else cities if c.kind == "city" else None
@@ -161,7 +165,7 @@ def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, 
                 target.append(c.id)
     # a mention that names both a place and something else (e.g. an alias) is read as the place
     kept = [replace(m, candidates=[c for c in m.candidates if c.kind not in ("region", "city")]) for m in found
-            if not (m.exact and any(c.kind in ("region", "city") for c in m.candidates))]
+            if not place(m)]
     return tuple(m for m in kept if m.candidates), tuple(regions), tuple(cities)
 
 
