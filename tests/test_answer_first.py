@@ -48,6 +48,9 @@ from tests.scoring import lead
     ("지역특화산업 온라인 사업설명회 날짜랑 시간 좀", "2023년 3월 6일"),
     ("지역특화산업 신청 접수 언제부터 받아요?", "2023년 3월 15일"),
     ("김천 스마트물류 과제 대표 프로젝트 알려줘", "스마트 물류시설 구축, 스마트 물류정보센터 조성"),
+    # a program's budget, funding unsaid: every source of the same cell on the first line
+    ("지능형 특성화 기반구축 사업 예산", "2023년: 국비 1,607억원 · 지방비 689억원"),
+    ("국가혁신클러스터 2019년 예산", "2019년 · 1단계: 합계 724억원 · 국비 507억원 · 지방비 217억원"),
     # a word naming the subject's own kind asks nothing of it
     ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
 ])

@@ -52,6 +52,16 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
     return sorted(picked, key=lambda r: (_FUNDING_ORDER.get(r["funding"], 3)))
 
 
+def _one_cell(picked: list[Row]) -> list[Row]:
+    """The leading cells that differ only in their source of money (합계, 국비, 지방비), when two or more do."""
+    def key(r: Row) -> tuple[object, ...]:
+        return (r["year"], r["period"], r["phase"], r["scope"], r["category"], r["unit"])
+    if not picked or picked[0]["category"]:
+        return []
+    same = [r for r in picked if key(r) == key(picked[0]) and r["funding"] and r["amount"] is not None]
+    return same if len({r["funding"] for r in same}) == len(same) >= 2 else []
+
+
 def answer_budget(ask: Ask) -> Reply:
     """예산 — 연도·단계·R&D/비R&D·국비/지방비별 금액을 원문 표 그대로 (예: 국가혁신클러스터 2020년 국비)."""
     store, subject = ask.store, ask.subject
@@ -83,7 +93,14 @@ def answer_budget(ask: Ask) -> Reply:
     if not picked:
         return nothing(ask, "budget", f"'{subject.name}'에 대해 물으신 조건의 예산을")
     lines = [f"[{subject.name}] 예산 (단위 억원)"]
+    together = _one_cell(picked) if not (ask.query.funding or ask.query.category) else []
+    if together:   # the amount of a program, funding unsaid: each source of the same cell on the first line
+        cell_words = describe({**together[0], "funding": None})
+        lines.append(f"{cell_words}: " + " · ".join(f"{r['funding']} {amount(r['amount'], r['unit'])}"
+                                                     for r in together))
     for row in picked:
+        if any(row is r for r in together) and not row["note"]:
+            continue   # said on the first line, with nothing more to say
         note = f" ({row['note']})" if row["note"] else ""
         lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}")
     facts = store.facts(subject.id)
