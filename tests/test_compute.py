@@ -74,3 +74,16 @@ def test_units_are_converted_exactly(ro_engine: Engine) -> None:
     assert show(eok({"amount": 25910, "unit": "백만원"}) or Decimal(0)) == "259.1억원"
     assert eok({"amount": 3, "unit": "조원"}) == Decimal(30000)
     assert eok({"amount": 5, "unit": "명"}) is None   # not money: never added to 억원
+
+
+@pytest.mark.parametrize("question, computed", [
+    ("1단계 신규 일자리 중 정규직은 대략 몇 명이야?", "약 566명 = 649명 × 87.2% (565.9명; 정규직 비율)"),
+    ("클러스터 1단계 일자리 중 청년 일자리는 몇 명 정도 돼?", "약 454명 = 649명 × 70% (454.3명; 청년 일자리 비율)"),
+    ("국가혁신클러스터 1단계 기업유치 중 수도권 아닌 기업은 몇 건이야",
+     "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건"),
+    ("1단계 기업유치 122건에서 수도권 기업 빼면 몇 건이야", "말씀하신 수 122건 − 수도권 기업 유치 47건 = 75건"),
+])
+def test_results_are_computed_with_their_operands(ro_engine: Engine, question: str, computed: str) -> None:
+    reply = ask(ro_engine, question)
+    assert reply.text.splitlines()[1] == computed, reply.text
+    assert "출처:" in reply.text

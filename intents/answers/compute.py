@@ -278,6 +278,53 @@ def _compare(ask: Ask, subjects: list[Entity], base: dict[str, Any], first: str,
                   entities=[c for c, _, _ in more], asked=1)
 
 
+_BASE = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(명|건|개|곳|개사)")
+_COUNT_ASKED = re.compile(r"몇(명|건|개|곳|개사)|(명|건|개|곳|개사)(정도|쯤)")
+
+
+def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
+    """A line computed from the results a question names, best named first: a count from a rate and the
+    count its note is a share of ("정규직은 몇 명": 649명 × 87.2%), or the difference or sum of two counts
+    of one unit ("122건에서 수도권 기업 빼면", "수도권 아닌 기업")."""
+    if not results:
+        return None
+    said = ask.query.compact
+    op = operation(ask) or ("diff" if "아닌" in said else None)
+    rates = [r for r in results if r["unit"] == "%" and _BASE.search(str(r["note"] or ""))]
+    if rates and _COUNT_ASKED.search(said) and op not in ("diff", "sum"):
+        top = rates[0]
+        base = _BASE.search(str(top["note"] or ""))
+        assert base is not None
+        whole, rate = Decimal(base.group(1).replace(",", "")), Decimal(str(top["value"]))
+        value = whole * rate / 100
+        return (f"약 {value.quantize(Decimal(1))}{base.group(2)} = {_plain(whole)}{base.group(2)} × {_plain(rate)}% "
+                f"({_plain(value.quantize(Decimal('0.1')))}{base.group(2)}; {top['metric']})")
+    top = results[0]
+    counts = [r for r in results[:3] if r["unit"] == top["unit"] and r["unit"] != "%"
+              and str(r["value"]).replace(".", "", 1).isdigit()]
+    if op not in ("diff", "sum") or not counts:
+        return None
+    if len(counts) == 1:   # "122건에서 수도권 기업 빼면": the other operand is the question's own figure
+        given = [m.group(1) for m in _BASE.finditer(ask.query.text) if m.group(2) == counts[0]["unit"]
+                 and m.group(1).replace(",", "") != str(counts[0]["value"])]
+        if len(given) != 1:
+            return None
+        counts.append({"metric": "말씀하신 수", "value": given[0].replace(",", ""), "unit": counts[0]["unit"]})
+    a, b = counts[0], counts[1]
+    x, y = Decimal(str(a["value"])), Decimal(str(b["value"]))
+    unit = str(a["unit"] or "")
+    if op == "sum":
+        return f"{a['metric']} {_plain(x)}{unit} + {b['metric']} {_plain(y)}{unit} = {_plain(x + y)}{unit}"
+    big, small = (a, b) if x >= y else (b, a)
+    return (f"{big['metric']} {_plain(max(x, y))}{unit} − {small['metric']} {_plain(min(x, y))}{unit} "
+            f"= {_plain(abs(x - y))}{unit}")
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return text
+
+
 def _refuse(ask: Ask, why: str) -> Reply:
     return Reply(text=f"계산하지 않았습니다: {why}", intent="budget")
 

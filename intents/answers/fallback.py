@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from intents.answers.budget import answer_budget, select
 from intents.answers.common import Ask, finish
+from intents.answers.compute import result_arithmetic
 from intents.answers.meeting import answer_meeting, titled
 from intents.message import Entity, Reply
 from intents.reading.normalize import compact
@@ -132,6 +133,9 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
         kind = "program" if ask.store.program(subject_id) else ("task" if ask.store.task(subject_id) else "meeting")
         if not any(c.id == subject_id for c in subjects):
             subjects.append(Entity(kind, subject_id, owner_name, 70.0))
+    computed = result_arithmetic(ask, [r for t, r in chosen if t == "results"]) if len(subjects) == 1 else None
+    if computed:
+        lines = [f"[{subjects[0].name}] 계산", computed, *lines]
     return finish(ask, "fact", lines, [r["source"] for _, r in chosen], entities=subjects)
 
 

@@ -1,6 +1,7 @@
 """Program and task information: what it is, who leads it, where, fields by phase, results, facts."""
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
+from intents.answers.compute import result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
 from intents.reading.morph import nouns_of
@@ -84,6 +85,9 @@ def answer_program(ask: Ask) -> Reply:
     for fact in [] if asked else asked_facts:
         asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
+    computed = result_arithmetic(ask, named_results)
+    if computed:
+        asked.append(computed)
     for res in named_results:
         asked.append(_result_line(res))
         sources.append(res["source"])
