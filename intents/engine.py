@@ -297,7 +297,10 @@ class Engine:
                 continue
             rows = filter_rows(ask, everything, table)
             areas = [compact(str(r.get("area") or "")) for r in everything]
-            unexplained = [w for w in q.unexplained if not any(w in a for a in areas)]
+            # a word every row of the kind says of itself ("협력권 … 협력산업") describes the kind: not a topic
+            shared = compact(" ".join(str(r.get("summary") or "") for r in everything[:1]))
+            unexplained = [w for w in q.unexplained if not any(w in a for a in areas)
+                           and not (w in shared and all(w in compact(str(r.get("summary") or "")) for r in everything))]
             if subject is None and len(rows) == len(everything):
                 owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
                 if owner is not None and self._results_named(ask, owner):

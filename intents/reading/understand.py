@@ -91,6 +91,12 @@ def understand(text: str, index: NameIndex) -> Query:
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and not explains(w)]
+    for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
+        for key in KIND_WORDS:
+            head = strip_particle(w.replace(key, "", 1)) if key in w else ""
+            if len(head) >= 2 and head not in unexplained and not is_filler(head) and not explains(head) \
+                    and r not in context and morph.has_noun(head):
+                unexplained.append(head)
     mentions, regions, cities = _read_places(found)
     if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in mentions):
         # a place said only in a clause of context ("대구 평가단 주소 … 경북대 안에 있다던데") does not
