@@ -53,6 +53,9 @@ from tests.scoring import lead
     ("국가혁신클러스터 2019년 예산", "2019년 · 1단계: 합계 724억원 · 국비 507억원 · 지방비 217억원"),
     # a word every row of a kind says of itself describes the kind, it does not veto the list
     ("초광역 협력권 중에 충북 강원 제주 묶인 거 협력산업이 뭐임", "생명공학(바이오)진단치료의료기기"),
+    # a count asked: the line that states one leads
+    ("공공기관 중점 확산 우수과제 몇 개였죠", "16개 과제"),
+    ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),
     # a word naming the subject's own kind asks nothing of it
     ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
 ])
@@ -70,7 +73,9 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "기재부 쪽 혁신도시 TF 담당 사무관 연락처 있나요",
     "국가혁신클러스터 2단계 일자리 창출 실적 나왔어?",
     "2019년 지역특화산업육성사업 예산 얼마였음",   # its 세부사업 have 2023 cells only
-    "기회발전특구 지정 요건",   # a kind word joined to what it is said of: 기회발전 is not in the data
+    "기회발전특구 지정 요건",
+    "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
+    "에너지밸리 입주기업 지금 몇 개야",   # a kind word joined to what it is said of: 기회발전 is not in the data
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

@@ -1,6 +1,7 @@
 """What a question asks of its subject (a phone number, an address, the lead organisation …) and the
 answer-first rule: the line that states it goes first, and a card that lacks it is not an answer."""
 
+import re
 from dataclasses import dataclass
 
 from intents.reading.normalize import compact, strip_particle
@@ -21,6 +22,7 @@ class Aspect:
     words: tuple[str, ...]
     labels: tuple[str, ...]
     strict: bool = False
+    states: re.Pattern[str] | None = None   # a line states it when this matches (a count: "16개", "14곳")
 
 
 # The one registry of aspects. Words are compared with the compacted question (no spaces); labels are
@@ -54,6 +56,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("attendees", "참석자", ("참석",), ("참석",)),
     Aspect("agenda", "안건", ("안건",), ("안건·진행 순서",)),
     Aspect("period", "기간", ("기간",), ("기간",)),
+    Aspect("count", "수", ("몇개", "몇곳", "몇건", "몇명", "몇군데", "몇개사", "몇가지"), (), strict=True,
+           states=re.compile(r"[0-9][0-9,]*\s*(개|곳|건|명|군데|가지)(?![0-9])")),
 )
 BY_NAME = {a.name: a for a in ASPECTS}
 _WHOLE_WORDS = [(w[1:], a.name) for a in ASPECTS for w in a.words if w.startswith("=")]
@@ -69,7 +73,7 @@ CARD_ASPECTS = frozenset({"lead", "ministry", "children", "parent", "type", "fie
 # the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
 KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "mode", "chair", "agenda", "attendees")},
             **{a: ("organisation", "contact", "department") for a in ("phone", "address", "email", "fax")},
-            **{a: ("program", "task") for a in CARD_ASPECTS}}
+            **{a: ("program", "task") for a in CARD_ASPECTS}, "count": ()}
 
 
 def asked(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -129,6 +133,8 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
         aspect = BY_NAME[name]
         ordered = sorted(((i, line) for label in aspect.labels for i, line in enumerate(lines)
                           if _label_of(line, (label,)) is not None), key=lambda il: _undecided(il[1]))
+        if aspect.states is not None:
+            ordered = [(i, line) for i, line in enumerate(lines) if aspect.states.search(line)]
         for i, line in ordered:
             if i == 0 or i in used:
                 continue
@@ -166,7 +172,7 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     strict = [a for a in aspects if BY_NAME[a].strict or kind in STRICT_FOR.get(a, ())]
     known = [ln for ln in leads if not _undecided(ln)]
     if strict and not known and not said and \
-            not any(_label_of(ln, BY_NAME[a].labels) and not _undecided(ln) for a in strict for ln in card):
+            not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
     first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
     others = [ln for ln in said if not _states(ln, aspects)]
@@ -177,6 +183,13 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
         leads = [" · ".join(leads)]
     rest = [ln for i, ln in enumerate(card) if i not in used]
     return [*rest[:top], *leads, *others, *rest[top:]]
+
+
+def _states_aspect(line: str, aspect: Aspect) -> bool:
+    """Whether a card line states an aspect: by its label, or by its pattern."""
+    if aspect.states is not None:
+        return bool(aspect.states.search(line))
+    return _label_of(line, aspect.labels) is not None
 
 
 def _undecided(line: str) -> bool:
