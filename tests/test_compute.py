@@ -87,3 +87,10 @@ def test_results_are_computed_with_their_operands(ro_engine: Engine, question: s
     reply = ask(ro_engine, question)
     assert reply.text.splitlines()[1] == computed, reply.text
     assert "출처:" in reply.text
+
+
+def test_of_two_documents_that_disagree_the_one_the_question_points_to_is_used(
+        ro_engine: Engine) -> None:
+    text = ask(ro_engine, "지역경제위원회 자료 기준으로 국가혁신클러스터 18~22 국비랑 지방비 차이").text
+    assert text.splitlines()[1] == "2018~2022년 · 국비 3,759억원 − 2018~2022년 · 지방비등 2,659억원 = 1,100억원"
+    assert "출처: 2023년 제1차 지역경제위원회 공동개최" in text

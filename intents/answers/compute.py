@@ -10,6 +10,8 @@ from typing import Any
 from intents.answers.common import Ask, finish
 from intents.answers.render import describe
 from intents.message import Entity, Reply
+from intents.reading.morph import nouns_of
+from intents.reading.normalize import compact
 from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM, compared
 from store.store import Row
 
@@ -27,6 +29,7 @@ class Figure:
     label: str
     eok: Decimal
     row: Row
+    differs: str = ""   # what the other documents say of the same cell, when the question chose one
 
 
 def rows_named(ask: Ask, program_id: str) -> list[Row]:
@@ -35,19 +38,56 @@ def rows_named(ask: Ask, program_id: str) -> list[Row]:
     own period; a year only the other document has is still found."""
     rows = ask.store.budgets(program_id)
     q = ask.query
+    pointed = pointed_source(ask, {str(r["source"]) for r in rows})
+    if pointed is not None:   # "지역경제위원회 자료 기준으로": that document's cells, whatever name is used
+        narrowed = _holding(ask, [r for r in rows if r["source"] == pointed])
+        if narrowed:
+            return narrowed
     for mention in q.mentions:
         if any(c.id == program_id for c in mention.candidates):
             sources = ask.store.sources_naming(program_id, mention.text)
-            narrowed = [r for r in rows if r["source"] in sources]
-            if q.years:
-                narrowed = narrowed if all(any(r["year"] == y for r in narrowed) for y in q.years) else []
-            if q.phases:
-                narrowed = narrowed if all(any(r["phase"] == p for r in narrowed) for p in q.phases) else []
-            if q.period:
-                narrowed = narrowed if any(r["period"] == q.period for r in narrowed) else []
+            narrowed = _holding(ask, [r for r in rows if r["source"] in sources])
             if narrowed:
                 return narrowed
     return rows
+
+
+def _holding(ask: Ask, rows: list[Row]) -> list[Row]:
+    """The rows, when they hold every year, phase and period the question asks; else none."""
+    q = ask.query
+    if q.years and not all(any(r["year"] == y for r in rows) for y in q.years):
+        return []
+    if q.phases and not all(any(r["phase"] == p for r in rows) for p in q.phases):
+        return []
+    if q.period and not any(r["period"] == q.period for r in rows):
+        return []
+    return rows
+
+
+def pointed_source(ask: Ask, sources: set[str]) -> str | None:
+    """Of documents that disagree, the one a question points to: by its year ("21년 보도자료"), by the
+    words of its title ("지역경제위 자료", "클러스터"), by its issuer; None when none stands out."""
+    q = ask.query
+    subject = ask.subject.id if ask.subject else None
+    named = compact(" ".join([*(m.text for m in q.mentions if any(c.id == subject for c in m.candidates)),
+                              ask.subject.name if ask.subject else ""]))
+    scores: dict[str, int] = {}
+    for source_id in sources:
+        row = ask.store.source(source_id) or {}
+        year = str(row.get("date") or "")[:4]
+        score = 2 * (year.isdigit() and int(year) in q.years)
+        # words of its title, but not those that name the subject itself (클러스터 names the program)
+        title_words = [n for n in nouns_of(str(row.get("title") or "")) if len(n) >= 2 and compact(n) not in named]
+        score += sum(compact(n) in q.compact for n in title_words)
+        scores[source_id] = score
+    best = max(scores.values(), default=0)
+    winners = [s for s, v in scores.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+def _title(ask: Ask, source_id: str) -> str:
+    row = ask.store.source(source_id) or {}
+    return str(row.get("title") or source_id)
 
 
 def operation(ask: Ask) -> str | None:
@@ -125,13 +165,23 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     if not found:
         return f"{label}에 해당하는 금액이 자료에 없습니다."
     amounts = {eok(r) for r in found}
+    differs = ""
+    if len(amounts) > 1:   # the documents disagree: the one the question points to, if it points to one
+        pointed = pointed_source(ask, {str(r["source"]) for r in found})
+        if pointed is not None:
+            others = [r for r in found if r["source"] != pointed]
+            found = [r for r in found if r["source"] == pointed]
+            amounts = {eok(r) for r in found}
+            label = " ".join(p for p in (name, describe(found[0])) if p)
+            differs = ", ".join(f"{show(a)} ({_title(ask, str(r['source']))})" for r in others
+                                if (a := eok(r)) is not None and a not in amounts)
     if len(amounts) > 1:
         shown = ", ".join(show(a) for a in amounts if a is not None)
         return f"{label}의 금액이 자료마다 다릅니다({shown})."
     value = amounts.pop()
     if value is None:
         return f"{label}의 단위({found[0]['unit']})는 억원으로 바꿀 수 없습니다."
-    return Figure(label, value, found[0])
+    return Figure(label, value, found[0], differs)
 
 
 def answer_compute(ask: Ask) -> Reply | None:
@@ -256,6 +306,7 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
         lead = f"{' + '.join(f'{f.label} {show(f.eok)}'.strip() for f in figures)} = {show(total)}"
     lines = [head, lead, "", "계산에 쓴 금액:"]
     lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
+    lines.extend(f"• 참고: {f.label}은(는) 다른 자료에 {f.differs}로 나옵니다." for f in figures if f.differs)
     return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures], asked=1)   # the result leads
 
 

@@ -21,6 +21,7 @@ _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0
 _PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
 _NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
+_PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
@@ -51,6 +52,7 @@ class Query:
     fundings: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
+    phase_span: tuple[int, int] | None = None   # "1~2단계 통틀어": the phases from one to the other, together
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
@@ -181,11 +183,14 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
     span = _PERIOD.search(folded)
     period = f"20{span.group(1)}~20{span.group(2)}" if span and int(span.group(1)) < int(span.group(2)) else None
     phase = _PHASE.search(folded)
+    span = _PHASE_SPAN.search(folded)
+    phase_span = (int(span.group(1)), int(span.group(2))) if span and span.group(1) < span.group(2) else None
     categories = [(m.start(), "비R&D" if m.group(1) else "R&D") for m in _CATEGORY.finditer(rest)]
     return {
         "period": period,
         "year": None if period else _year(folded),
-        "phase": int(phase.group(1)) if phase else None,
+        "phase": int(phase.group(1)) if phase and not phase_span else None,
+        "phase_span": phase_span,
         "category": "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
             "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
         "funding": next((f for f in ("지방비", "국비", "정부") if f in rest), None),
@@ -193,7 +198,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "want_total": any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비")),
         "years": () if period else tuple(dict.fromkeys(
             y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y)),
-        "phases": tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
+        "phases": () if phase_span else tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
         # a stored total listed beside its parts ("국비랑 지방비랑 합계 다 더하면") is an operand too; the head
         # noun of "국비 지방비 합계" is not
         "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
