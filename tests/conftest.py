@@ -55,6 +55,7 @@ def engine(store: Store) -> Engine:
 
 def ask(engine: Engine, text: str, user_id: int | None = None, now: datetime = NOW,
         choice: str | None = None, chat_id: int | None = None) -> Reply:
-    """Ask the engine as a user would, at a fixed time."""
-    message = Message(text=text, now=now, user_id=user_id, chat_id=chat_id if chat_id is not None else user_id)
+    """Ask the engine as a user would, at a fixed time; without a user id, as the local operator (the console)."""
+    message = Message(text=text, now=now, user_id=user_id, chat_id=chat_id if chat_id is not None else user_id,
+                      local_operator=user_id is None)
     return engine.answer(message, choice=choice)
