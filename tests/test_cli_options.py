@@ -1,0 +1,149 @@
+"""The CLI as an operator meets it: global options anywhere, --version, help for every argument, exit statuses,
+a closed pipe, files that cannot be written, ids that cannot hold a role, empty listings, a failing question."""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from intents.engine import Engine
+from intents.message import Message, Reply
+from store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSAN, BUSAN_PHONE = "부산 지역사업평가단 전화번호", "315-9263"
+
+
+def tfbot(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the CLI without TFBOT_* settings from the environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TFBOT_")}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, timeout=120, env=env)
+
+
+def test_db_and_config_before_or_after_the_subcommand(tmp_path: Path) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    first = tfbot("--db", str(before), "ask", "--json", BUSAN)
+    assert first.returncode == 0 and BUSAN_PHONE in json.loads(first.stdout)["text"] and before.exists()
+    assert tfbot("--db", str(before), "ask", BUSAN, "--db", str(after)).returncode == 0
+    assert after.exists(), "the option after the subcommand wins"
+    config = tmp_path / "tf.toml"
+    configured = tmp_path / "configured.db"
+    config.write_text(f'[store]\npath = "{configured}"\n', encoding="utf-8")
+    assert tfbot("--config", str(config), "users", "list").returncode == 0 and configured.exists()
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    out = tfbot("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"tfbot {version('tfbot')}"
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found.extend(_parsers(child))
+    return found
+
+
+def test_every_argument_has_help_and_the_exit_statuses_are_documented() -> None:
+    parsers = _parsers(cli.build_parser())
+    assert len(parsers) >= 12
+    missing = [f"{p.prog} {a.dest}" for p in parsers for a in p._actions
+               if not isinstance(a, argparse._SubParsersAction) and not a.help]
+    assert not missing
+    text = cli.build_parser().format_help()
+    for status in (cli.OK, cli.FAILED, cli.FAULT, cli.INTERRUPTED, cli.PIPE_CLOSED):
+        assert f"\n  {status} " in text
+    assert "exit status" in tfbot("ask", "--help").stdout
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text(f"{BUSAN}\n" * 600, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TFBOT_")}
+    with questions.open("rb") as stdin:
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "--db", str(tmp_path / "p.db")],
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline().decode()
+        proc.stdout.close()   # `| head -1`
+        status = proc.wait(timeout=120)
+        errors = proc.stderr.read().decode()
+    assert first.startswith("[부산지역사업평가단]")
+    assert status == cli.PIPE_CLOSED and errors == ""
+
+
+def test_export_ics_to_a_missing_folder_or_a_directory_is_one_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    missing = tfbot("export-ics", str(tmp_path / "nope" / "tf.ics"), "--db", db)
+    assert missing.returncode == 1 and missing.stderr.strip().splitlines() == [
+        f"tfbot: 일정 파일을 쓸 수 없습니다: {tmp_path / 'nope' / 'tf.ics'} (폴더가 없습니다)"]
+    folder = tfbot("export-ics", str(tmp_path), "--db", db)
+    assert folder.returncode == 1 and "폴더입니다" in folder.stderr and len(folder.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "nope").exists()
+
+
+def test_users_add_refuses_non_positive_and_shared_ids(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    negative = tfbot("users", "add", "-5", "--role", "member", "--db", db)
+    assert negative.returncode == 2 and "양의 정수" in negative.stderr and "Traceback" not in negative.stderr
+    anonymous = tfbot("users", "add", "1087968824", "--role", "admin", "--db", db)
+    assert anonymous.returncode == 2 and "공용 ID" in anonymous.stderr and "본인 계정" in anonymous.stderr
+    assert tfbot("users", "add", "777000", "--role", "member", "--db", db).returncode == 2
+    assert Store.open(db).users() == []
+
+
+def test_empty_listings_say_so(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert tfbot("users", "list", "--db", db).stdout.startswith("등록된 사용자가 없습니다.")
+    assert tfbot("audit", "--db", db).stdout.strip() == "감사 기록이 없습니다."
+    since = tfbot("audit", "--since", "2026-01-01", "--db", db)
+    assert since.stdout.strip() == "2026-01-01 이후의 감사 기록이 없습니다."
+
+
+def test_users_remove_of_an_unknown_user_is_one_line_and_status_1(tmp_path: Path) -> None:
+    out = tfbot("users", "remove", "4001", "--db", str(tmp_path / "c.db"))
+    assert out.returncode == 1 and out.stderr.strip().splitlines() == ["tfbot: 등록되지 않은 사용자입니다: 4001"]
+
+
+def _exploding(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Engine.answer
+
+    def answer(self: Engine, message: Message, choice: str | None = None) -> Reply:
+        if "폭발" in message.text:
+            raise KeyError("percent")
+        return real(self, message, choice)
+
+    monkeypatch.setattr(Engine, "answer", answer)
+
+
+def test_a_batch_goes_on_after_a_failing_question(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _exploding(monkeypatch)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{BUSAN}\n폭발하는 질문\n{BUSAN}\n"))
+    assert cli.main(["ask", "--json", "--db", str(tmp_path / "c.db")]) == cli.OK
+    out = capsys.readouterr()
+    answers = [json.loads(line) for line in out.out.splitlines()]
+    assert [a["intent"] for a in answers] == ["contact", "error", "contact"]
+    assert answers[1]["text"] == cli.APOLOGY and answers[1]["entities"] == []
+    assert out.err.strip().splitlines() == ["tfbot: 2번째 질문을 처리하지 못했습니다 (KeyError)"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"폭발\n{BUSAN}\n"))
+    assert cli.main(["ask", "--db", str(tmp_path / "c.db")]) == cli.OK
+    text = capsys.readouterr().out
+    assert text.startswith(cli.APOLOGY) and BUSAN_PHONE in text
+
+
+def test_one_failing_question_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _exploding(monkeypatch)
+    assert cli.main(["ask", "폭발", "--db", str(tmp_path / "c.db")]) == cli.FAILED
+    assert capsys.readouterr().out.strip() == cli.APOLOGY
