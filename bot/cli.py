@@ -306,15 +306,26 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     if not cfg.token:
         print("tfbot: TFBOT_TOKEN 환경 변수에 봇 토큰을 설정해야 텔레그램 봇을 시작할 수 있습니다.", file=sys.stderr)
         return FAULT
+    from telegram.error import InvalidToken, NetworkError
+
     from bot import telegram
 
     engine = open_engine(cfg, announce=True)
     webhook = getattr(args, "webhook", None)
-    if webhook:
-        telegram.run_webhook(cfg, engine, webhook, args.listen)
-    else:
-        telegram.run_polling(cfg, engine)
-    return 0
+    try:
+        if webhook:
+            telegram.run_webhook(cfg, engine, webhook, args.listen)
+        else:
+            telegram.run_polling(cfg, engine)
+    except InvalidToken:   # the exception's text holds the token: not printed
+        print("tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요.", file=sys.stderr)
+        return FAULT
+    except NetworkError:   # only start-up gets here: once running, the bot retries by itself
+        where = cfg.api_base_url or "https://api.telegram.org"
+        print(f"tfbot: 텔레그램 Bot API에 연결할 수 없습니다: {where}. 네트워크와 TFBOT_API_BASE_URL을 확인해 주세요.",
+              file=sys.stderr)
+        return FAILED
+    return OK
 
 
 def cmd_start(args: argparse.Namespace, cfg: Config) -> int:

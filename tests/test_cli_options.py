@@ -2,11 +2,15 @@
 a closed pipe, files that cannot be written, ids that cannot hold a role, empty listings, a failing question."""
 
 import argparse
+import asyncio
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from bot import cli
 from intents.engine import Engine
 from intents.message import Message, Reply
 from store import Store
+from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSAN, BUSAN_PHONE = "부산 지역사업평가단 전화번호", "315-9263"
@@ -147,3 +152,40 @@ def test_one_failing_question_exits_1(tmp_path: Path, monkeypatch: pytest.Monkey
     _exploding(monkeypatch)
     assert cli.main(["ask", "폭발", "--db", str(tmp_path / "c.db")]) == cli.FAILED
     assert capsys.readouterr().out.strip() == cli.APOLOGY
+
+
+@pytest.fixture
+def bot_api() -> Iterator[FakeBotApi]:
+    """The fake Bot API on its own event loop in a thread, for a `tfbot run` subprocess to talk to."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = FakeBotApi(token="123:ABC")
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
+    yield fake
+    asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+def test_run_with_a_token_telegram_refuses_says_so_in_one_line(tmp_path: Path, bot_api: FakeBotApi) -> None:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("TFBOT_")},
+           "TFBOT_TOKEN": "999:WRONG", "TFBOT_API_BASE_URL": f"http://127.0.0.1:{bot_api.port}"}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "r.db")], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60, env=env)
+    assert out.returncode == cli.FAULT and out.stdout == ""
+    assert "tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요." in out.stderr.splitlines()
+    assert bot_api.sent == []
+
+
+def test_run_without_a_reachable_bot_api_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("TFBOT_")},
+           "TFBOT_TOKEN": "123:ABC", "TFBOT_API_BASE_URL": f"http://127.0.0.1:{port}"}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "r.db")], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60, env=env)
+    assert out.returncode == cli.FAILED
+    assert f"tfbot: 텔레그램 Bot API에 연결할 수 없습니다: http://127.0.0.1:{port}. 네트워크와 TFBOT_API_BASE_URL을 " \
+           "확인해 주세요." in out.stderr.splitlines()
