@@ -160,7 +160,10 @@ class Engine:
         return last[1], q
 
     def _learn(self, message: Message, q: Query, reply: Reply, choice: str | None) -> None:
-        """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered`."""
+        """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered` (not in a
+        read-only database)."""
+        if self.store.read_only:
+            return
         try:
             if choice:
                 self.store.note_pick(choice)
@@ -170,7 +173,7 @@ class Engine:
                 self.store.note_miss(message.now.isoformat(), message.text[:MAX_QUESTION_CHARS],
                                      "clarify" if reply.intent == "clarify" else "notfound", understood,
                                      [b.action for b in reply.buttons] or None)
-        except sqlite3.Error as exc:   # a read-only database still answers; the miss is only logged
+        except (sqlite3.Error, ReadOnly) as exc:   # a read-only database still answers; the miss is only logged
             log.warning("unanswered question not kept: %s", exc)
 
     # --- routing -----------------------------------------------------------------------------

@@ -156,14 +156,14 @@ def test_the_store_says_which_fault_in_process(tmp_path: Path) -> None:
 
 # --- read-only -------------------------------------------------------------------------------------
 def test_read_only_database_answers_and_refuses_writes_in_a_batch(read_only_db: Path) -> None:
-    before = counts(read_only_db, "progress", "audit", "users", "pending")
+    before = counts(read_only_db, "progress", "audit", "users", "pending", "unanswered")
     out = tfbot("ask", "--json", "--db", str(read_only_db),
-                stdin=f"{LOG}\n부산 지역사업평가단 전화번호\n/grant 77 member\n")
-    assert out.returncode == 0 and "Traceback" not in out.stderr
+                stdin=f"{LOG}\n부산 지역사업평가단 전화번호\n/grant 77 member\n우주항공 위성 사업 담당자 전화번호\n")
+    assert out.returncode == 0 and out.stderr == ""
     answers = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [a["intent"] for a in answers] == ["readonly", "contact", "readonly"]
+    assert [a["intent"] for a in answers] == ["readonly", "contact", "readonly", "unknown"]
     assert READ_ONLY in answers[0]["text"] and BUSAN_PHONE in answers[1]["text"] and READ_ONLY in answers[2]["text"]
-    assert counts(read_only_db, "progress", "audit", "users", "pending") == before
+    assert counts(read_only_db, "progress", "audit", "users", "pending", "unanswered") == before
 
 
 def test_read_only_database_refuses_one_write_with_exit_status_1(read_only_db: Path) -> None:
