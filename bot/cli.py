@@ -19,7 +19,7 @@ from intents.writes.admin import audit_lines
 from store import InvalidValue, Store, StoreError
 from store.people import LOCAL_OPERATOR, check_person
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.cli")   # the same name when run as `python -m bot.cli`
 
 OK, FAILED, FAULT, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
 EXIT_CODES = f"""exit status:
@@ -134,20 +134,21 @@ def policy(cfg: Config) -> Policy:
 
 
 def open_store(cfg: Config, announce: bool = False) -> Store:
-    """Open the configured database; DatabaseFault when it cannot be used. `announce` says on stderr which file
-    is used (and that it is new, or read-only): a bot started from another folder does not use another file
+    """Open the configured database; DatabaseFault when it cannot be used. `announce` logs which file is used
+    (a new or a read-only one at WARNING): a bot started from another folder does not use another file
     unnoticed."""
     path = Path(cfg.db_path).absolute()
     fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
     if announce and fresh and path.parent.is_dir():
-        print(f"새 데이터베이스를 만듭니다: {path}", file=sys.stderr)
+        log.warning("새 데이터베이스를 만듭니다: %s", path)
     try:
         store = Store.open(path)
     except StoreError as exc:
         raise DatabaseFault(str(exc)) from exc
-    if announce and not fresh:
-        note = " (읽기 전용: 질문에는 답하고 기록은 거절합니다)" if store.read_only else ""
-        print(f"데이터베이스: {path}{note}", file=sys.stderr)
+    if announce and store.read_only:
+        log.warning("데이터베이스: %s (읽기 전용: 질문에는 답하고 기록은 거절합니다)", path)
+    elif announce and not fresh:
+        log.info("데이터베이스: %s", path)
     return store
 
 
@@ -241,12 +242,11 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def answer_one(engine: Engine, message: Message, number: int) -> Reply:
-    """The engine's answer, or an apology when answering failed unexpectedly (said in one line on stderr)."""
+    """The engine's answer, or an apology when answering failed unexpectedly (the log gets the traceback)."""
     try:
         return engine.answer(message)
-    except Exception as exc:
-        print(f"tfbot: {number}번째 질문을 처리하지 못했습니다 ({type(exc).__name__})", file=sys.stderr)
-        log.debug("question %d failed", number, exc_info=True)
+    except Exception:
+        log.error("question %d failed", number, exc_info=True)
         return Reply(text=APOLOGY, intent="error")
 
 

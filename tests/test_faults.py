@@ -6,8 +6,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,26 +16,19 @@ from intents.engine import Engine
 from intents.message import Message
 from store import CannotOpen, NewerDatabase, NotADatabase, NotTfbotDatabase, ReadOnly, Store
 from store.schema import MIGRATIONS
-from tests.conftest import NOW, SEOUL
+from tests.conftest import NOW, SEOUL, Cli
 
-ROOT = Path(__file__).resolve().parent.parent
 BUSAN_PHONE = "315-9263"
 LOG = "/log 에너지밸리 조성 40% 부지 협의"
 READ_ONLY = "데이터베이스가 읽기 전용이라 기록할 수 없습니다"
 
 
-def tfbot(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as an operator would, without TFBOT_* settings from the environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TFBOT_")}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd, timeout=120, env=env)
-
-
-def one_line_fault(out: subprocess.CompletedProcess[str], *words: str) -> str:
+def one_line_fault(out: tuple[int, str, str], *words: str) -> str:
     """The single stderr line of a fault, after checking the exit status and that no traceback was printed."""
-    lines = out.stderr.strip().splitlines()
-    assert out.returncode == 2, out.stderr
-    assert len(lines) == 1 and lines[0].startswith("tfbot: ") and "Traceback" not in out.stderr, out.stderr
+    status, _, err = out
+    lines = err.strip().splitlines()
+    assert status == 2, err
+    assert len(lines) == 1 and lines[0].startswith("tfbot: ") and "Traceback" not in err, err
     for word in words:
         assert word in lines[0], lines[0]
     return lines[0]
@@ -78,31 +69,31 @@ def counts(path: Path, *tables: str) -> dict[str, int]:
 
 
 # --- cannot open -------------------------------------------------------------------------------------
-def test_a_database_in_a_missing_folder(tmp_path: Path) -> None:
+def test_a_database_in_a_missing_folder(tmp_path: Path, cli: Cli) -> None:
     missing = tmp_path / "nope"
-    one_line_fault(tfbot("ask", "부산 지역사업평가단 전화번호", "--db", str(missing / "tf.db")),
+    one_line_fault(cli("ask", "부산 지역사업평가단 전화번호", "--db", str(missing / "tf.db")),
                    "폴더가 없습니다", str(missing))
     assert not missing.exists()
 
 
-def test_a_database_path_that_is_a_directory(tmp_path: Path) -> None:
+def test_a_database_path_that_is_a_directory(tmp_path: Path, cli: Cli) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
-    one_line_fault(tfbot("users", "list", "--db", str(folder)), "폴더입니다", str(folder))
+    one_line_fault(cli("users", "list", "--db", str(folder)), "폴더입니다", str(folder))
     assert list(folder.iterdir()) == []
 
 
-def test_a_file_of_random_bytes(tmp_path: Path) -> None:
+def test_a_file_of_random_bytes(tmp_path: Path, cli: Cli) -> None:
     path = tmp_path / "random.db"
     path.write_bytes(os.urandom(4096))
     before = digest(path)
-    one_line_fault(tfbot("ask", "부산", "--db", str(path)), "SQLite 데이터베이스 파일이 아닙니다", str(path))
+    one_line_fault(cli("ask", "부산", "--db", str(path)), "SQLite 데이터베이스 파일이 아닙니다", str(path))
     assert digest(path) == before
     with pytest.raises(NotADatabase):
         Store.open(path)
 
 
-def test_another_applications_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+def test_another_applications_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path, cli: Cli) -> None:
     path = tmp_path / "crm.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
@@ -110,7 +101,7 @@ def test_another_applications_sqlite_file_is_refused_and_left_unchanged(tmp_path
     conn.commit()
     conn.close()
     before = digest(path)
-    one_line_fault(tfbot("users", "add", "5", "--role", "admin", "--db", str(path)), "tfbot 데이터베이스가 아닙니다",
+    one_line_fault(cli("users", "add", "5", "--role", "admin", "--db", str(path)), "tfbot 데이터베이스가 아닙니다",
                    "아무것도 바꾸지 않았습니다")
     assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["crm.db"]
     conn = sqlite3.connect(path)
@@ -132,7 +123,8 @@ def test_an_other_applications_migrations_table_is_no_tfbot_marker(tmp_path: Pat
     assert digest(path) == before
 
 
-def test_a_database_made_by_a_newer_tfbot_is_refused_naming_the_version(template: Path, tmp_path: Path) -> None:
+def test_a_database_made_by_a_newer_tfbot_is_refused_naming_the_version(template: Path, tmp_path: Path,
+                                                                          cli: Cli) -> None:
     path = tmp_path / "newer.db"
     shutil.copy(template, path)
     conn = sqlite3.connect(path)
@@ -140,7 +132,7 @@ def test_a_database_made_by_a_newer_tfbot_is_refused_naming_the_version(template
     conn.commit()
     conn.close()
     before = digest(path)
-    one_line_fault(tfbot("ask", "부산 지역사업평가단 전화번호", "--db", str(path)), "더 새 버전의 tfbot",
+    one_line_fault(cli("ask", "부산 지역사업평가단 전화번호", "--db", str(path)), "더 새 버전의 tfbot",
                    "099_from_the_future", MIGRATIONS[-1][0])
     assert digest(path) == before
     with pytest.raises(NewerDatabase):
@@ -155,33 +147,33 @@ def test_the_store_says_which_fault_in_process(tmp_path: Path) -> None:
 
 
 # --- read-only -------------------------------------------------------------------------------------
-def test_read_only_database_answers_and_refuses_writes_in_a_batch(read_only_db: Path) -> None:
+def test_read_only_database_answers_and_refuses_writes_in_a_batch(read_only_db: Path, cli: Cli) -> None:
     before = counts(read_only_db, "progress", "audit", "users", "pending", "unanswered")
-    out = tfbot("ask", "--json", "--db", str(read_only_db),
-                stdin=f"{LOG}\n부산 지역사업평가단 전화번호\n/grant 77 member\n우주항공 위성 사업 담당자 전화번호\n")
-    assert out.returncode == 0 and out.stderr == ""
-    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    questions = [LOG, "부산 지역사업평가단 전화번호", "/grant 77 member", "우주항공 위성 사업 담당자 전화번호"]
+    status, out, err = cli("ask", "--json", "--db", str(read_only_db), stdin="\n".join(questions) + "\n")
+    assert status == 0 and err == ""
+    answers = [json.loads(line) for line in out.splitlines()]
     assert [a["intent"] for a in answers] == ["readonly", "contact", "readonly", "unknown"]
     assert READ_ONLY in answers[0]["text"] and BUSAN_PHONE in answers[1]["text"] and READ_ONLY in answers[2]["text"]
     assert counts(read_only_db, "progress", "audit", "users", "pending", "unanswered") == before
 
 
-def test_read_only_database_refuses_one_write_with_exit_status_1(read_only_db: Path) -> None:
+def test_read_only_database_refuses_one_write_with_exit_status_1(read_only_db: Path, cli: Cli) -> None:
     before = counts(read_only_db, "progress", "users")
-    out = tfbot("ask", LOG, "--db", str(read_only_db))
-    assert out.returncode == 1 and READ_ONLY in out.stdout and "Traceback" not in out.stderr
-    add = tfbot("users", "add", "77", "--role", "member", "--db", str(read_only_db))
-    assert add.returncode == 1
-    assert add.stderr.strip().splitlines() == [f"tfbot: {READ_ONLY}. 아무것도 바뀌지 않았습니다."]
-    assert "42\tcoordinator\t김코디" in tfbot("users", "list", "--db", str(read_only_db)).stdout
+    status, out, _ = cli("ask", LOG, "--db", str(read_only_db))
+    assert status == 1 and READ_ONLY in out
+    status, _, err = cli("users", "add", "77", "--role", "member", "--db", str(read_only_db))
+    assert status == 1 and err.strip().splitlines() == [f"tfbot: {READ_ONLY}. 아무것도 바뀌지 않았습니다."]
+    assert "42\tcoordinator\t김코디" in cli("users", "list", "--db", str(read_only_db))[1]
     assert counts(read_only_db, "progress", "users") == before
 
 
-def test_read_only_database_in_the_console_goes_on(read_only_db: Path) -> None:
-    out = tfbot("chat", "--db", str(read_only_db), stdin=f"{LOG}\n부산 지역사업평가단 전화번호\n")
-    assert out.returncode == 0 and "Traceback" not in out.stderr
-    assert READ_ONLY in out.stdout and BUSAN_PHONE in out.stdout
-    assert out.stderr.strip() == f"데이터베이스: {read_only_db} (읽기 전용: 질문에는 답하고 기록은 거절합니다)"
+def test_read_only_database_in_the_console_goes_on(read_only_db: Path, cli: Cli) -> None:
+    status, out, err = cli("chat", "--db", str(read_only_db), stdin=f"{LOG}\n부산 지역사업평가단 전화번호\n")
+    assert status == 0 and READ_ONLY in out and BUSAN_PHONE in out
+    [line] = err.strip().splitlines()
+    said = f"데이터베이스: {read_only_db} (읽기 전용: 질문에는 답하고 기록은 거절합니다)"
+    assert line.endswith(f" WARNING bot.cli: {said}"), line
 
 
 def test_read_only_engine_refuses_every_kind_of_write(read_only_db: Path) -> None:
@@ -201,7 +193,7 @@ def test_read_only_engine_refuses_every_kind_of_write(read_only_db: Path) -> Non
     assert counts(read_only_db, "progress", "audit", "users", "pending", "meetings", "private_chats") == before
 
 
-def test_a_read_only_database_that_needs_migrating_is_refused(template: Path, tmp_path: Path) -> None:
+def test_a_read_only_database_that_needs_migrating_is_refused(template: Path, tmp_path: Path, cli: Cli) -> None:
     path = tmp_path / "old.db"
     shutil.copy(template, path)
     conn = sqlite3.connect(path)
@@ -211,7 +203,7 @@ def test_a_read_only_database_that_needs_migrating_is_refused(template: Path, tm
     conn.close()
     path.chmod(0o444)
     before = digest(path)
-    one_line_fault(tfbot("ask", "부산", "--db", str(path)), "읽기 전용", last)
+    one_line_fault(cli("ask", "부산", "--db", str(path)), "읽기 전용", last)
     with pytest.raises(ReadOnly):
         Store.open(path)
     assert digest(path) == before
@@ -219,9 +211,13 @@ def test_a_read_only_database_that_needs_migrating_is_refused(template: Path, tm
 
 
 # --- which file ------------------------------------------------------------------------------------
-def test_start_says_it_creates_the_default_database_in_the_working_folder(tmp_path: Path) -> None:
-    first = tfbot("start", stdin="/help\n", cwd=tmp_path)
-    assert first.returncode == 0 and "콘솔 모드" in first.stdout
-    assert first.stderr.strip() == f"새 데이터베이스를 만듭니다: {tmp_path / 'tfbot.db'}"
-    again = tfbot("chat", stdin="/help\n", cwd=tmp_path)
-    assert again.stderr.strip() == f"데이터베이스: {tmp_path / 'tfbot.db'}"
+def test_start_says_it_creates_the_default_database_in_the_working_folder(tmp_path: Path, cli: Cli,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, err = cli("start", stdin="/help\n")
+    assert status == 0 and "콘솔 모드" in out
+    [line] = err.strip().splitlines()
+    assert line.endswith(f" WARNING bot.cli: 새 데이터베이스를 만듭니다: {tmp_path / 'tfbot.db'}")
+    _, _, err = cli("chat", stdin="/help\n")
+    [line] = err.strip().splitlines()
+    assert line.endswith(f" INFO bot.cli: 데이터베이스: {tmp_path / 'tfbot.db'}")

@@ -2,6 +2,7 @@
 chat (anonymous admin, channel, automatic forward) gets the refusal and no data."""
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ ANONYMOUS_ADMIN, CHANNEL_BOT, SERVICE = 1087968824, 136817688, 777000
 
 
 @pytest.fixture
-def cfg(tmp_path: Path) -> Config:
-    """The test token, no config file, the default transport."""
-    return load_config(tmp_path / "none.toml", env={"TFBOT_TOKEN": "123:ABC"})
+def cfg() -> Config:
+    """The test token, an empty config file, the default transport."""
+    return load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 operator and undo rows, and short Latin aliases found inside other words."""
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,11 +10,10 @@ import pytest
 from intents.engine import Engine
 from intents.writes.access import Policy
 from store import Store
-from tests.conftest import NOW, ask
+from tests.conftest import NOW, Cli, ask
 
 COORD = 2001
 ENERGY = "에너지밸리 조성"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -69,12 +66,11 @@ def test_the_audit_names_the_local_operator_and_what_an_undo_took_back(team: Eng
     assert '{"entry"' not in audit and "사용자 0" not in audit
 
 
-def test_the_cli_operator_is_shown_as_the_local_operator(tmp_path: Path) -> None:
+def test_the_cli_operator_is_shown_as_the_local_operator(tmp_path: Path, cli: Cli) -> None:
     db = str(tmp_path / "c.db")
 
     def tfbot(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args, "--db", db], capture_output=True, text=True,
-                              cwd=ROOT, timeout=120).stdout
+        return cli(*args, "--db", db)[1]
 
     assert tfbot("users", "add", "4001", "--role", "member").strip() == "사용자 ID 4001: member"
     assert "기록했습니다" in tfbot("ask", "/log 에너지밸리 조성 40% 기본설계")
