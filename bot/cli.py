@@ -313,6 +313,7 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     engine = open_engine(cfg, announce=True)
     webhook = getattr(args, "webhook", None)
     try:
+        _check_bot_api(cfg)
         if webhook:
             telegram.run_webhook(cfg, engine, webhook, args.listen)
         else:
@@ -326,6 +327,30 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
               file=sys.stderr)
         return FAILED
     return OK
+
+
+def _check_bot_api(cfg: Config) -> None:
+    """Ask the Bot API who the bot is, once, before starting: a refused token or an unreachable server raises
+    here (InvalidToken, NetworkError) instead of in python-telegram-bot's start-up, which logs a traceback and
+    leaves the transport's connections open."""
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.telegram import api_urls
+
+    token = cfg.token or ""
+
+    async def who_am_i() -> None:
+        if cfg.api_base_url:
+            api, files = api_urls(cfg.api_base_url)
+            bot = Bot(token, base_url=api, base_file_url=files)
+        else:
+            bot = Bot(token)
+        async with bot:   # initialize() calls getMe; shut down again either way
+            pass
+
+    asyncio.run(who_am_i())
 
 
 def cmd_start(args: argparse.Namespace, cfg: Config) -> int:

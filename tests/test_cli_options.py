@@ -169,7 +169,8 @@ def test_run_with_a_token_telegram_refuses_says_so_in_one_line(tmp_path: Path, b
     out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "r.db")], capture_output=True,
                          text=True, cwd=ROOT, timeout=60, env=env)
     assert out.returncode == tfbot.FAULT and out.stdout == ""
-    assert "tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요." in out.stderr.splitlines()
+    assert out.stderr.splitlines()[-1] == "tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요."
+    assert "Traceback" not in out.stderr and "WRONG" not in out.stderr and "Unclosed" not in out.stderr
     assert bot_api.sent == []
 
 
@@ -181,6 +182,6 @@ def test_run_without_a_reachable_bot_api_says_so_in_one_line(tmp_path: Path) -> 
            "TFBOT_TOKEN": "123:ABC", "TFBOT_API_BASE_URL": f"http://127.0.0.1:{port}"}
     out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--db", str(tmp_path / "r.db")], capture_output=True,
                          text=True, cwd=ROOT, timeout=60, env=env)
-    assert out.returncode == tfbot.FAILED
-    assert f"tfbot: 텔레그램 Bot API에 연결할 수 없습니다: http://127.0.0.1:{port}. 네트워크와 TFBOT_API_BASE_URL을 " \
-           "확인해 주세요." in out.stderr.splitlines()
+    assert out.returncode == tfbot.FAILED and "Traceback" not in out.stderr
+    assert out.stderr.splitlines()[-1] == f"tfbot: 텔레그램 Bot API에 연결할 수 없습니다: http://127.0.0.1:{port}. " \
+                                          "네트워크와 TFBOT_API_BASE_URL을 확인해 주세요."
