@@ -2,70 +2,128 @@
 
 import argparse
 import json
+import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
 from bot.logs import configure_logging
 from intents.engine import Engine
-from intents.message import Message
+from intents.message import Message, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import audit_lines
-from store import Store, StoreError
+from store import InvalidValue, Store, StoreError
+from store.people import LOCAL_OPERATOR, check_person
 
-LOCAL_OPERATOR = 0
+log = logging.getLogger("bot.cli")   # the same name when run as `python -m bot.cli`
+
+OK, FAILED, FAULT, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
+EXIT_CODES = f"""exit status:
+  {OK}    done
+  {FAILED}    the answer or operation failed: a write the database refused (read-only), a user not found,
+       a file that could not be written, `ask "질문"` that could not be answered
+       (`ask` reading standard input answers every line, a failed one with an apology, and exits {OK})
+  {FAULT}    usage, configuration or database fault: a bad option, a config error, a database that cannot
+       be opened, is not a tfbot database or was made by a newer tfbot
+  {INTERRUPTED}  interrupted (Ctrl-C)
+  {PIPE_CLOSED}  the reader of the output went away (`tfbot ask … | head -1`); nothing more is printed"""
+APOLOGY = "죄송합니다. 이 질문을 처리하는 중 문제가 생겼습니다. 다른 질문은 계속 답합니다."
+ROLES = ["member", "coordinator", "admin"]
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="SQLite database path (created and loaded on first use)")
-    parser.add_argument("--config", help="config.toml path")
+class DatabaseFault(Exception):
+    """The database named by --db, TFBOT_DB or config cannot be used (exit status 2)."""
+
+
+def _version() -> str:
+    try:
+        return version("tfbot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _positive_id(text: str) -> int:
+    """An argparse type: a Telegram user id (a positive integer)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"사용자 ID는 숫자여야 합니다: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"사용자 ID는 양의 정수여야 합니다: {value}")
+    return value
+
+
+def _person_id(text: str) -> int:
+    """An argparse type: a Telegram user id that can be given a role (not a shared id of Telegram's)."""
+    value = _positive_id(text)
+    try:
+        check_person(value)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _common() -> argparse.ArgumentParser:
+    """--db and --config, accepted before or after the subcommand (the later one wins)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="SQLite database file (created and loaded on first use; default: TFBOT_DB, "
+                             "[store] path in config, ./tfbot.db)")
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="config.toml path (default: TFBOT_CONFIG, ./config.toml)")
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every tfbot command."""
-    parser = argparse.ArgumentParser(prog="tfbot", description="TF 업무 도우미 (contacts, budgets, tasks, meetings)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ask = sub.add_parser("ask", help="answer one question, or one per line from standard input")
+    common = _common()
+    parser = argparse.ArgumentParser(prog="tfbot", description="TF 업무 도우미 (contacts, budgets, tasks, meetings)",
+                                     parents=[common], epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary, parents=[common], epilog=EXIT_CODES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    ask = command("ask", "answer one question, or one per line from standard input")
     ask.add_argument("question", nargs="?", help="the question; omit to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
-    ask.add_argument("--user", type=int, help="ask as this Telegram user id")
-    _common(ask)
-    match = sub.add_parser("match", help="candidate entities for a piece of text")
-    match.add_argument("text")
-    match.add_argument("--json", action="store_true")
-    match.add_argument("--limit", type=int, default=5)
-    _common(match)
-    run = sub.add_parser("run", help="the Telegram bot (long polling, or a webhook with --webhook)")
+    ask.add_argument("--user", type=_positive_id, metavar="ID",
+                     help="ask as this Telegram user id (default: the local operator, an admin)")
+    match = command("match", "candidate entities for a piece of text")
+    match.add_argument("text", help="a name or a sentence to find names in")
+    match.add_argument("--json", action="store_true", help="print the candidates as one JSON list")
+    match.add_argument("--limit", type=int, default=5, metavar="N", help="at most N candidates (default 5)")
+    run = command("run", "the Telegram bot (long polling, or a webhook with --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL of the webhook")
     run.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8443", help="where the webhook listens")
-    _common(run)
-    start = sub.add_parser("start", help="the Telegram bot when TFBOT_TOKEN is set, else the console REPL")
-    _common(start)
-    users = sub.add_parser("users", help="manage users and roles")
-    users_sub = users.add_subparsers(dest="users_command", required=True)
-    add = users_sub.add_parser("add", help="add a user or change their role")
-    add.add_argument("user_id", type=int)
-    add.add_argument("--role", required=True, choices=["member", "coordinator", "admin"])
-    add.add_argument("--name")
-    _common(add)
-    listing = users_sub.add_parser("list", help="list users")
-    _common(listing)
-    remove = users_sub.add_parser("remove", help="remove a user")
-    remove.add_argument("user_id", type=int)
-    _common(remove)
-    audit = sub.add_parser("audit", help="print the audit log")
+    command("start", "the Telegram bot when TFBOT_TOKEN is set, else the console REPL")
+    users = command("users", "manage users and roles")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_sub.add_parser("add", help="add a user or change their role", parents=[common])
+    add.add_argument("user_id", type=_person_id, metavar="ID", help="the person's Telegram user id")
+    add.add_argument("--role", required=True, choices=ROLES, help="member asks; coordinator also logs progress "
+                     "and schedules meetings; admin also grants roles")
+    add.add_argument("--name", help="a name to show in answers and the audit log")
+    users_sub.add_parser("list", help="list users", parents=[common])
+    remove = users_sub.add_parser("remove", help="remove a user", parents=[common])
+    remove.add_argument("user_id", type=_positive_id, metavar="ID", help="the Telegram user id to remove")
+    audit = command("audit", "print the audit log")
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
-    _common(audit)
-    missed = sub.add_parser("unanswered", help="questions the data could not answer, and choices nobody picked")
+    missed = command("unanswered", "questions the data could not answer, and choices nobody picked")
     missed.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
-    _common(missed)
-    ics = sub.add_parser("export-ics", help="write every upcoming meeting to an .ics file")
-    ics.add_argument("path", nargs="?", default="tf-meetings.ics")
-    _common(ics)
-    chat = sub.add_parser("chat", help="console REPL on the same engine")
-    chat.add_argument("--as", dest="as_user", type=int, help="chat as this Telegram user id")
-    _common(chat)
+    ics = command("export-ics", "write every upcoming meeting to an .ics file")
+    ics.add_argument("path", nargs="?", default="tf-meetings.ics", help="the file to write (default tf-meetings.ics)")
+    chat = command("chat", "console REPL on the same engine")
+    chat.add_argument("--as", dest="as_user", type=_positive_id, metavar="ID",
+                      help="chat as this Telegram user id (default: the local operator, an admin)")
     return parser
 
 
@@ -75,25 +133,50 @@ def policy(cfg: Config) -> Policy:
                   confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes)
 
 
-def open_engine(cfg: Config) -> Engine:
+def open_store(cfg: Config, announce: bool = False) -> Store:
+    """Open the configured database; DatabaseFault when it cannot be used. `announce` logs which file is used
+    (a new or a read-only one at WARNING): a bot started from another folder does not use another file
+    unnoticed."""
+    path = Path(cfg.db_path).absolute()
+    fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    if announce and fresh and path.parent.is_dir():
+        log.warning("새 데이터베이스를 만듭니다: %s", path)
+    try:
+        store = Store.open(path)
+    except StoreError as exc:
+        raise DatabaseFault(str(exc)) from exc
+    if announce and store.read_only:
+        log.warning("데이터베이스: %s (읽기 전용: 질문에는 답하고 기록은 거절합니다)", path)
+    elif announce and not fresh:
+        log.info("데이터베이스: %s", path)
+    return store
+
+
+def open_engine(cfg: Config, announce: bool = False) -> Engine:
     """Open the store named by the configuration and wrap it in an engine."""
-    return Engine(Store.open(cfg.db_path), policy(cfg))
+    return Engine(open_store(cfg, announce), policy(cfg))
 
 
 def cmd_users(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot users add|list|remove`: manage roles from the shell (audited as the local operator)."""
-    store = Store.open(cfg.db_path)
+    store = open_store(cfg)
     at = now(cfg).isoformat()
     if args.users_command == "add":
-        store.set_role(LOCAL_OPERATOR, args.user_id, args.role, at, args.name)
-        print(f"사용자 {args.user_id}: {args.role}")
+        old = store.set_role(LOCAL_OPERATOR, args.user_id, args.role, at, args.name)
+        before = f" (이전: {old['role']})" if old else ""
+        print(f"사용자 ID {args.user_id}: {args.role}{before}")
     elif args.users_command == "remove":
-        store.remove_user(LOCAL_OPERATOR, args.user_id, at)
-        print(f"사용자 {args.user_id}를 삭제했습니다.")
+        old = store.remove_user(LOCAL_OPERATOR, args.user_id, at)
+        print(f"사용자 ID {args.user_id}: 삭제했습니다 (이전: {old['role']})")
     else:
-        for row in store.users():
+        rows = store.users()
+        if not rows:
+            print("등록된 사용자가 없습니다. 추가: tfbot users add ID --role member|coordinator|admin")
+        for row in rows:
             print(f"{row['user_id']}\t{row['role']}\t{row['name'] or ''}")
-    return 0
+        if cfg.admins:
+            print(f"설정(config·TFBOT_ADMINS)의 관리자: {', '.join(str(a) for a in sorted(cfg.admins))}")
+    return OK
 
 
 def _since_is_a_date(since: str | None) -> bool:
@@ -110,17 +193,20 @@ def _since_is_a_date(since: str | None) -> bool:
 def cmd_audit(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot audit [--since DATE]`: print the audit log."""
     if not _since_is_a_date(args.since):
-        return 2
-    for line in audit_lines(Store.open(cfg.db_path), args.since):
+        return FAULT
+    lines = audit_lines(open_store(cfg), args.since)
+    if not lines:
+        print(f"{args.since} 이후의 감사 기록이 없습니다." if args.since else "감사 기록이 없습니다.")
+    for line in lines:
         print(line)
-    return 0
+    return OK
 
 
 def cmd_unanswered(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot unanswered [--since DATE]`: what the TF asked that the bot could not answer (no user ids)."""
     if not _since_is_a_date(args.since):
-        return 2
-    rows = Store.open(cfg.db_path).misses(args.since)
+        return FAULT
+    rows = open_store(cfg).misses(args.since)
     if not rows:
         print("답하지 못한 질문이 없습니다.")
     for row in rows:
@@ -135,19 +221,33 @@ def now(cfg: Config) -> datetime:
 
 
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
-    """`tfbot ask`: one question from the argument, or one per line from stdin."""
+    """`tfbot ask`: one question from the argument, or one per line from stdin (a failing one does not stop the
+    others)."""
     engine = open_engine(cfg)
-    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
-    for question in questions:
-        message = Message(text=question, now=now(cfg), user_id=args.user, chat_id=args.user)
-        reply = engine.answer(message)
+    batch = args.question is None
+    questions: Iterable[str] = (line.rstrip("\n") for line in sys.stdin) if batch else [args.question]
+    failed = False
+    for number, question in enumerate(questions, start=1):
+        message = Message(text=question, now=now(cfg), user_id=args.user, chat_id=args.user,
+                          local_operator=args.user is None)
+        reply = answer_one(engine, message, number)
+        failed = failed or reply.intent in ("error", "readonly")
         if args.json:
             print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
         else:
             print(reply.text, flush=True)
-            if args.question is None:
+            if batch:
                 print(flush=True)
-    return 0
+    return FAILED if failed and not batch else OK
+
+
+def answer_one(engine: Engine, message: Message, number: int) -> Reply:
+    """The engine's answer, or an apology when answering failed unexpectedly (the log gets the traceback)."""
+    try:
+        return engine.answer(message)
+    except Exception:
+        log.error("question %d failed", number, exc_info=True)
+        return Reply(text=APOLOGY, intent="error")
 
 
 def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
@@ -174,29 +274,83 @@ def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot export-ics [PATH]`: every upcoming meeting as one calendar file."""
     from intents.dates.calendar import meetings_ics
 
-    store = Store.open(cfg.db_path)
+    store = open_store(cfg)
     moment = now(cfg)
     meetings = store.scheduled_meetings(moment.isoformat())
-    with open(args.path, "wb") as f:
-        f.write(meetings_ics(meetings, moment))
+    target = Path(args.path)
+    try:
+        with open(target, "wb") as f:
+            f.write(meetings_ics(meetings, moment))
+    except OSError as exc:
+        print(f"tfbot: 일정 파일을 쓸 수 없습니다: {target.absolute()} ({_why(exc)})", file=sys.stderr)
+        return FAILED
     print(f"{len(meetings)}건의 회의를 {args.path}에 저장했습니다.")
-    return 0
+    return OK
+
+
+def _why(exc: OSError) -> str:
+    """Why a file could not be written, in Korean."""
+    if isinstance(exc, FileNotFoundError):
+        return "폴더가 없습니다"
+    if isinstance(exc, IsADirectoryError):
+        return "파일이 아니라 폴더입니다"
+    if isinstance(exc, NotADirectoryError):
+        return "경로 중간에 폴더가 아닌 파일이 있습니다"
+    if isinstance(exc, PermissionError):
+        return "쓰기 권한이 없습니다"
+    return exc.strerror or type(exc).__name__
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot run`: serve the engine on Telegram; needs TFBOT_TOKEN."""
     if not cfg.token:
         print("tfbot: TFBOT_TOKEN 환경 변수에 봇 토큰을 설정해야 텔레그램 봇을 시작할 수 있습니다.", file=sys.stderr)
-        return 2
+        return FAULT
+    from telegram.error import InvalidToken, NetworkError
+
     from bot import telegram
 
-    engine = open_engine(cfg)
+    engine = open_engine(cfg, announce=True)
     webhook = getattr(args, "webhook", None)
-    if webhook:
-        telegram.run_webhook(cfg, engine, webhook, args.listen)
-    else:
-        telegram.run_polling(cfg, engine)
-    return 0
+    try:
+        _check_bot_api(cfg)
+        if webhook:
+            telegram.run_webhook(cfg, engine, webhook, args.listen)
+        else:
+            telegram.run_polling(cfg, engine)
+    except InvalidToken:   # the exception's text holds the token: not printed
+        print("tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요.", file=sys.stderr)
+        return FAULT
+    except NetworkError:   # only start-up gets here: once running, the bot retries by itself
+        where = cfg.api_base_url or "https://api.telegram.org"
+        print(f"tfbot: 텔레그램 Bot API에 연결할 수 없습니다: {where}. 네트워크와 TFBOT_API_BASE_URL을 확인해 주세요.",
+              file=sys.stderr)
+        return FAILED
+    return OK
+
+
+def _check_bot_api(cfg: Config) -> None:
+    """Ask the Bot API who the bot is, once, before starting: a refused token or an unreachable server raises
+    here (InvalidToken, NetworkError) instead of in python-telegram-bot's start-up, which logs a traceback and
+    leaves the transport's connections open."""
+    import asyncio
+
+    from telegram import Bot
+
+    from bot.telegram import api_urls
+
+    token = cfg.token or ""
+
+    async def who_am_i() -> None:
+        if cfg.api_base_url:
+            api, files = api_urls(cfg.api_base_url)
+            bot = Bot(token, base_url=api, base_file_url=files)
+        else:
+            bot = Bot(token)
+        async with bot:   # initialize() calls getMe; shut down again either way
+            pass
+
+    asyncio.run(who_am_i())
 
 
 def cmd_start(args: argparse.Namespace, cfg: Config) -> int:
@@ -211,25 +365,40 @@ def run_console_for(cfg: Config, user_id: int | None) -> int:
     """Open the engine and run the console REPL as `user_id`."""
     from bot.console import run_console
 
-    return run_console(open_engine(cfg), cfg, user_id)
+    return run_console(open_engine(cfg, announce=True), cfg, user_id)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `tfbot` console script."""
+    """Entry point of the `tfbot` console script; the exit statuses are listed in EXIT_CODES."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        cfg = load_config(args.config, args.db)
+        cfg = load_config(getattr(args, "config", None), getattr(args, "db", None))
         configure_logging(cfg.log_level, cfg.log_format, cfg.token)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
                    "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
                    "export-ics": cmd_export_ics}[args.command]
-        return handler(args, cfg)
-    except (ConfigError, StoreError) as exc:
+        status = handler(args, cfg)
+        sys.stdout.flush()   # a closed pipe is met here, not at exit
+        return status
+    except (ConfigError, DatabaseFault) as exc:
         print(f"tfbot: {exc}", file=sys.stderr)
-        return 2
+        return FAULT
+    except StoreError as exc:   # an operation the store refused: a read-only database, an unknown user
+        print(f"tfbot: {exc}", file=sys.stderr)
+        return FAILED
+    except BrokenPipeError:
+        _drop_stdout()
+        return PIPE_CLOSED
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that nothing more is written to a pipe whose reader went away."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

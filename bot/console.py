@@ -85,9 +85,11 @@ def run_console(engine: Engine, cfg: Config, user_id: int | None) -> int:
     """Read questions from the terminal and print answers until EOF or '종료'."""
     interactive = sys.stdin.isatty()
     reminders = ConsoleReminders(engine, cfg)
+    remind = interactive and not engine.store.read_only   # a sent reminder is recorded: not in a read-only file
     if interactive:
         _readline()
         print("tfbot 콘솔입니다. 질문을 입력하세요 (도움말: /help, 끝내기: 종료 또는 Ctrl-D).")
+    if remind:
         reminders.start()
     pending: list[tuple[str, str]] = []
     try:
@@ -102,18 +104,19 @@ def run_console(engine: Engine, cfg: Config, user_id: int | None) -> int:
             if not text:
                 continue
             message = Message(text=text, now=datetime.now(cfg.tz), user_id=user_id, chat_id=user_id,
-                              chat_kind="private")
+                              chat_kind="private", local_operator=user_id is None)
             choice = None
             if text.isdigit() and pending and 1 <= int(text) <= len(pending):
                 original, choice = pending[int(text) - 1]
-                message = Message(text=original, now=message.now, user_id=user_id, chat_id=user_id)
+                message = Message(text=original, now=message.now, user_id=user_id, chat_id=user_id,
+                                  local_operator=user_id is None)
             with reminders.lock:
                 reply = engine.answer(message, choice=choice)
             show(reply)
             pending = [(message.text, b.action) for b in reply.buttons]
-            if interactive and reply.intent in MEETING_WRITES:
+            if remind and reply.intent in MEETING_WRITES:
                 reminders.sync()
     finally:
-        if interactive:
+        if remind:
             reminders.stop()
     return 0

@@ -218,10 +218,15 @@ class TelegramAdapter:
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None:
             return
+        if user is None:   # no sender to answer for: nothing is read from the store, nothing is sent
+            log.info("update %s in chat %s has no sender; not answered", update.update_id, chat.id)
+            return
         text = engine_text(message)
-        ask = Message(text=text, now=message.date.astimezone(self.cfg.tz), user_id=user.id if user else None,
-                      chat_id=chat.id, user_name=user.full_name if user else None,
-                      chat_kind="private" if chat.type == ChatType.PRIVATE else "group")
+        ask = Message(text=text, now=message.date.astimezone(self.cfg.tz), user_id=user.id, chat_id=chat.id,
+                      user_name=user.full_name, chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
+                      on_behalf_of_chat=message.sender_chat is not None)
+        if ask.on_behalf_of_chat:
+            log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
         reply = await self.answer(ask)
         await self.deliver(context.bot, chat, ask, reply)
         if self.reminders is not None:

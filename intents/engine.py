@@ -29,7 +29,9 @@ from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
 from intents.writes.commands import Context, run_command
 from intents.writes.schedule import MEETING_WRITES
+from store.errors import ReadOnly
 from store.store import Store
+from store.tx import READ_ONLY_TEXT, is_read_only_error
 
 log = logging.getLogger(__name__)
 MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
@@ -102,17 +104,22 @@ class Engine:
                          intent="error")
         command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
         message = replace(message, text=text)
-        role = role_of(self.store, self.policy, message.user_id)
+        role = role_of(self.store, self.policy, message)
         if role is None:
             return refuse_unknown(message)
         if message.chat_kind == "private" and message.user_id is not None and message.chat_id is not None and \
-                self.store.private_chat(message.user_id) != message.chat_id:
+                not self.store.read_only and self.store.private_chat(message.user_id) != message.chat_id:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
             return answer_help(self.registry.questions(), self.registry.commands(), greet=command == "/start")
         query = understand(text, self.index)   # once: everything below reads this
         context = Context(self.store, self.index, self.policy, self.registry)
-        written = run_command(context, command, role, message, choice, query.worded)
+        try:
+            written = run_command(context, command, role, message, choice, query.worded)
+        except (ReadOnly, sqlite3.OperationalError) as exc:   # the write was refused; questions still work
+            if not is_read_only_error(exc):
+                raise
+            return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
         if written is not None:
             if written.intent in MEETING_WRITES:
                 self.refresh()
@@ -153,7 +160,10 @@ class Engine:
         return last[1], q
 
     def _learn(self, message: Message, q: Query, reply: Reply, choice: str | None) -> None:
-        """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered`."""
+        """Keep a question the data could not answer, or a choice offered, for `tfbot unanswered` (not in a
+        read-only database)."""
+        if self.store.read_only:
+            return
         try:
             if choice:
                 self.store.note_pick(choice)
@@ -163,7 +173,7 @@ class Engine:
                 self.store.note_miss(message.now.isoformat(), message.text[:MAX_QUESTION_CHARS],
                                      "clarify" if reply.intent == "clarify" else "notfound", understood,
                                      [b.action for b in reply.buttons] or None)
-        except sqlite3.Error as exc:   # a read-only database still answers; the miss is only logged
+        except (sqlite3.Error, ReadOnly) as exc:   # a read-only database still answers; the miss is only logged
             log.warning("unanswered question not kept: %s", exc)
 
     # --- routing -----------------------------------------------------------------------------

@@ -8,7 +8,13 @@ MAX_REPLY_CHARS = 4096
 
 @dataclass(frozen=True)
 class Message:
-    """One incoming message: text, who sent it, where, and the clock reading to use."""
+    """One incoming message: text, who sent it, where, and the clock reading to use.
+
+    `local_operator` is set only by the console and the CLI: the person at the machine, an admin without a
+    Telegram id. A message with neither a user id nor that flag gets no data. `on_behalf_of_chat` marks a
+    message sent in the name of a group or channel (an anonymous admin, a channel post, an automatic forward):
+    its sender is not a person, so it gets no data either.
+    """
 
     text: str
     now: datetime
@@ -16,6 +22,8 @@ class Message:
     chat_id: int | None = None
     user_name: str | None = None
     chat_kind: str = "private"
+    local_operator: bool = False
+    on_behalf_of_chat: bool = False
 
 
 @dataclass(frozen=True)

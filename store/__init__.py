@@ -1,6 +1,18 @@
 """The TF store: schema, built-in dataset and queries over SQLite (sqlite-utils)."""
 
-from store.errors import DatasetError, InvalidValue, NotFound, PermissionDenied, StoreError
+from store.errors import (
+    CannotOpen,
+    DatasetError,
+    InvalidValue,
+    NewerDatabase,
+    NotADatabase,
+    NotFound,
+    NotTfbotDatabase,
+    PermissionDenied,
+    ReadOnly,
+    StoreError,
+)
 from store.store import Row, Store
 
-__all__ = ["DatasetError", "InvalidValue", "NotFound", "PermissionDenied", "Row", "Store", "StoreError"]
+__all__ = ["CannotOpen", "DatasetError", "InvalidValue", "NewerDatabase", "NotADatabase", "NotFound",
+           "NotTfbotDatabase", "PermissionDenied", "ReadOnly", "Row", "Store", "StoreError"]

@@ -19,3 +19,23 @@ class PermissionDenied(StoreError):
 
 class InvalidValue(StoreError):
     """A value offered for a write is out of range or malformed."""
+
+
+class CannotOpen(StoreError):
+    """The database file cannot be opened or created (a missing folder, a directory, no access)."""
+
+
+class NotADatabase(StoreError):
+    """The file is not an SQLite database (random bytes, another kind of file)."""
+
+
+class NotTfbotDatabase(StoreError):
+    """The SQLite file belongs to another application: it has tables but no tfbot schema marker."""
+
+
+class NewerDatabase(StoreError):
+    """The database was migrated by a newer tfbot: it records a migration this version does not know."""
+
+
+class ReadOnly(StoreError):
+    """The database cannot be written (a read-only file or file system); reading still works."""

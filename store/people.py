@@ -10,6 +10,14 @@ from store.tx import immediate, query
 
 Row = dict[str, Any]
 ROLES = ("member", "coordinator", "admin")
+LOCAL_OPERATOR = 0   # who wrote it, in rows and the audit log, when the console or the CLI did (no Telegram id)
+# Telegram ids that are not a person: messages sent on behalf of a chat carry them as their sender, shared by
+# every group and channel, so a role given to one would be given to all of them.
+SHARED_SENDERS = {
+    1087968824: "익명 그룹 관리자의 메시지(GroupAnonymousBot)",
+    136817688: "채널 이름으로 보낸 메시지(Channel Bot)",
+    777000: "서비스 알림과 채널 자동 전달",
+}
 
 
 class PeopleQueries:
@@ -42,6 +50,7 @@ class PeopleQueries:
         """Grant `role` to a user (adding them); returns the previous row. Audited."""
         if role not in ROLES:
             raise InvalidValue(f"역할은 {', '.join(ROLES)} 중 하나여야 합니다: {role!r}")
+        check_person(user_id)
         with immediate(self.db):
             old = self.user(user_id)
             self.db.execute(
@@ -63,10 +72,11 @@ class PeopleQueries:
 
     def set_pending(self, user_id: int, chat_id: int, at: str, payload: dict[str, Any]) -> None:
         """Remember a write waiting for the user's confirmation (one per user and chat)."""
-        self.db.execute(
-            "INSERT INTO pending (user_id, chat_id, created_at, payload) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(user_id, chat_id) DO UPDATE SET created_at = excluded.created_at, "
-            "payload = excluded.payload", [user_id, chat_id, at, json.dumps(payload, ensure_ascii=False)])
+        with immediate(self.db):
+            self.db.execute(
+                "INSERT INTO pending (user_id, chat_id, created_at, payload) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(user_id, chat_id) DO UPDATE SET created_at = excluded.created_at, "
+                "payload = excluded.payload", [user_id, chat_id, at, json.dumps(payload, ensure_ascii=False)])
 
     def take_pending(self, user_id: int, chat_id: int) -> tuple[str, dict[str, Any]] | None:
         """Remove and return (created_at, payload) of the user's pending write in this chat."""
@@ -76,6 +86,15 @@ class PeopleQueries:
                 return None
             self.db.execute("DELETE FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])
         return str(found[0]["created_at"]), json.loads(found[0]["payload"])
+
+
+def check_person(user_id: int) -> None:
+    """Raise InvalidValue unless an id can be a person's Telegram id (positive, not a shared sender id)."""
+    if user_id <= 0:
+        raise InvalidValue(f"사용자 ID는 양의 정수여야 합니다: {user_id}")
+    if user_id in SHARED_SENDERS:
+        raise InvalidValue(f"ID {user_id}: 사람이 아니라 텔레그램이 {SHARED_SENDERS[user_id]}에 쓰는 공용 ID라 "
+                           "역할을 줄 수 없습니다. 본인 계정으로 봇에 메시지를 보내 받은 사용자 ID를 등록하세요.")
 
 
 def _dump(value: object) -> str | None:

@@ -30,6 +30,11 @@ class ProgressQueries:
             "SELECT DISTINCT t.name FROM progress p JOIN tasks t ON t.id = p.task "
             "WHERE p.at >= ? AND p.reverses IS NULL ORDER BY t.name", [at])]
 
+    def progress_entry(self, entry_id: int) -> Row | None:
+        """One progress row by id (reversals included), or None."""
+        found = query(self.db, "SELECT * FROM progress WHERE id = ?", [entry_id])
+        return found[0] if found else None
+
     def progress_history(self, task_id: str) -> list[Row]:
         """Every progress row of a task, oldest first, reversals included."""
         return query(self.db, "SELECT * FROM progress WHERE task = ? ORDER BY id", [task_id])

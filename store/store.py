@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
+from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.schema import migrate
@@ -38,13 +39,18 @@ class Name:
     text: str
 
 
-def connect(path: str | Path) -> Database:
-    """Open a SQLite file with WAL, a busy timeout and foreign keys, ready for several writers."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
-                           isolation_level=None)
+def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Database:
+    """Open a SQLite file with WAL, a busy timeout and foreign keys, ready for several writers; `read_only`
+    opens it so that SQLite refuses every write."""
+    if read_only:
+        conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db = Database(conn)
-    if str(path) != ":memory:":
+    if wal and not read_only and str(path) != ":memory:":
         db.enable_wal()
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -54,26 +60,51 @@ def connect(path: str | Path) -> Database:
 class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
     """Domain-level queries over one TF database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, read_only: bool = False) -> None:
         self.db = db
+        self.read_only = read_only   # answers work; every write raises ReadOnly
         self._remembered: dict[tuple[str, tuple[Any, ...]], tuple[Row, ...]] = {}
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
-        """Open (creating, migrating and loading on first use) the database at `path`."""
-        db = connect(path)
-        db.execute("BEGIN IMMEDIATE")
+        """Open (creating, migrating and loading on first use) the database at `path`.
+
+        A file that cannot be a tfbot database is refused before anything is written to it: CannotOpen,
+        NotADatabase, NotTfbotDatabase, NewerDatabase; a read-only one opens for reading, or raises ReadOnly
+        when it would need migrating.
+        """
+        memory = str(path) == ":memory:"
+        file = Path(path)
+        if not memory:
+            check_path(file)
+        read_only = not memory and is_read_only_file(file)
         try:
-            fresh = "_migrations" not in db.table_names()
-            migrate(db)
-            if fresh:
-                load_dataset(db, data_dir)
+            db = connect(path, read_only, wal=False)
+        except sqlite3.Error as exc:
+            raise cannot_open(file, exc) from exc
+        try:
+            fresh = inspect(db, file)   # reads only: another application's file is left as it was
+            if read_only:
+                refuse_to_migrate(db, file, fresh)
+            if not read_only and not memory:
+                db.enable_wal()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                fresh = inspect(db, file)   # again under the write lock: another process may have just made it
+                migrate(db)
+                if fresh:
+                    load_dataset(db, data_dir)
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+        except sqlite3.Error as exc:
+            db.close()
+            raise cannot_open(file, exc) from exc
         except BaseException:
-            db.rollback()
             db.close()
             raise
-        db.commit()
-        return cls(db)
+        return cls(db, read_only)
 
     def close(self) -> None:
         """Close the underlying connection."""

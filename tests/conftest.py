@@ -1,6 +1,10 @@
 """Shared fixtures: a throwaway database with the built-in dataset, and an engine over it."""
 
-from collections.abc import Iterator
+import io
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,6 +59,38 @@ def engine(store: Store) -> Engine:
 
 def ask(engine: Engine, text: str, user_id: int | None = None, now: datetime = NOW,
         choice: str | None = None, chat_id: int | None = None) -> Reply:
-    """Ask the engine as a user would, at a fixed time."""
-    message = Message(text=text, now=now, user_id=user_id, chat_id=chat_id if chat_id is not None else user_id)
+    """Ask the engine as a user would, at a fixed time; without a user id, as the local operator (the console)."""
+    message = Message(text=text, now=now, user_id=user_id, chat_id=chat_id if chat_id is not None else user_id,
+                      local_operator=user_id is None)
     return engine.answer(message, choice=choice)
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
+    """`tfbot` in this process: cli(*args, stdin="") → (exit status, stdout, stderr); no TFBOT_* from the
+    environment; the logging it configures is undone afterwards."""
+    from bot import cli as tfbot
+    from bot.logs import NOISY
+
+    for name in [n for n in os.environ if n.startswith("TFBOT_")]:
+        monkeypatch.delenv(name)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quiet = {name: logging.getLogger(name).level for name in NOISY}
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            status = tfbot.main(list(args))
+        except SystemExit as exc:   # argparse: usage errors, --help, --version
+            status = int(exc.code or 0)
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    yield run
+    root.handlers[:], root.level = handlers, level
+    for name, old in quiet.items():
+        logging.getLogger(name).setLevel(old)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from store.people import LOCAL_OPERATOR
 from store.store import Row, Store
 
 WEEKDAYS = "월화수목금토일"
@@ -18,6 +19,22 @@ def amount(value: int | None, unit: str | None) -> str:
     if unit in (None, "", "억원"):
         return f"{value:,}억원"
     return f"{value:,}{unit}"
+
+
+def person_name(user_id: int | None, name: str | None = None) -> str:
+    """How a recorded writer is shown: their name, the local operator, the bot itself, or their id."""
+    if name:
+        return name
+    if user_id is None:
+        return "tfbot(자동)"
+    return "로컬 운영자" if user_id == LOCAL_OPERATOR else f"사용자 {user_id}"
+
+
+def progress_summary(percent: int | None, status: str, note: str | None) -> str:
+    """A progress entry as `40% · 진행 — 메모`; no percent says so, a note that only repeats the status is left out."""
+    pct = f"{percent}%" if percent is not None else "진행률 미기재"
+    said = (note or "").strip()
+    return f"{pct} · {status}" + (f" — {said}" if said and said != status else "")
 
 
 def when(text: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from intents.answers.common import Ask, finish, nothing
 from intents.answers.program import header
-from intents.answers.render import when
+from intents.answers.render import person_name, progress_summary, when
 from intents.message import Reply
 from store.store import Row, Store
 
@@ -14,10 +14,8 @@ def current(store: Store, task_id: str) -> Row | None:
 
 def progress_line(row: Row) -> str:
     """One progress entry as `40% · 진행 — 메모 (이름, 일시)`."""
-    pct = f"{row['percent']}%" if row["percent"] is not None else "진행률 미기재"
-    who = row["user_name"] or f"사용자 {row['user_id']}"
-    note = f" — {row['note']}" if row["note"] else ""
-    return f"{pct} · {row['status']}{note} ({who}, {when(row['at'])})"
+    who = person_name(row["user_id"], row["user_name"])
+    return f"{progress_summary(row['percent'], row['status'], row['note'])} ({who}, {when(row['at'])})"
 
 
 def answer_status(ask: Ask) -> Reply:

@@ -28,6 +28,7 @@ PLACE_TYPO_SCORE = 85.0       # a place name one letter off: a guess, as sure as
 MAX_ABBREVIATED = 2           # an abbreviation that fits more entities than this is not read as one
 _PREFILTER_LIMIT = 120
 _COMMON_BIGRAM = 1500
+_LATIN_WORD = re.compile(r"[a-z]+")   # a name or alias written in Latin letters only (LH, TF, KEPCO)
 _DERIVED = [re.compile(p) for p in (r"^\d{4}년도?", r"^제\d+차", r"^\(가칭\)", r"\(가칭\)")]
 
 
@@ -140,7 +141,8 @@ class NameIndex:
         n = len(joined)
         for i in range(n):
             for length in range(min(self.max_len, n - i), 1, -1):
-                if joined[i:i + length] in self.by_key and (length > 2 or i in start_set):
+                if joined[i:i + length] in self.by_key and (length > 2 or i in start_set) \
+                        and _latin_bounded(joined, i, length, start_set):
                     hits.append((i, length))
                     break
         hits.sort(key=lambda h: (-h[1], h[0]))
@@ -205,6 +207,8 @@ class NameIndex:
             scored = dict.fromkeys(near, PLACE_TYPO_SCORE) if len(near) == 1 else {}
         out: list[Entity] = []
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
+            if _LATIN_WORD.fullmatch(key) and not _latin_typo(query, key):
+                continue
             out.extend(self._candidates(self.by_key[key], score, key))
         out = _dedupe(out)
         while len(out) > limit and out[limit].score >= out[limit - 1].score:   # ties stay together: a region
@@ -257,6 +261,25 @@ class NameIndex:
         yielded = ALIAS_YIELD if any(official) and not all(official) else 0.0
         return sorted((Entity(n.kind, n.id, n.name, score if is_official else score - yielded)
                        for n, is_official in zip(names, official, strict=True)), key=lambda c: -c.score)
+
+
+def _is_latin(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def _latin_bounded(joined: str, i: int, length: int, starts: set[int]) -> bool:
+    """Whether a key found at `i` that begins or ends with a Latin letter begins or ends a Latin word there too:
+    LH in "LH공사" or "LH 담당자", not in "xxLHyy"."""
+    end = i + length
+    if _is_latin(joined[i]) and i > 0 and i not in starts and _is_latin(joined[i - 1]):
+        return False
+    return not (_is_latin(joined[end - 1]) and end < len(joined) and end not in starts and _is_latin(joined[end]))
+
+
+def _latin_typo(query: str, key: str) -> bool:
+    """Whether a text may be a typo of a Latin-letter name (kepko → kepco): a Latin word of the same length, four
+    letters or more; a shorter name inside a longer word, or one letter more or less, is another word (WTF, xxLHyy)."""
+    return len(key) >= 4 and len(query) == len(key) and bool(_LATIN_WORD.fullmatch(query))
 
 
 def _subsequence(letters: str, initials: tuple[str, ...]) -> bool:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from intents.message import Message, Reply
+from store.people import LOCAL_OPERATOR, SHARED_SENDERS
 from store.store import Store
 
 RANK = {"member": 1, "coordinator": 2, "admin": 3}
@@ -20,12 +21,28 @@ class Policy:
     follow_up_minutes: int = 5   # how long a question naming no subject refers to the chat's last one
 
 
-def role_of(store: Store, policy: Policy, user_id: int | None) -> str | None:
-    """The user's role; the local operator (no user id) and configured admins are admins."""
-    if user_id is None or user_id in policy.admins:
+def role_of(store: Store, policy: Policy, message: Message) -> str | None:
+    """The sender's role: the local operator (console, CLI) and configured admins are admins; a message with no
+    user id, or sent on behalf of a chat, has none."""
+    if message.local_operator:
+        return "admin"
+    user_id = message.user_id
+    if user_id is None or not_a_person(message):
+        return None
+    if user_id in policy.admins:
         return "admin"
     row = store.user(user_id)
     return str(row["role"]) if row else None
+
+
+def not_a_person(message: Message) -> bool:
+    """Whether a message was sent on behalf of a chat: flagged by the adapter, or from a shared sender id."""
+    return message.on_behalf_of_chat or message.user_id in SHARED_SENDERS
+
+
+def actor_of(message: Message) -> int | None:
+    """The id a write is recorded under: the sender's, or LOCAL_OPERATOR for the console and the CLI."""
+    return LOCAL_OPERATOR if message.local_operator else message.user_id
 
 
 def allowed(role: str | None, needed: str) -> bool:
@@ -34,10 +51,15 @@ def allowed(role: str | None, needed: str) -> bool:
 
 
 def refuse_unknown(message: Message) -> Reply:
-    """The reply to someone who is not registered: no data, their id to send to an admin."""
+    """The reply to a sender without a role: no data; a person is told their id to send to an admin."""
+    if not_a_person(message):
+        return Reply(text=("그룹이나 채널 이름으로 보낸 메시지에는 답하지 않습니다. 본인 계정으로 다시 보내 주세요. "
+                           "(익명 관리자라면 익명 설정을 끈 뒤 보내 주세요)"), intent="denied")
+    if message.user_id is None:
+        return Reply(text="보낸 사람을 알 수 없는 메시지에는 답할 수 없습니다.", intent="denied")
     return Reply(
         text=("죄송합니다. 등록된 TF 구성원만 이용할 수 있습니다.\n"
-              f"관리자에게 사용자 ID {message.user_id} 를 알려 등록을 요청해 주세요."),
+              f"관리자에게 아래 사용자 ID를 알려 등록을 요청해 주세요.\n사용자 ID: {message.user_id}"),
         intent="denied",
     )
 

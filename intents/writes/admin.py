@@ -1,10 +1,11 @@
 """Admin commands in chat: /grant, /revoke, /audit; and the stale-task list coordinators read."""
 
+import json
 from datetime import timedelta
 
-from intents.answers.render import name_of, when
+from intents.answers.render import name_of, person_name, progress_summary, when
 from intents.message import Message, Reply
-from intents.writes.access import ROLE_NAME, Policy
+from intents.writes.access import ROLE_NAME, Policy, actor_of
 from store import InvalidValue, NotFound
 from store.store import Store
 
@@ -20,7 +21,7 @@ def grant(store: Store, message: Message) -> Reply:
     role = _ROLE_WORDS[parts[2].lower()]
     name = " ".join(parts[3:])[:50] or None
     try:
-        old = store.set_role(message.user_id, int(parts[1]), role, message.now.isoformat(), name)
+        old = store.set_role(actor_of(message), int(parts[1]), role, message.now.isoformat(), name)
     except InvalidValue as exc:
         return Reply(text=str(exc), intent="grant")
     before = f" (이전: {ROLE_NAME[old['role']]})" if old else ""
@@ -33,16 +34,46 @@ def revoke(store: Store, message: Message) -> Reply:
     if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
         return Reply(text="사용법: /revoke <사용자ID>", intent="revoke")
     try:
-        old = store.remove_user(message.user_id, int(parts[1]), message.now.isoformat())
+        old = store.remove_user(actor_of(message), int(parts[1]), message.now.isoformat())
     except NotFound as exc:
         return Reply(text=str(exc), intent="revoke")
     return Reply(text=f"사용자 {parts[1]}의 {ROLE_NAME[old['role']]} 역할을 회수했습니다.", intent="revoke")
 
 
 def audit_lines(store: Store, since: str | None = None) -> list[str]:
-    """The audit log as lines: when, who, what, old → new."""
-    return [f"{r['at']} 사용자 {r['user_id']} {r['action']} {r['target']}: {r['old'] or '-'} → {r['new'] or '-'}"
-            for r in store.audit_log(since)]
+    """The audit log as lines: when, who, what, old → new (an undo shows the entry it took back)."""
+    lines = []
+    for r in store.audit_log(since):
+        old, new = _shown(r["old"]), _shown(r["new"])
+        if r["action"] == "undo":
+            old, new = _undone(store, r["old"]), "되돌림"
+        lines.append(f"{r['at']} {person_name(r['user_id'])} {r['action']} {r['target']}: {old} → {new}")
+    return lines
+
+
+def _shown(value: str | None) -> str:
+    """An audited value as text: a progress entry as `40% · 진행 — 메모`, anything else as stored, none as `-`."""
+    if value is None:
+        return "-"
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, dict) and "status" in data:
+        return progress_summary(data.get("percent"), str(data["status"]), data.get("note"))
+    return value
+
+
+def _undone(store: Store, value: str | None) -> str:
+    """What an undo took back: the progress entry it names (`#2 40% · 진행 — 메모`)."""
+    try:
+        entry_id = int(json.loads(value or "")["entry"])
+    except (ValueError, KeyError, TypeError):
+        return _shown(value)
+    entry = store.progress_entry(entry_id)
+    if entry is None:
+        return f"기록 #{entry_id}"
+    return f"기록 #{entry_id} {progress_summary(entry['percent'], entry['status'], entry['note'])}"
 
 
 def show_audit(store: Store, message: Message) -> Reply:
@@ -65,7 +96,7 @@ def stale(store: Store, policy: Policy, message: Message) -> Reply:
         if latest is None:
             state = "기록 없음"
         else:
-            who = latest["user_name"] or f"사용자 {latest['user_id']}"
+            who = person_name(latest["user_id"], latest["user_name"])
             state = f"{latest['status']} {latest['percent'] if latest['percent'] is not None else '-'}% " \
                     f"({who}, {when(latest['at'])})"
         lines.append(f"• {row['name']} — 담당: {owner} — {state}")

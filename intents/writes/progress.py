@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from intents.answers.render import when
+from intents.answers.render import progress_summary, when
 from intents.message import Button, Entity, Message, Reply
 from intents.reading.intent import PERCENT, STATUS
 from intents.reading.matcher import NameIndex
@@ -16,9 +16,10 @@ CERTAIN = 90.0
 _PHRASE = re.compile(r"진행률|진척률|진행도")
 NEEDS_NOTE = ("지연", "보류")
 CANCEL = "log:cancel"
+_LEADING_STATUS = re.compile(rf"(?:{STATUS.pattern})(?:\s*중)?(?=$|[\s\-:–—,.(])")
 
 
-def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
+def parse(text: str) -> tuple[str, int | None, str, str] | Reply:
     """Split `<과제명> <N>% <메모>` (or the same in words) into name, percent, status and note."""
     body = re.sub(r"^/log(@\w+)?", "", text.strip()).strip()
     if not body:
@@ -31,23 +32,32 @@ def parse(text: str) -> tuple[str, int | None, str | None, str] | Reply:
         if not value.is_integer() or not 0 <= value <= 100:
             return Reply(text=f"진행률은 0에서 100 사이의 정수로 적어 주세요. (입력: {match.group(0)})", intent="log")
         percent = int(value)
-        name, note = body[: match.start()], body[match.end():]
+        name, note = body[: match.start()], body[match.end():].lstrip(" ,-:–").rstrip()
+        status = _status(percent, note)
+        note = "" if note == status else note   # "0% 계획": the status said again is no memo
     else:
         status_match = STATUS.search(body)
         if not status_match:
             return Reply(text="진행률(예: 40%)이나 상태(계획·진행·지연·보류·완료)를 함께 적어 주세요.", intent="log")
-        name, note = body[: status_match.start()], body[status_match.start():]
+        said = body[status_match.start():]
+        name, note, status = body[: status_match.start()], _without_status(said).lstrip(" ,-:–").rstrip(), \
+            _status(None, said)
     name = _PHRASE.sub("", name).strip(" ,-:–")
-    note = note.lstrip(" ,-:–").rstrip()
-    status = _status(percent, note)
     if len(note) > MAX_NOTE:
         return Reply(text=f"메모가 너무 깁니다({len(note):,}자). {MAX_NOTE}자 이내로 적어 주세요.", intent="log")
-    if status in NEEDS_NOTE and note in ("", status):
+    if status in NEEDS_NOTE and not note:
         return Reply(text=f"'{status}' 상태에는 사유 메모가 필요합니다. 예: 에너지밸리 조성 지연 - 부지 협의 중",
                      intent="log")
     if not name:
         return Reply(text="어느 과제인지 과제명을 적어 주세요.", intent="log")
     return name, percent, status, note
+
+
+def _without_status(said: str) -> str:
+    """The memo after a leading status word that stands alone ("완료" → "", "지연 - 부지 협의 중" → "부지 협의 중",
+    "진행 중 부지 협의" → "부지 협의"); a status word that is part of a longer word (완료됨) stays in the memo."""
+    found = _LEADING_STATUS.match(said)
+    return said[found.end():] if found else said
 
 
 def _status(percent: int | None, note: str) -> str:
@@ -82,8 +92,7 @@ def log_progress(store: Store, index: NameIndex, policy: Policy, message: Messag
     if top.score < CERTAIN or close or in_words:   # a write told in words is always confirmed
         store.set_pending(user, chat, message.now.isoformat(), payload)
         options = [top, *close][:8] if close else [top]
-        pct = f"{percent}%" if percent is not None else "진행률 미기재"
-        what = f"{pct} · {status}" + (f" — {note}" if note else "")
+        what = progress_summary(percent, status, note)
         head = "어느 과제에 기록할까요?" if len(options) > 1 or top.score < CERTAIN else "이렇게 기록할까요?"
         lines = [f"{head} ({what}) 선택하기 전에는 아무것도 기록하지 않습니다."]
         lines.extend(f"• {c.name}" for c in options)
@@ -114,9 +123,8 @@ def _write(store: Store, message: Message, task: Entity, payload: dict[str, Any]
     user_name = message.user_name or (str(registered["name"]) if registered and registered["name"] else None)
     store.add_progress(task.id, message.user_id or 0, user_name, message.now.isoformat(),
                        payload["percent"], payload["status"], payload["note"])
-    pct = f"{payload['percent']}%" if payload["percent"] is not None else "진행률 미기재"
-    note = f" — {payload['note']}" if payload["note"] else ""
-    text = f"기록했습니다: [{task.name}] {pct} · {payload['status']}{note}\n(잘못 기록했다면 10분 안에 /undo)"
+    what = progress_summary(payload["percent"], payload["status"], payload["note"])
+    text = f"기록했습니다: [{task.name}] {what}\n(잘못 기록했다면 10분 안에 /undo)"
     return Reply(text=text, intent="log", entities=[task])
 
 
@@ -129,5 +137,5 @@ def undo(store: Store, policy: Policy, message: Message) -> Reply:
                      intent="undo")
     task = store.task(str(entry["task"]))
     name = task["name"] if task else entry["task"]
-    return Reply(text=f"되돌렸습니다: [{name}] {entry['percent']}% · {entry['status']} ({when(entry['at'])} 기록)",
-                 intent="undo")
+    what = progress_summary(entry["percent"], entry["status"], entry["note"])
+    return Reply(text=f"되돌렸습니다: [{name}] {what} ({when(entry['at'])} 기록)", intent="undo")

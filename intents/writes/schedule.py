@@ -4,12 +4,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from intents.answers.render import person_name
 from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
 from intents.dates.when import DateError, read_when
 from intents.message import Button, Entity, Message, Reply
 from intents.reading.matcher import NameIndex
-from intents.writes.access import Policy
+from intents.writes.access import Policy, actor_of
 from store.store import Row, Store
 
 MAX_TITLE = 100
@@ -114,7 +115,7 @@ def confirm(store: Store, policy: Policy, message: Message, choice: str) -> Repl
         return Reply(text="취소했습니다. 아무것도 바꾸지 않았습니다.", intent="meeting")
     if message.now - datetime.fromisoformat(created) > timedelta(minutes=policy.confirm_minutes):
         return Reply(text="확인 시간이 지나 저장하지 않았습니다. 다시 입력해 주세요.", intent="meeting")
-    at, actor = message.now.isoformat(), message.user_id
+    at, actor = message.now.isoformat(), actor_of(message)
     if payload["op"] == "add":
         meeting_id = store.add_meeting(actor, at, payload["title"], payload["start"], None, payload["place"],
                                        payload["mode"])
@@ -162,6 +163,6 @@ def attendance(store: Store, row: Row) -> list[str]:
         return ["아직 참석 여부를 답한 사람이 없습니다."]
     lines = []
     for response in ("참석", "불참"):
-        names = [a["user_name"] or f"사용자 {a['user_id']}" for a in answers if a["response"] == response]
+        names = [person_name(a["user_id"], a["user_name"]) for a in answers if a["response"] == response]
         lines.append(f"{response} {len(names)}명: {', '.join(names) if names else '-'}")
     return lines
