@@ -53,6 +53,10 @@ from tests.scoring import lead
     ("국가혁신클러스터 2019년 예산", "2019년 · 1단계: 합계 724억원 · 국비 507억원 · 지방비 217억원"),
     # a word every row of a kind says of itself describes the kind, it does not veto the list
     ("초광역 협력권 중에 충북 강원 제주 묶인 거 협력산업이 뭐임", "생명공학(바이오)진단치료의료기기"),
+    # a phase's own period, and a dated step of that phase
+    ("국가혁신클러스터 3단계 기간", "3단계 기간: 2023~2027"),
+    ("국가혁신클러스터 2단계 사업기간 어떻게 됐지?", "2단계 기간: 2021~2022"),
+    ("국가혁신클러스터 3단계 착수 목표 시점", "3단계 사업 착수 목표 — 2023년"),
     # a count asked: the line that states one leads
     ("공공기관 중점 확산 우수과제 몇 개였죠", "16개 과제"),
     ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),
