@@ -188,13 +188,15 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
         print("tfbot: TFBOT_TOKEN 환경 변수에 봇 토큰을 설정해야 텔레그램 봇을 시작할 수 있습니다.", file=sys.stderr)
         return 2
     from bot import telegram
+    from bot.reminder_service import ReminderService
 
     engine = open_engine(cfg)
+    reminders = [ReminderService(engine.store, engine.policy, cfg)]
     webhook = getattr(args, "webhook", None)
     if webhook:
-        telegram.run_webhook(cfg, engine, webhook, args.listen)
+        telegram.run_webhook(cfg, engine, webhook, args.listen, reminders)
     else:
-        telegram.run_polling(cfg, engine)
+        telegram.run_polling(cfg, engine, reminders)
     return 0
 
 

@@ -12,6 +12,7 @@ from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
+from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
 
@@ -51,7 +52,7 @@ def connect(path: str | Path) -> Database:
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database) -> None:
@@ -78,6 +79,17 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
     def close(self) -> None:
         """Close the underlying connection."""
         self.db.close()
+
+    def reopen(self) -> "Store":
+        """Another connection to the same database file, for work on another thread."""
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        if not path:
+            raise ValueError("an in-memory database has no second connection")
+        return Store.open(path)
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (this process or another) commits a write."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     # --- generic helpers -------------------------------------------------------------------
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
