@@ -16,17 +16,20 @@ DIGEST_JOB = "digest"
 def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], object]) -> int:
     """Make the scheduler's reminder jobs match the plan's future reminders: add, move, drop; keep the unchanged.
 
+    A job that fell due a moment ago and has not run yet stays, so that it still runs.
     Returns the number of jobs added or moved.
     """
     wanted = {due.job_id: due for due in plan.future}
+    just_due = set(plan.overdue)
     for job in scheduler.get_jobs():
         if not job.id.startswith(PREFIX):
             continue
+        args = tuple(job.args)
         due = wanted.get(job.id)
-        if due is None:
-            job.remove()
-        elif tuple(job.args) == (due,):
+        if due is not None and args == (due,):
             del wanted[job.id]
+        elif due is None and not (len(args) == 1 and args[0] in just_due):
+            job.remove()
     for due in wanted.values():
         scheduler.add_job(fire, "date", run_date=due.at, args=[due], id=due.job_id, replace_existing=True,
                           misfire_grace_time=None, coalesce=True)

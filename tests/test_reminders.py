@@ -279,3 +279,19 @@ def test_weekly_digest_and_nudges(store: Store, meeting: str) -> None:
     assert "그린에너지 캠퍼스 구축" in text.split("지난주 업데이트된 과제:")[1].split("점검이")[0]
     assert "에너지밸리 조성" in text.split("점검이 필요한 과제")[1]
     assert [(chat, "에너지밸리 조성" in r.text) for chat, r in nudges(store, policy, NOW)] == [(555, True)]
+
+
+def test_a_job_that_fell_due_a_moment_ago_is_kept_until_it_runs(store: Store, meeting: str) -> None:
+    scheduler = BackgroundScheduler(timezone=SEOUL)
+    scheduler.start(paused=True)
+    try:
+        before = START - timedelta(hours=1, seconds=1)
+        apply_plan(scheduler, _reminders(store).plan(before), lambda due: None)
+        # re-planned a moment after the 1-hour reminder fell due, before the scheduler ran its job
+        apply_plan(scheduler, _reminders(store).plan(START - timedelta(minutes=59, seconds=59)), lambda due: None)
+        assert [j.args[0] for j in scheduler.get_jobs()] == [_due(meeting, 3600)]
+        store.cancel_meeting(COORD, NOW.isoformat(), meeting)   # gone from the plan altogether: dropped
+        apply_plan(scheduler, _reminders(store).plan(START - timedelta(minutes=59)), lambda due: None)
+        assert scheduler.get_jobs() == []
+    finally:
+        scheduler.shutdown(wait=False)
