@@ -123,6 +123,7 @@ class ReminderService:
         self._known = set(plan.future) | set(plan.overdue)
         for due in due_now:
             self._spawn(self.fire(due))
+        self._skipped &= set(plan.skipped)   # only those still within the plan's look-back are remembered
         for due in plan.skipped:
             if due not in self._skipped:
                 await self._skip(due)
