@@ -309,15 +309,17 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot import telegram
+    from bot.reminder_service import ReminderService
 
     engine = open_engine(cfg, announce=True)
+    reminders = [ReminderService(engine.store, engine.policy, cfg)]
     webhook = getattr(args, "webhook", None)
     try:
         _check_bot_api(cfg)
         if webhook:
-            telegram.run_webhook(cfg, engine, webhook, args.listen)
+            telegram.run_webhook(cfg, engine, webhook, args.listen, reminders)
         else:
-            telegram.run_polling(cfg, engine)
+            telegram.run_polling(cfg, engine, reminders)
     except InvalidToken:   # the exception's text holds the token: not printed
         print("tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요.", file=sys.stderr)
         return FAULT

@@ -72,9 +72,13 @@ class ConsoleReminders:
     def fire(self, due: Due) -> None:
         """Print a reminder that fell due (once)."""
         with self.lock:
-            for _, reply in self.reminders.deliver(due, datetime.now(self.cfg.tz)):
-                print()
-                show(reply)
+            self.reminders.deliver(due, datetime.now(self.cfg.tz), self._print)
+
+    @staticmethod
+    def _print(chat: int, reply: Reply) -> bool:
+        print()
+        show(reply)
+        return True
 
     def stop(self) -> None:
         """Stop the scheduler."""

@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeAlias, TypeVar
@@ -40,8 +40,8 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.sender import Background
 from bot.telegram_http import AiohttpRequest
-from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply
@@ -79,8 +79,8 @@ def api_urls(base: str) -> tuple[str, str]:
 
 
 def build_application(engine: Engine, cfg: Config, *, base_url: str | None = None, rate_limit: bool = True,
-                      on_chat_migrated: MigrationHook | None = None, reminders: bool = True) -> App:
-    """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
+                      on_chat_migrated: MigrationHook | None = None, background: Sequence[Background] = ()) -> App:
+    """The python-telegram-bot Application for one engine; `background` (the reminders) is started with it."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
     builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
@@ -92,10 +92,8 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     if url:
         api, files = api_urls(url)
         builder = builder.base_url(api).base_file_url(files)
-    adapter = TelegramAdapter(engine, cfg, on_chat_migrated)
-    if reminders:
-        adapter.reminders = TelegramReminders(adapter, cfg)
-    builder = builder.post_init(adapter.post_init)
+    adapter = TelegramAdapter(engine, cfg, on_chat_migrated, background)
+    builder = builder.post_init(adapter.post_init).post_stop(adapter.post_stop)
     app: App
     if rate_limit:
         app = builder.rate_limiter(AIORateLimiter(
@@ -108,15 +106,15 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     return app
 
 
-def run_polling(cfg: Config, engine: Engine) -> None:
+def run_polling(cfg: Config, engine: Engine, background: Sequence[Background] = ()) -> None:
     """Run the bot with long polling until interrupted (confirmed updates are never fetched again)."""
-    app = build_application(engine, cfg)
+    app = build_application(engine, cfg, background=background)
     app.run_polling(drop_pending_updates=False, allowed_updates=list(ALLOWED_UPDATES))
 
 
-def run_webhook(cfg: Config, engine: Engine, url: str, listen: str) -> None:
+def run_webhook(cfg: Config, engine: Engine, url: str, listen: str, background: Sequence[Background] = ()) -> None:
     """Run the bot behind a webhook at `url`, serving HTTP on `listen` (`host:port`); needs tornado."""
-    app = build_application(engine, cfg)
+    app = build_application(engine, cfg, background=background)
     host, _, port = listen.rpartition(":")
     secret = hashlib.sha256(f"tfbot-webhook:{cfg.token}".encode()).hexdigest()[:48]
     app.run_webhook(listen=host or "0.0.0.0", port=int(port), url_path=urlsplit(url).path.lstrip("/"),
@@ -178,13 +176,15 @@ def retry_seconds(exc: RetryAfter) -> float:
 class TelegramAdapter:
     """Handlers and senders for one engine: the state the bot keeps is the pending button choices."""
 
-    def __init__(self, engine: Engine, cfg: Config, on_chat_migrated: MigrationHook | None = None) -> None:
+    def __init__(self, engine: Engine, cfg: Config, on_chat_migrated: MigrationHook | None = None,
+                 background: Sequence[Background] = ()) -> None:
         self.engine = engine
         self.cfg = cfg
         self.on_chat_migrated = on_chat_migrated
         self.choices = ChoiceStore()
         self._engine_lock = threading.Lock()
-        self.reminders: TelegramReminders | None = None
+        self.background = list(background)
+        self.bot: Bot | None = None
 
     # --- wiring ----------------------------------------------------------------------------------
     def register(self, app: App) -> None:
@@ -204,13 +204,19 @@ class TelegramAdapter:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: App) -> None:
-        """Publish the command menu with Korean descriptions; start the reminders."""
+        """Publish the command menu with Korean descriptions; start the background work with this as its sender."""
         try:
             await app.bot.set_my_commands([BotCommand(name, text) for name, text in self.engine.registry.menu()])
         except TelegramError:
             log.warning("could not set the command menu", exc_info=True)
-        if self.reminders is not None:
-            await self.reminders.start(app)
+        self.bot = app.bot
+        for work in self.background:
+            await work.start(self)
+
+    async def post_stop(self, app: App) -> None:
+        """Stop the background work while the bot can still send (a send in flight finishes)."""
+        for work in self.background:
+            await work.stop()
 
     # --- handlers --------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: Context) -> None:
@@ -229,8 +235,6 @@ class TelegramAdapter:
             log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
         reply = await self.answer(ask)
         await self.deliver(context.bot, chat, ask, reply)
-        if self.reminders is not None:
-            await self.reminders.after_reply(reply)
 
     async def on_choice(self, update: Update, context: Context) -> None:
         """Answer a button press: the original question again, with the chosen entity."""
@@ -254,8 +258,6 @@ class TelegramAdapter:
                       chat_kind="private" if shown.chat.type == ChatType.PRIVATE else "group")
         reply = await self.answer(ask, choice.action)
         await self.deliver(context.bot, shown.chat, ask, reply, shown)
-        if self.reminders is not None:
-            await self.reminders.after_reply(reply)
 
     @staticmethod
     async def _acknowledge(query: CallbackQuery, text: str | None = None) -> None:
@@ -323,6 +325,18 @@ class TelegramAdapter:
             else:
                 reply = Reply(text=redact_contacts(reply.text), intent=reply.intent, buttons=reply.buttons)
         await self.send_reply(bot, chat.id, ask, reply, edit)
+
+    async def send(self, chat: int, reply: Reply) -> bool:
+        """Send a message nobody asked for (a reminder, a notice, the digest); True once Telegram accepted it."""
+        if self.bot is None:
+            return False
+        # no asker: anyone in the chat may press its buttons
+        carrier = Message(text=reply.text, now=datetime.now(self.cfg.tz), user_id=None, chat_id=chat)
+        try:
+            return await self.send_reply(self.bot, chat, carrier, reply)
+        except TelegramError:
+            log.warning("could not send %s to chat %s", reply.intent, chat, exc_info=True)
+            return False
 
     async def send_reply(self, bot: Bot, chat_id: int, ask: Message | None, reply: Reply,
                          edit: TgMessage | None = None) -> bool:

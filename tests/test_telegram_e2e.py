@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import HTTP_CLIENTS, Config, load_config
+from bot.reminder_service import ReminderService
 from bot.telegram import APOLOGY, NOT_YOUR_CHOICE, SENT_PRIVATELY, build_application
 from intents.engine import Engine
 from intents.message import Attachment, Button, Message, Reply
@@ -63,7 +64,8 @@ class StubEngine:
 async def running(fake: FakeBotApi, engine: Any, cfg: Config, **kwargs: Any) -> AsyncIterator[Any]:
     """The Application polling the fake server, started the way run_polling starts it."""
     kwargs.setdefault("base_url", fake.base_url)
-    kwargs.setdefault("reminders", not isinstance(engine, StubEngine))   # a stub has no store to plan from
+    if "background" not in kwargs and not isinstance(engine, StubEngine):   # a stub has no store to plan from
+        kwargs["background"] = [ReminderService(engine.store, engine.policy, cfg)]
     app = build_application(engine, cfg, **kwargs)
     async with app:
         if app.post_init is not None:
@@ -76,6 +78,8 @@ async def running(fake: FakeBotApi, engine: Any, cfg: Config, **kwargs: Any) -> 
         finally:
             await app.updater.stop()
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
 
 
 def e2e(test: Callable[[FakeBotApi], Awaitable[None]], timeout: float = 30) -> None:
