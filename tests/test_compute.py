@@ -94,3 +94,17 @@ def test_of_two_documents_that_disagree_the_one_the_question_points_to_is_used(
     text = ask(ro_engine, "지역경제위원회 자료 기준으로 국가혁신클러스터 18~22 국비랑 지방비 차이").text
     assert text.splitlines()[1] == "2018~2022년 · 국비 3,759억원 − 2018~2022년 · 지방비등 2,659억원 = 1,100억원"
     assert "출처: 2023년 제1차 지역경제위원회 공동개최" in text
+
+
+def test_a_total_the_table_does_not_print_is_the_sum_of_its_sources_and_each_figure_names_its_document(
+        ro_engine: Engine) -> None:
+    text = ask(ro_engine, "국가혁신클러스터 총사업비 2023년이 2022년보다 얼마 많아?").text
+    assert text.splitlines()[1] == ("2023년 · 국비+지방비(929억원+433억원) 1,362억원 − "
+                                    "2022년 · 2단계 · 합계 843억원 = 519억원")
+    assert "[중소벤처기업부·산업통상자원부 2023-02-27]" in text and "[산업통상자원부 2021-03-02]" in text
+
+
+def test_figures_from_two_documents_each_name_their_own(ro_engine: Engine) -> None:
+    lines = ask(ro_engine, "클러스터 18~22 국비").text.splitlines()
+    assert "• 2018~2022년 · 국비: 2,509억원 [산업통상자원부 2021-03-02]" in lines
+    assert "• 2018~2022년 · 국비: 3,759억원 [중소벤처기업부·산업통상자원부 2023-02-27]" in lines

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import FUNDING_NAMES, answer_compute, pointed_source, rows_named
-from intents.answers.render import amount, describe
+from intents.answers.render import amount, cited, describe
 from intents.message import Reply
 from store.store import Row
 
@@ -120,11 +120,13 @@ def answer_budget(ask: Ask) -> Reply:
         cell_words = describe({**together[0], "funding": None})
         lines.append(f"{cell_words}: " + " · ".join(f"{r['funding']} {amount(r['amount'], r['unit'])}"
                                                      for r in together))
+    documents = [str(r["source"]) for r in picked]
     for row in picked:
         if any(row is r for r in together) and not row["note"]:
             continue   # said on the first line, with nothing more to say
         note = f" ({row['note']})" if row["note"] else ""
-        lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}")
+        source = cited(store, str(row["source"]), documents)   # two documents: each figure says whose it is
+        lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}{source}")
     facts = store.facts(subject.id)
     related = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=2, at_least=2)
     lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from intents.answers.common import Ask, finish
-from intents.answers.render import describe
+from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
@@ -162,6 +162,10 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     """The one cell for a combination, or why there is none (no cell, two documents disagree, a unit)."""
     found = cell(rows, **parts)   # type: ignore[arg-type]
     label = " ".join(p for p in (name, describe(found[0]) if found else _label("", **parts)) if p)
+    if not found and parts.get("funding") is None and parts.get("category") is None:
+        whole = _sum_of_sources(ask, rows, name, **parts)   # a year's total the table does not print
+        if whole is not None:
+            return whole
     if not found:
         return f"{label}에 해당하는 금액이 자료에 없습니다."
     amounts = {eok(r) for r in found}
@@ -182,6 +186,19 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     if value is None:
         return f"{label}의 단위({found[0]['unit']})는 억원으로 바꿀 수 없습니다."
     return Figure(label, value, found[0], differs)
+
+
+def _sum_of_sources(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | None:
+    """A cell's total as 국비 + 지방비 of the same cell, when the table gives those and no total."""
+    pair = [_figure(ask, rows, name, **{**parts, "funding": funding}) for funding in ("국비", "지방비")]
+    if not all(isinstance(f, Figure) for f in pair):
+        return None
+    national, local = (f for f in pair if isinstance(f, Figure))
+    if national.row["source"] != local.row["source"]:
+        return None
+    label = f"{national.label.rsplit(' · ', 1)[0]} · 국비+지방비({show(national.eok)}+{show(local.eok)})"
+    return Figure(label, national.eok + local.eok, {**national.row, "is_total": 1, "funding": "합계",
+                                                    "label": "국비와 지방비의 합"})
 
 
 def answer_compute(ask: Ask) -> Reply | None:
@@ -305,7 +322,9 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
         total = sum((f.eok for f in figures), Decimal(0))
         lead = f"{' + '.join(f'{f.label} {show(f.eok)}'.strip() for f in figures)} = {show(total)}"
     lines = [head, lead, "", "계산에 쓴 금액:"]
-    lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
+    documents = [str(f.row["source"]) for f in figures]
+    lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "")
+                 + cited(ask.store, str(f.row["source"]), documents) for f in figures)
     lines.extend(f"• 참고: {f.label}은(는) 다른 자료에 {f.differs}로 나옵니다." for f in figures if f.differs)
     return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures], asked=1)   # the result leads
 
