@@ -281,7 +281,7 @@ class Engine:
         intent = q.intent
         kind_words = list(q.kind_words)
         if subject is not None and subject.kind == "program" and intent != "budget" \
-                and vocab.has_any(q.compact, vocab.LIST):   # "혁신도시 협업과제 목록": the tasks, not the program
+                and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
             kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and v not in kind_words]
             if len(kind_words) > len(q.kind_words):
                 ask.others, ask.subject = [*ask.others, subject], None
@@ -331,7 +331,7 @@ class Engine:
                 return self._dispatch(ask, intent)
             return answer_list(ask, table, kind, rows)
         topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
-        if topic and vocab.has_any(q.compact, vocab.LIST):   # "에너지 관련 사업": everything named for it
+        if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
