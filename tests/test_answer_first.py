@@ -59,6 +59,8 @@ from tests.scoring import lead
     ("국가혁신클러스터 3단계 착수 목표 시점", "3단계 사업 착수 목표 — 2023년"),
     # 모두 inside a name (모두발언) does not ask for a list
     ("위원회 모두발언 몇 시였는지 알려줘", "모두발언 시간: 14:05~14:10"),
+    # a search names what it found on its first line
+    ("석유공사 대표사업 중 풍력발전 관련된거 정확한 명칭?", "부유식 해상 풍력발전 개발"),
     # a count asked: the line that states one leads
     ("공공기관 중점 확산 우수과제 몇 개였죠", "16개 과제"),
     ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),

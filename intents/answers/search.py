@@ -115,7 +115,9 @@ def answer_topic(ask: Ask, candidates: list[Entity], words: list[str]) -> Reply:
     found = list(rows.values())[:MAX_TOPIC]
     if not found:
         return nothing(ask, "search", "관련된 사업이나 과제를")
-    lines = [f"'{' '.join(words)}' 관련 사업·과제 {len(found)}건" + (" (앞의 30건)" if len(rows) > MAX_TOPIC else "")]
+    head = f"'{' '.join(words)}' 관련 사업·과제 {len(found)}건" + (" (앞의 30건)" if len(rows) > MAX_TOPIC else "")
+    names = ", ".join(str(r["name"]) for _, r in found[:MAX_NAMED])
+    lines = [f"{head}: {names}" + (" …" if len(found) > MAX_NAMED else ""), ""]   # the names first, then each
     lines.extend(row_line(store, r) for _, r in found)
     return finish(ask, "search", lines, [r["source"] for _, r in found],
                   entities=[as_candidate(t, r) for t, r in found])
