@@ -59,6 +59,8 @@ from tests.scoring import lead
     ("국가혁신클러스터 3단계 착수 목표 시점", "3단계 사업 착수 목표 — 2023년"),
     # 모두 inside a name (모두발언) does not ask for a list
     ("위원회 모두발언 몇 시였는지 알려줘", "모두발언 시간: 14:05~14:10"),
+    # words read as the nouns they are made of narrow a list (펀드임 → 펀드)
+    ("가스공사 협업과제에 펀드 조성하는거 있었나? 무슨 펀드임", "중소기업 상생펀드 조성"),
     # a search names what it found on its first line
     ("석유공사 대표사업 중 풍력발전 관련된거 정확한 명칭?", "부유식 해상 풍력발전 개발"),
     # a count asked: the line that states one leads

@@ -89,6 +89,8 @@ def understand(text: str, index: NameIndex) -> Query:
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
     rest = compact(" ".join(raw))
+    written = leftover   # as typed, for a kind word typed with a typo
+    leftover = [morph.noun_head(w) for w in leftover]   # 조성하는거 → 조성, 펀드임 → 펀드
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
@@ -108,11 +110,11 @@ def understand(text: str, index: NameIndex) -> Query:
         regions = tuple(r for r in regions if r in said)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
-    for word in leftover:   # "클러스타": a kind word typed with a typo
+    for word, head in zip(written, leftover, strict=True):   # "클러스타": a kind word typed with a typo
         for key, value in KIND_WORDS.items():
             if len(word) >= 3 and value not in kind_words and fuzz.ratio(word, key) >= 75:
                 kind_words.append(value)
-                unexplained = [u for u in unexplained if u != word]
+                unexplained = [u for u in unexplained if u not in (word, head)]
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
