@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, nothing
 from intents.answers.compute import answer_compute
-from intents.answers.contact import answer_contact
+from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
@@ -232,6 +232,8 @@ class Engine:
         ask.implicit = not ask.pinned and ask.subject.id not in named   # found by region or organisation
         if kind in ("contact", "department"):
             return answer_contact(ask)
+        if kind == "meeting" and intent == "contact" and asks_for_person(ask):
+            return answer_contact(ask)   # "지역경제위원회 보도자료에 나온 산업부 과장 누구": its document's people
         if kind == "meeting":
             return answer_meeting(ask)
         if kind == "region":
@@ -282,7 +284,8 @@ class Engine:
         kind_words = list(q.kind_words)
         if subject is not None and subject.kind == "program" and intent != "budget" \
                 and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
-            kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and v not in kind_words]
+            kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and k in q.compact
+                           and v not in kind_words]
             if len(kind_words) > len(q.kind_words):
                 ask.others, ask.subject = [*ask.others, subject], None
                 subject = None
@@ -322,6 +325,8 @@ class Engine:
             # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
             # 조성하는 거"): only a word nothing in the data says vetoes the list
             narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
+            if not narrowed and unexplained:   # then what each row is said to do ("수력원자력 기술이전 우수사례")
+                narrowed = [r for r in rows if all(w in compact(str(r.get("summary") or "")) for w in unexplained)]
             if narrowed:
                 rows, unexplained = narrowed, []
             if unexplained or not rows:
@@ -385,7 +390,8 @@ class Engine:
         # the mention of the kind of thing that holds what is asked ("지역경제위 장소 … 산업부 몇 호실": the
         # meeting, not the ministry), then the best scored
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
-                                                 m.exact, m.best.score, len(m.text)))
+                                                 m.exact, m.best.score, m.best.kind == "contact", len(m.text)))
+        # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):

@@ -61,6 +61,15 @@ from tests.scoring import lead
     ("위원회 모두발언 몇 시였는지 알려줘", "모두발언 시간: 14:05~14:10"),
     # words read as the nouns they are made of narrow a list (펀드임 → 펀드)
     ("가스공사 협업과제에 펀드 조성하는거 있었나? 무슨 펀드임", "중소기업 상생펀드 조성"),
+    # a person named beside their ministry; a document's people; the desk line for 대표번호; an amount a
+    # description states; a count a description states
+    ("중기부 최정민 사무관 직통번호 알수있을까요", "044-204-7584"),
+    ("23년 지역경제위원회 보도자료에 나온 산업부 지역경제총괄과장 이름 뭐냐", "송주호 과장"),
+    ("팀장님이 물어보셔서요, 21년 3월 국가혁신클러스트 보도자료 담당 사무관 이름이 뭐임?", "정병찬 사무관"),
+    ("지역혁신정책과 대표번호", "대표 연락처 — 중소벤처기업부 지역혁신정책과 (주관부처) ☎ 044-204-7587"),
+    ("우수과제 중에 부산 청년 체험형 인턴 월 얼마 준다고 돼있었나", "월185만원"),
+    ("수력원자력 기술이전 우수사례 몇 건 대상이었지", "총 67건 대상"),
+    ("혁신도시 TF 킥오프 대면회의였나?", "방식: 영상회의"),
     # a search names what it found on its first line
     ("석유공사 대표사업 중 풍력발전 관련된거 정확한 명칭?", "부유식 해상 풍력발전 개발"),
     # a count asked: the line that states one leads

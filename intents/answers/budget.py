@@ -98,6 +98,11 @@ def answer_budget(ask: Ask) -> Reply:
             if money:
                 lines = [f"[{subject.name}] 금액", *(f"• {f['attribute']}: {f['value']}" for f in money)]
                 return finish(ask, "budget", lines, [str(f["source"]) for f in money])
+            row = store.program(subject.id) or store.task(subject.id) or {}
+            said = _AMOUNT.search(str(row.get("summary") or ""))
+            if said:   # "체험인턴(월185만원)": an amount its description states
+                return finish(ask, "budget", [f"[{subject.name}] 금액", f"내용: {row['summary']}"],
+                              [str(row["source"])])
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:

@@ -93,12 +93,19 @@ def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
     the working-level contacts a press release gives for questions (담당자, 문의처) before those in charge."""
     said = ask.query.compact
 
-    def named(c: Row) -> tuple[int, bool]:
+    desk = "대표" in said   # 대표번호, 대표 전화: the desk line (a contact row with no person)
+
+    def named(c: Row) -> tuple[bool, int, bool]:
         values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
-        return (-sum(1 for v in values if len(v) >= 2 and compact(v) in said),
+        return (desk and bool(c.get("person")), -sum(1 for v in values if len(v) >= 2 and compact(v) in said),
                 str(c.get("role") or "") not in WORKING_LEVEL)
 
     return sorted(contacts, key=named)
+
+
+def asks_for_person(ask: Ask) -> bool:
+    """Whether a question asks who someone is (누구, 성함, a title such as 과장 or 사무관)."""
+    return ask.query.has("누구", "성함", "이름", "과장", "사무관", "책임자", "담당자", "국장", "주무관")
 
 
 def _asks_for_person(ask: Ask, contacts: list[Row]) -> bool:

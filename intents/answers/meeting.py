@@ -26,7 +26,8 @@ def meeting_lines(store: Store, row: Row) -> list[str]:
     if row["place"]:
         lines.append(f"장소: {row['place']}")
     if row["mode"]:
-        lines.append(f"방식: {row['mode']}")
+        mode = str(row["mode"])
+        lines.append(f"방식: {mode}회의" if mode in ("영상", "대면", "서면", "화상") else f"방식: {mode}")
     if row["chairs"]:
         lines.append(f"주재/위원장: {row['chairs']}")
     if row["attendees"]:

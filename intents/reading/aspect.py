@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from intents.reading.normalize import compact, strip_particle
 
 BULLET = "• "
+MAX_PHONE_LINES = 3   # contact lines whose phones lead an answer: the first few, not a whole ministry
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
                     items.append(lines[j].removeprefix(BULLET))
                 body = body + " " + "; ".join(items)
             leads.append(body)
-            if aspect.name != "phone":
+            if aspect.name != "phone" or len(leads) >= MAX_PHONE_LINES:
                 break   # one line states it; phones may be on several contact lines
     return leads, used
 

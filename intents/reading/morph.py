@@ -130,10 +130,9 @@ def noun_head(word: str) -> str:
     협력산업; the word itself otherwise (중대본: 본 is not grammar here)."""
     parts = morphemes(word)
     head = ""
-    for i, (surface, tag) in enumerate(parts):
+    for surface, tag in parts:
         if tag.split("+")[0] in _HEAD:
             head += surface
             continue
-        rest_is_grammar = tag.startswith(_GRAMMAR)
-        return head if head and rest_is_grammar and len(head) >= 2 else word
+        return head if len(head) >= 2 and tag.startswith(_GRAMMAR) else word
     return word

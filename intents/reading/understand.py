@@ -149,8 +149,13 @@ def _sentence_ends(text: str) -> frozenset[int]:
 def _asks_only(word: str) -> bool:
     """A word made of what is asked (주소가, 대표번호, 문의전화), not one that names something beside it
     (점심시간: 점심 is left over)."""
-    if not aspect.asked((word,)):
+    asked = aspect.asked((word,))
+    if not asked:
         return False
+    head = morph.noun_head(word)
+    if any(aspect.BY_NAME[a].strict and head.endswith(tuple(w.lstrip("=") for w in aspect.BY_NAME[a].words))
+           for a in asked if a in ("phone", "address", "email", "fax")):
+        return True   # 직통번호, 사무실주소: a kind of phone number or address, still a phone number or address
     rest = word
     for a in aspect.ASPECTS:
         for w in sorted((w.lstrip("=") for w in a.words), key=len, reverse=True):
