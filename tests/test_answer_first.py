@@ -70,6 +70,8 @@ from tests.scoring import lead
     ("우수과제 중에 부산 청년 체험형 인턴 월 얼마 준다고 돼있었나", "월185만원"),
     ("수력원자력 기술이전 우수사례 몇 건 대상이었지", "총 67건 대상"),
     ("혁신도시 TF 킥오프 대면회의였나?", "방식: 영상회의"),
+    # the last sentence asks; the one before checks a name
+    ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line
     ("석유공사 대표사업 중 풍력발전 관련된거 정확한 명칭?", "부유식 해상 풍력발전 개발"),
     # a count asked: the line that states one leads
@@ -94,7 +96,8 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "2019년 지역특화산업육성사업 예산 얼마였음",   # its 세부사업 have 2023 cells only
     "기회발전특구 지정 요건",
     "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
-    "에너지밸리 입주기업 지금 몇 개야",   # a kind word joined to what it is said of: 기회발전 is not in the data
+    "에너지밸리 입주기업 지금 몇 개야",
+    "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there   # a kind word joined to what it is said of: 기회발전 is not in the data
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

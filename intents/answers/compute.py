@@ -380,14 +380,40 @@ def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
         if len(given) != 1:
             return None
         counts.append({"metric": "말씀하신 수", "value": given[0].replace(",", ""), "unit": counts[0]["unit"]})
+    unit = str(counts[0]["unit"] or "")
+    than = said.find("보다")
+    if op == "diff" and len(counts) >= 3 and than > 0 and any(w in said for w in SUM):
+        # "주축산업이랑 미래신산업 합치면 기존 주력산업 48개보다 몇 개 많아": (A + B) − C, C named before 보다
+        def at(r: Row) -> int:
+            return max((said.rfind(compact(n), 0, than) for n in nouns_of(str(r["metric"])) if len(n) >= 2),
+                       default=-1)
+        other = max(counts[:3], key=at)
+        parts = [r for r in counts[:3] if r is not other]
+        total = sum((Decimal(str(r["value"])) for r in parts), Decimal(0))
+        c = Decimal(str(other["value"]))
+        summed = " + ".join(f"{r['metric']} {_plain(Decimal(str(r['value'])))}{unit}" for r in parts)
+        return f"({summed}) − {other['metric']} {_plain(c)}{unit} = {_plain(total - c)}{unit}"
     a, b = counts[0], counts[1]
     x, y = Decimal(str(a["value"])), Decimal(str(b["value"]))
-    unit = str(a["unit"] or "")
     if op == "sum":
         return f"{a['metric']} {_plain(x)}{unit} + {b['metric']} {_plain(y)}{unit} = {_plain(x + y)}{unit}"
     big, small = (a, b) if x >= y else (b, a)
     return (f"{big['metric']} {_plain(max(x, y))}{unit} − {small['metric']} {_plain(min(x, y))}{unit} "
             f"= {_plain(abs(x - y))}{unit}")
+
+
+_COUNTED = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(개|곳|건|명|개사|억원|%)\s*$")
+
+
+def facts_as_results(facts: list[Row]) -> list[Row]:
+    """Facts whose value is one counted figure ("41개"), as results that arithmetic can take."""
+    out = []
+    for fact in facts:
+        found = _COUNTED.match(str(fact["value"]))
+        if found:
+            out.append({"metric": fact["attribute"], "value": found.group(1).replace(",", ""), "unit": found.group(2),
+                        "note": None, "source": fact["source"]})
+    return out
 
 
 def _plain(value: Decimal) -> str:

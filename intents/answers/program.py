@@ -3,7 +3,7 @@
 import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import result_arithmetic
+from intents.answers.compute import facts_as_results, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
 from intents.reading.morph import nouns_of
@@ -93,9 +93,9 @@ def answer_program(ask: Ask) -> Reply:
     span = phase_period(store, row, q.phase) if q.phase is not None and "period" in ask.aspects() else None
     if span:   # "3단계 기간": that phase's years alone, not the program's
         asked = [f"{q.phase}단계 기간: {span}", *(ln for ln in asked if "기간" not in ln.split(":")[0])]
-    computed = result_arithmetic(ask, named_results)
-    if computed:
-        asked.append(computed)
+    computed = result_arithmetic(ask, named_results) or result_arithmetic(ask, facts_as_results(by_label))
+    if computed:   # what was asked to compute leads the lines it was computed from
+        asked.insert(0, computed)
     for res in named_results:
         asked.append(_result_line(res))
         sources.append(res["source"])

@@ -170,14 +170,17 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     top = 1 if lines and lines[0].startswith("[") else 0
     said = lines[top:top + asked]
     card = [*lines[:top], *lines[top + len(said):]]
-    leads, used = lead_lines(card, aspects)
+    by_label = [ln for ln in said if _states(ln, aspects, counted=False)]
+    counted = [ln for ln in said if ln not in by_label and _states(ln, aspects)][:1]   # one line with the count
+    first = [ln.strip().removeprefix(BULLET) for ln in said if ln in by_label or ln in counted]
+    others = [ln for ln in said if ln not in by_label and ln not in counted]
+    # a count the asked lines already state (a computed sum) is not looked for again in the card
+    leads, used = lead_lines(card, tuple(a for a in aspects if not (BY_NAME[a].states and first)))
     strict = [a for a in aspects if BY_NAME[a].strict or kind in STRICT_FOR.get(a, ())]
     known = [ln for ln in leads if not _undecided(ln)]
     if strict and not known and not said and \
             not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
-    first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
-    others = [ln for ln in said if not _states(ln, aspects)]
     leads = [*first, *leads]
     if lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
         leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
@@ -200,8 +203,12 @@ def _undecided(line: str) -> bool:
     return value.startswith("미정") or value.startswith("일정 미정") or value.endswith("일정 미정")
 
 
-def _states(line: str, aspects: tuple[str, ...]) -> bool:
-    """Whether a `label: value` line's label says one of the aspects (지원 기간 → 기간)."""
+def _states(line: str, aspects: tuple[str, ...], counted: bool = True) -> bool:
+    """Whether a `label: value` line's label says one of the aspects (지원 기간 → 기간); with `counted`, also a
+    line that states a count anywhere when a count is asked."""
+    patterns = [p for a in aspects if (p := BY_NAME[a].states) is not None]
+    if counted and any(p.search(line) for p in patterns):
+        return True
     label = compact(line.strip().removeprefix(BULLET).split(":", 1)[0])
     return any(w.lstrip("=") in label for a in aspects for w in BY_NAME[a].words) or \
         any(label.endswith(compact(lb)) for a in aspects for lb in BY_NAME[a].labels)

@@ -120,12 +120,20 @@ def understand(text: str, index: NameIndex) -> Query:
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
+    intents = read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
+                           compact(" ".join(w for w in raw if w not in context)), money,
+                           compact(" ".join(w for w in raw if w in context)),
+                           tuple(w for i, w in enumerate(words) if i not in clauses))
+    last = max((i + 1 for i in _sentence_ends(text) if i + 1 < len(words)), default=0)
+    if last:   # "…국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요": the last sentence asks; the first checks
+        tail = [w for i, w in enumerate(words) if i >= last and i not in context_at]
+        asked = read_intents(" ".join(tail), compact(" ".join(tail)), compact(" ".join(w for w in tail if w in raw)),
+                             money)
+        if next(n for n, _ in asked if n not in WORDED) != "other":
+            intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
     return Query(
         text=text, compact=compact(text), mentions=mentions,
-        intents=read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
-                             compact(" ".join(w for w in raw if w not in context)), money,
-                             compact(" ".join(w for w in raw if w in context)),
-                             tuple(w for i, w in enumerate(words) if i not in clauses)),
+        intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
