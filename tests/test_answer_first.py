@@ -70,6 +70,9 @@ from tests.scoring import lead
     ("우수과제 중에 부산 청년 체험형 인턴 월 얼마 준다고 돼있었나", "월185만원"),
     ("수력원자력 기술이전 우수사례 몇 건 대상이었지", "총 67건 대상"),
     ("혁신도시 TF 킥오프 대면회의였나?", "방식: 영상회의"),
+    # a year that dates a document says which document, not which year's figure
+    ("21년 산업부 보도자료 표 기준으로 국가혁신클러스터 1,2단계 합계 총액은?", "합계 3,529억원"),
+    ("23년 지역경제위 자료에 나온 지역혁신협력지구 지난 5년간 총 지원액", "6,418억원"),
     # the last sentence asks; the one before checks a name
     ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line
@@ -94,10 +97,10 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "기재부 쪽 혁신도시 TF 담당 사무관 연락처 있나요",
     "국가혁신클러스터 2단계 일자리 창출 실적 나왔어?",
     "2019년 지역특화산업육성사업 예산 얼마였음",   # its 세부사업 have 2023 cells only
-    "기회발전특구 지정 요건",
+    "기회발전특구 지정 요건",   # a kind word joined to what it is said of: 기회발전 is not in the data
     "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
     "에너지밸리 입주기업 지금 몇 개야",
-    "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there   # a kind word joined to what it is said of: 기회발전 is not in the data
+    "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

@@ -75,7 +75,7 @@ def pointed_source(ask: Ask, sources: set[str]) -> str | None:
     for source_id in sources:
         row = ask.store.source(source_id) or {}
         year = str(row.get("date") or "")[:4]
-        score = 2 * (year.isdigit() and int(year) in q.years)
+        score = 2 * (year.isdigit() and (int(year) in q.years or int(year) == q.document_year))
         # words of its title, but not those that name the subject itself (클러스터 names the program)
         title_words = [n for n in nouns_of(str(row.get("title") or "")) if len(n) >= 2 and compact(n) not in named]
         score += sum(compact(n) in q.compact for n in title_words)

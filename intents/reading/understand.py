@@ -21,6 +21,9 @@ _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0
 _PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
 _NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
+# a year followed within two words by a document noun: the year the document was issued
+_DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
+                            r"(?:보도자료|자료|보고서)")
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
@@ -52,6 +55,7 @@ class Query:
     fundings: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
+    document_year: int | None = None   # "23년 지경위 자료": the year of the document asked about
     phase_span: tuple[int, int] | None = None   # "1~2단계 통틀어": the phases from one to the other, together
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
@@ -194,7 +198,12 @@ def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, 
 
 def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
     """Year or period, phase, R&D/비R&D, funding source, 신규/계속, whether a total is asked, and every
-    year, phase, funding and category named (for arithmetic)."""
+    year, phase, funding and category named (for arithmetic). A year that dates a document ("21년 산업부
+    보도자료 기준") says which document, not which year's figure."""
+    document = _DOCUMENT_YEAR.search(folded)
+    document_year = _year(document.group(1)) if document else None
+    if document:
+        folded = folded[:document.start(1)] + folded[document.end(1):]
     span = _PERIOD.search(folded)
     period = f"20{span.group(1)}~20{span.group(2)}" if span and int(span.group(1)) < int(span.group(2)) else None
     phase = _PHASE.search(folded)
@@ -203,6 +212,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
     categories = [(m.start(), "비R&D" if m.group(1) else "R&D") for m in _CATEGORY.finditer(rest)]
     return {
         "period": period,
+        "document_year": document_year,
         "year": None if period else _year(folded),
         "phase": int(phase.group(1)) if phase and not phase_span else None,
         "phase_span": phase_span,
