@@ -49,6 +49,9 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
         return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
     where = f" ({', '.join(ask.query.regions)})" if ask.query.regions else ""
     lines = [f"{kind}{where} {len(rows)}개: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
+    areas = list(dict.fromkeys(str(r["area"]) for r in rows if r.get("area")))
+    if {"field", "type"} & set(ask.aspects()) and 1 < len(areas) < len(rows):   # "3대 분야가 뭐뭐": the fields
+        lines = [f"{kind}{where}의 분야 {len(areas)}개: {', '.join(areas)} ({len(rows)}개 {kind})", *lines]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
