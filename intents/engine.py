@@ -219,8 +219,12 @@ class Engine:
         return self._dispatch(ask, intent)
 
     def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
-        """False when the subject belongs to regions and none of them is asked."""
+        """False when the subject belongs to regions and none of them is asked; a meeting asked with a region
+        ("부산권 권역별 TF 회의") must say that region in its title, place or note."""
         row = entity_row(self.store, subject.kind, subject.id) or {}
+        if subject.kind == "meeting" and regions:
+            said = " ".join(str(row.get(k) or "") for k in ("title", "place", "note", "attendees"))
+            return any(r in said for r in regions)
         own = set(region_of(row))
         return not own or bool(own & set(regions))
 

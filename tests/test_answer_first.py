@@ -73,6 +73,9 @@ from tests.scoring import lead
     # a year that dates a document says which document, not which year's figure
     ("21년 산업부 보도자료 표 기준으로 국가혁신클러스터 1,2단계 합계 총액은?", "합계 3,529억원"),
     ("23년 지역경제위 자료에 나온 지역혁신협력지구 지난 5년간 총 지원액", "6,418억원"),
+    # a meeting with no date that meets as needed says so; a list asked for its fields names them
+    ("권역별 TF 회의는 언제 열리는 거야? 정기회의임?", "정해진 날짜 없음 — 수시로 개최할 예정"),
+    ("중점 확산 우수과제 3대 분야가 뭐뭐임", "분야 3개: 지역산업육성, 지역인재양성, 지역사회상생"),
     # the last sentence asks; the one before checks a name
     ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line
@@ -100,6 +103,7 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "기회발전특구 지정 요건",   # a kind word joined to what it is said of: 기회발전 is not in the data
     "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
     "에너지밸리 입주기업 지금 몇 개야",
+    "부산권 권역별 TF 회의 언제 어디서 했었지?",   # a meeting that says nothing of 부산
     "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
