@@ -12,8 +12,8 @@ from intents.writes.schedule import attendance
 from store.store import Row, Store
 
 MAX_TITLED = 5
-ORDINAL = re.compile(r"제?([0-9]+)차")
-_RECURS = re.compile(r"수시|상시|매월|매주|매년|분기마다|매\s?분기|정기")   # how often, when a meeting has no date   # 제1차, 2차: which sitting of a recurring meeting
+ORDINAL = re.compile(r"제?([0-9]+)차")   # 제1차, 2차: which sitting of a recurring meeting
+_RECURS = re.compile(r"수시|상시|매월|매주|매년|분기마다|매\s?분기|정기")   # how often, when a meeting has no date
 
 
 def meeting_lines(store: Store, row: Row) -> list[str]:
