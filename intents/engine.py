@@ -403,6 +403,8 @@ class Engine:
         top_rank, top = contenders[0]
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
         if tied and not self._same_answer(q, [top, *tied]):
+            if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
+                return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
 
@@ -414,6 +416,14 @@ class Engine:
             return False
         rows = [entity_row(self.store, c.kind, c.id) or {} for c in options]
         return all(len({str(r.get(col) or "") for r in rows}) == 1 and rows[0].get(col) for col in columns)
+
+    def _could_answer(self, q: Query, intent: str, c: Entity) -> bool:
+        """Whether a candidate holds what is asked: a budget of one, a date of one when a date is asked."""
+        if intent == "budget" and c.kind in ("program", "task"):
+            return bool(self.store.budgets(c.id)) or bool(self.store.children("programs", c.id))
+        if "time" in q.aspects and c.kind in ("program", "task"):
+            return bool(self.store.meetings_of_program(c.id))
+        return True
 
     def _has_data_for(self, intent: str, c: Entity) -> bool:
         """Whether the store holds what the question asks about this candidate."""

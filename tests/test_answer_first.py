@@ -76,6 +76,9 @@ from tests.scoring import lead
     # a meeting with no date that meets as needed says so; a list asked for its fields names them
     ("권역별 TF 회의는 언제 열리는 거야? 정기회의임?", "정해진 날짜 없음 — 수시로 개최할 예정"),
     ("중점 확산 우수과제 3대 분야가 뭐뭐임", "분야 3개: 지역산업육성, 지역인재양성, 지역사회상생"),
+    # a whole name typed with a typo after its region; a count asked of a result is not a status question
+    ("팀장님이 물어봐서 그런데 전남지역사업평가딴 위치가 어디예요?", "그린로 370"),
+    ("강원 디지털헬스케어 클러스터 기업 몇 개 유치했대요?", "기업 유치: 31건"),
     # the last sentence asks; the one before checks a name
     ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line
@@ -104,6 +107,8 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
     "에너지밸리 입주기업 지금 몇 개야",
     "부산권 권역별 TF 회의 언제 어디서 했었지?",   # a meeting that says nothing of 부산
+    "대구 그린에너지 캠퍼스 준공 언제 된대요?",   # two names fit and neither has a date: nothing to choose
+    "450억 중에 대구 그린에너지 캠퍼스에 배정된 금액 얼마야",
     "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:

@@ -110,6 +110,11 @@ class NameIndex:
         # it name nothing on their own
         regions = {m.first for m in mentions if m.first == m.last and all(c.kind == "region" for c in m.candidates)}
         mentions.extend(self._fuzzy_runs(words, leftovers[:MAX_FUZZY_WORDS], regions))
+        for i in sorted(regions):   # "전남지역사업평가딴": a region begins a longer word typed with a typo
+            if len(strip_particle(words[i])) > len(compact(self._region_key(mentions, i))) + 2:
+                typo = self._fuzzy_run([i], words)
+                if typo is not None:
+                    mentions.append(typo)
         mentions.sort(key=lambda m: m.first)
         return mentions
 
@@ -187,6 +192,10 @@ class NameIndex:
             if best is not None:
                 found.append(best)
         return found
+
+    @staticmethod
+    def _region_key(mentions: list[Mention], i: int) -> str:
+        return next(m.text for m in mentions if m.first == i and m.exact)
 
     def _fuzzy_run(self, part: list[int], words: Sequence[str]) -> Mention | None:
         """One guess for exactly these words, or None."""
