@@ -61,6 +61,7 @@ class Outgoing:
     options: list[Option] = field(default_factory=list)
     asker: Message | None = None
     refused: bool = False   # a choice this user may not answer: nothing was done (Telegram says so on the button)
+    still_open: bool = False   # the choice answered stays open for the others it reached (an RSVP)
 
     @property
     def written(self) -> list[Written]:
@@ -176,8 +177,12 @@ class Conversation:
         if choice.user_id is not None and choice.user_id != presser:
             return Outgoing(message.chat_id, Reply(text=NOT_YOURS, intent="denied"), asker=message, refused=True)
         _, action = choice.payload["options"][number - 1]
-        if take and choice.kind in ONE_SHOT:
-            self.store.close_choice(choice.id)
         asked = replace(message, text=str(choice.payload["text"]))
         reply = self.engine.answer(asked, Pick(choice.kind, str(action), dict(choice.payload["data"])))
-        return self._answered(asked, reply)
+        if reply.intent == "denied":   # their role does not allow it (any more): the choice stays as it was
+            return Outgoing(message.chat_id, reply, asker=message, refused=True)
+        if take and choice.kind in ONE_SHOT:
+            self.store.close_choice(choice.id)
+        out = self._answered(asked, reply)
+        out.still_open = choice.kind not in ONE_SHOT
+        return out

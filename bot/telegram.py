@@ -253,7 +253,8 @@ class TelegramAdapter:
             user_name=user.full_name, chat_kind="private" if chat is None or chat.type == ChatType.PRIVATE
             else "group"))
         out = await self.handle(press)
-        if out.refused or chat is None:   # nothing done, or nowhere to show it: the button's notice says it
+        if out.refused or out.still_open or chat is None:
+            # nothing done, an RSVP whose buttons stay for the others, or nowhere to show it: the notice says it
             await self._acknowledge(query, out.reply.text[:MAX_NOTICE])
             return
         await self._acknowledge(query)

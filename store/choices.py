@@ -83,12 +83,6 @@ class ChoiceRecords:
         """Remove a choice that has been answered."""
         self.db.execute("DELETE FROM choices WHERE id = ?", [choice_id])
 
-    def open_choices(self, now: datetime) -> list[OpenChoice]:
-        """Every choice not yet expired, newest first."""
-        ids = query(self.db, "SELECT id FROM choices WHERE expires_at > ? ORDER BY created_at DESC, rowid DESC",
-                    [utc(now)])
-        return [c for c in (self.choice(str(r["id"])) for r in ids) if c is not None]
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction around a block (BEGIN IMMEDIATE … COMMIT, ROLLBACK when it raises); the
