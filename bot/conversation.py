@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 
 from intents.engine import Engine
 from intents.message import Message, Offer, Pick, Reply, Written
-from store import Store
+from store import ReadOnly, Store
 from store.choices import ID_BYTES
 from store.people import LOCAL_OPERATOR
+from store.tx import READ_ONLY_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,9 @@ class Conversation:
             if isinstance(incoming, Press):
                 return self._press(incoming)
             return self._ask(message)
+        except ReadOnly:   # the file became read-only while running: a choice cannot be kept or answered
+            return Outgoing(message.chat_id, Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly"),
+                            asker=message)
         except Exception:
             incident = incident_id()
             # ids only: the message itself may carry personal data that does not belong in logs

@@ -13,7 +13,7 @@ from intents.engine import Engine
 from intents.message import Message, Pick, Reply
 from intents.writes.access import Policy
 from intents.writes.commands import PICKED
-from store import Store
+from store import ReadOnly, Store
 from tests.conftest import NOW
 
 COORD, MEMBER, OTHER, STRANGER = 2001, 1001, 1002, 9999
@@ -199,3 +199,20 @@ def test_callback_keys_fit_in_a_telegram_button(core: Conversation) -> None:
     out = said(core, "지역사업평가단")
     assert out.options and all(len(o.key.encode()) <= 64 for o in out.options)
     assert all(re.fullmatch(r"[0-9a-f]{8}\.[1-9][0-9]?", o.key) for o in out.options)
+
+
+def test_a_database_that_turns_read_only_while_running_is_said_plainly(core: Conversation,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    log = said(core, AMBIGUOUS_LOG)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ReadOnly("데이터베이스가 읽기 전용이라 기록할 수 없습니다.")
+
+    monkeypatch.setattr(Store, "open_choice", refuse)
+    monkeypatch.setattr(Store, "transaction", refuse)
+    asked = said(core, "지역사업평가단")
+    before = rows(core.store)
+    pressed = press(core, log.options[0].key)
+    for out in (asked, pressed):
+        assert out.reply.intent == "readonly" and "읽기 전용" in out.reply.text and "오류 번호" not in out.reply.text
+    assert rows(core.store) == before and core.store.count("choices") == 1
