@@ -3,9 +3,10 @@
 import logging
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, nothing
@@ -17,7 +18,7 @@ from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.answers.task import answer_status
-from intents.message import Button, Entity, Message, Reply
+from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
 from intents.reading.matcher import NameIndex
@@ -27,18 +28,19 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import Context, run_command
-from intents.writes.schedule import MEETING_WRITES
+from intents.writes.commands import Context, run_command, run_pick
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", Reply, Reply | None)
 MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
 NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name also says
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
+WRITE_OFFERS = ("log", "meeting")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -94,15 +96,16 @@ class Engine:
             out.extend(c for c in m.candidates if all((c.kind, c.id) != (o.kind, o.id) for o in out))
         return out[:limit]
 
-    def answer(self, message: Message, choice: str | None = None) -> Reply:
-        """Answer one message; `choice` (`kind:id`) forces the entity after a clarifying question."""
+    def answer(self, message: Message, pick: Pick | None = None) -> Reply:
+        """Answer one message, or finish a choice offered earlier with the option `pick` (a clarifying
+        question's `kind:id` is answered as the message again, about that entity)."""
         text = clean(message.text)
-        if not text:
+        if pick is None and not text:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
-        command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
+        command = text.split()[0].lower() if text.startswith("/") and pick is None else ""
         message = replace(message, text=text)
         role = role_of(self.store, self.policy, message)
         if role is None:
@@ -112,18 +115,14 @@ class Engine:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
             return answer_help(self.registry.questions(), self.registry.commands(), greet=command == "/start")
-        query = understand(text, self.index)   # once: everything below reads this
         context = Context(self.store, self.index, self.policy, self.registry)
-        try:
-            written = run_command(context, command, role, message, choice, query.worded)
-        except (ReadOnly, sqlite3.OperationalError) as exc:   # the write was refused; questions still work
-            if not is_read_only_error(exc):
-                raise
-            return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
+        if pick is not None and pick.kind != "clarify":
+            return self._writing(lambda: run_pick(context, role, message, pick))
+        query = understand(text, self.index)   # once: everything below reads this
+        written = self._writing(lambda: run_command(context, command, role, message, query.worded))
         if written is not None:
-            if written.intent in MEETING_WRITES:
-                self.refresh()
             return written
+        choice = pick.action if pick is not None else None
         forced = _parse_choice(choice, self.store)
         following = self._follows(message, query) if forced is None else None
         previous = following[0] if following else None
@@ -138,6 +137,23 @@ class Engine:
             self._last[message.chat_id] = (message.now, Entity(e.kind, str(e.id), e.name, 100.0), query)
         self._learn(message, query, reply, choice)
         return reply
+
+    def _writing(self, write: Callable[[], R]) -> R | Reply:
+        """Run a command or finish a write: a read-only database refuses it with a message (questions still
+        work), and so is an offer to finish a write it could only refuse; after a meeting was written, its
+        title is a name questions may use."""
+        try:
+            written = write()
+            if written is not None and written.offer is not None and written.offer.kind in WRITE_OFFERS \
+                    and self.store.read_only:
+                raise ReadOnly(READ_ONLY_TEXT)
+        except (ReadOnly, sqlite3.OperationalError) as exc:
+            if not is_read_only_error(exc):
+                raise
+            return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
+        if written is not None and any(w.what == "meeting" for w in written.written):
+            self.refresh()
+        return written
 
     def _follows(self, message: Message, q: Query) -> tuple[Entity, Query] | None:
         """For a short question that names no subject ("그럼 지방비는?", "담당자는?"): the chat's last subject,
@@ -517,7 +533,7 @@ class Engine:
         lines.extend(f"• {c.name} ({_KIND_NAME.get(c.kind, c.kind)})" for c in shown)
         return Reply(
             text="\n".join(lines), intent="clarify",
-            entities=list(shown),
+            entities=list(shown), offer=Offer("clarify"),
             buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
         )
 

@@ -136,6 +136,19 @@ def _m006_reminder_claims(db: Database) -> None:
     """)
 
 
+def _m007_choices(db: Database) -> None:
+    """Open choices keyed by their own id (a button, a numbered console choice, `tfbot ask --choose`): several
+    at once per user and chat, each with its kind, who may answer, when it expires and what it needs to finish.
+    They replace the one pending write per user and chat."""
+    _run(db, """
+        CREATE TABLE choices (id TEXT PRIMARY KEY, kind TEXT NOT NULL
+            CHECK (kind IN ('log', 'meeting', 'clarify', 'rsvp')), user_id INTEGER, chat_id INTEGER,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL, payload TEXT NOT NULL);
+        CREATE INDEX choices_expiry ON choices(expires_at);
+        DROP TABLE pending
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -143,6 +156,7 @@ MIGRATIONS: list[Migration] = [
     ("004_lookup_indexes", _m004_lookup_indexes),
     ("005_unanswered", _m005_unanswered),
     ("006_reminder_claims", _m006_reminder_claims),
+    ("007_choices", _m007_choices),
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.choices import ChoiceRecords
 from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
@@ -58,7 +59,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False) -> None:

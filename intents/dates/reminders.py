@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from intents.answers.render import when
 from intents.dates.when import is_working_day
-from intents.message import Button, Message, Reply
+from intents.message import Button, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.schedule import describe
@@ -192,12 +192,13 @@ class Reminders:
 
     @staticmethod
     def compose(meeting: Row, due: Due) -> Reply:
-        """The reminder text with 참석/불참 buttons."""
+        """The reminder text with 참석/불참 buttons: anyone it reaches may answer, for themselves, until the meeting
+        begins."""
         start = datetime.fromisoformat(str(meeting["start"]))
         text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
                 f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
-        return Reply(text=text, intent="reminder", buttons=[
-            Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
+        return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
+                     buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
     def cancellation_notice(self, meeting: Row) -> list[tuple[int, Reply]]:
         """Tell the group (and attendees) that a meeting was cancelled."""
