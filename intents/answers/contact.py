@@ -77,6 +77,10 @@ def answer_contact(ask: Ask) -> Reply:
     if ask.query.has("누구", "성함", "이름") and subject.kind == "organisation" and \
             not any(c["person"] for c in contacts):   # "평가단 담당자 이름": the data names no one there
         return nothing(ask, "contact", f"'{subject.name}'의 담당자 이름을")
+    if contacts and ask.query.document_year:   # "23년 지경위 보도자료에 산업부 과장": that document's people
+        dated = [c for c in contacts
+                 if str((store.source(str(c["source"])) or {}).get("date") or "")[:4] == str(ask.query.document_year)]
+        contacts = dated or contacts
     if contacts:
         contacts = _asked_first(contacts, ask)
         if lines and not _asks_for_person(ask, contacts):
