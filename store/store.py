@@ -329,6 +329,11 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         """Every budget cell of a program, in document order."""
         return self.reference("SELECT * FROM budgets WHERE program = ? ORDER BY rowid", [program_id])
 
+    def budgets_of_amount(self, eok: int) -> list[Row]:
+        """Budget cells in 억원 that state this amount, in document order."""
+        return self.reference("SELECT * FROM budgets WHERE amount = ? AND coalesce(unit, '억원') = '억원' "
+                              "ORDER BY is_total DESC, rowid", [int(eok)])
+
     def fields(self, program_id: str) -> list[Row]:
         """Growth fields of a cluster program by phase."""
         return self.reference("SELECT * FROM fields WHERE program = ? ORDER BY phase", [program_id])

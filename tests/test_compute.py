@@ -111,3 +111,9 @@ def test_figures_from_two_documents_each_name_their_own(ro_engine: Engine) -> No
     lines = ask(ro_engine, "클러스터 18~22 국비").text.splitlines()
     assert "• 2018~2022년 · 국비: 2,509억원 [산업통상자원부 2021-03-02]" in lines
     assert "• 2018~2022년 · 국비: 3,759억원 [중소벤처기업부·산업통상자원부 2023-02-27]" in lines
+
+
+def test_two_amounts_the_asker_gives_are_computed_and_each_found_in_the_data(ro_engine: Engine) -> None:
+    text = ask(ro_engine, "중기부 2864억이랑 산업부 4232억 더하면 정확히 얼마?").text
+    assert text.splitlines()[1] == "2,864억원 + 4,232억원 = 7,096억원"
+    assert "• 4,232억원: 2023년도 지역사업추진계획 2023년 · 합계" in text

@@ -188,6 +188,33 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     return Figure(label, value, found[0], differs)
 
 
+_GIVEN = re.compile(r"(?<![0-9.,])([0-9][0-9,]*(?:\.[0-9]+)?)\s*(조|천억|억)")
+
+
+def _given_amounts(ask: Ask) -> list[Decimal]:
+    """Amounts the question states itself, in 억원."""
+    scale = {"억": Decimal(1), "천억": Decimal(1000), "조": Decimal(10000)}
+    return [Decimal(m.group(1).replace(",", "")) * scale[m.group(2)] for m in _GIVEN.finditer(ask.query.text)]
+
+
+def _given_answer(ask: Ask, op: str, given: list[Decimal]) -> Reply:
+    """The sum or difference of two amounts the asker gave, each cited where a stored cell says it."""
+    a, b = given
+    lead = f"{show(a)} + {show(b)} = {show(a + b)}" if op == "sum" else \
+        f"{show(max(a, b))} − {show(min(a, b))} = {show(abs(a - b))}"
+    lines = ["[예산] 계산", lead, "", "말씀하신 금액:"]
+    sources: list[str] = []
+    for value in given:
+        cells = ask.store.budgets_of_amount(int(value)) if value == value.to_integral() else []
+        if cells:
+            program = ask.store.program(str(cells[0]["program"])) or {}
+            lines.append(f"• {show(value)}: {program.get('name', '')} {describe(cells[0])}".rstrip())
+            sources.append(str(cells[0]["source"]))
+        else:
+            lines.append(f"• {show(value)}: 자료의 예산 표에서 같은 금액을 찾지 못했습니다")
+    return finish(ask, "budget", lines, sources, asked=1)
+
+
 def _sum_of_sources(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | None:
     """A cell's total as 국비 + 지방비 of the same cell, when the table gives those and no total."""
     pair = [_figure(ask, rows, name, **{**parts, "funding": funding}) for funding in ("국비", "지방비")]
@@ -207,6 +234,9 @@ def answer_compute(ask: Ask) -> Reply | None:
     subject = ask.subject
     if op is None or subject is None:
         return None
+    given = _given_amounts(ask)
+    if len(given) == 2 and op in ("sum", "diff"):   # "2864억이랑 4232억 더하면": the asker's own figures
+        return _given_answer(ask, op, given)
     q = ask.query
     base: dict[str, Any] = {
         "year": q.year if len(q.years) <= 1 else None, "phase": q.phase if len(q.phases) <= 1 else None,
