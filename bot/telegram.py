@@ -26,7 +26,6 @@ from telegram import Message as TgMessage
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -40,6 +39,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.limiter import SlidingWindowLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_reminders import TelegramReminders
 from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
@@ -60,13 +60,6 @@ NOT_YOUR_CHOICE = "질문하신 분만 고를 수 있습니다."
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
-RATE_LIMIT_RETRIES = 3
-# aiolimiter is a leaky bucket: a full bucket plus a window's refill can leave within one window, and the
-# network can bunch sends further. With buckets sized as below no second carries more than 25 messages
-# and no minute more than 18 to one group, under Telegram's published 30 a second and 20 a minute per group.
-# (Buckets of 10 per 0.5 s and 10 per minute reached exactly 30 and 20, and 31 once, in the benchmark.)
-OVERALL_LIMIT = (5, 0.25)   # 20 messages/s sustained, bursts of 5: at most 25 in any second
-GROUP_LIMIT = (6, 30.0)     # 12 messages/min per group sustained, bursts of 6: at most 18 a minute
 
 MigrationHook = Callable[[int, int], None]
 
@@ -98,10 +91,7 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     builder = builder.post_init(adapter.post_init)
     app: App
     if rate_limit:
-        app = builder.rate_limiter(AIORateLimiter(
-            overall_max_rate=OVERALL_LIMIT[0], overall_time_period=OVERALL_LIMIT[1],
-            group_max_rate=GROUP_LIMIT[0], group_time_period=GROUP_LIMIT[1], max_retries=RATE_LIMIT_RETRIES,
-        )).build()
+        app = builder.rate_limiter(SlidingWindowLimiter()).build()   # Telegram's limits: bot/limiter.py
     else:
         app = builder.build()
     adapter.register(app)
