@@ -77,10 +77,8 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
     builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
-    if cfg.http == "aiohttp":
-        builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
-    else:   # a pool no larger than the concurrency: httpcore scans every pooled connection on each request
-        builder = builder.connection_pool_size(cfg.concurrent_updates)
+    # the one Bot API transport (bot/telegram_http.py): a connection per concurrent update, one for polling
+    builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
     url = base_url or cfg.api_base_url
     if url:
         api, files = api_urls(url)
@@ -89,11 +87,8 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     if reminders:
         adapter.reminders = TelegramReminders(adapter, cfg)
     builder = builder.post_init(adapter.post_init)
-    app: App
-    if rate_limit:
-        app = builder.rate_limiter(SlidingWindowLimiter()).build()   # Telegram's limits: bot/limiter.py
-    else:
-        app = builder.build()
+    # Telegram's flood limits as sliding windows (bot/limiter.py); tests may go without
+    app: App = builder.rate_limiter(SlidingWindowLimiter()).build() if rate_limit else builder.build()
     adapter.register(app)
     return app
 
