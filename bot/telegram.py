@@ -39,6 +39,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.fair_updates import FairUpdates
 from bot.limiter import SlidingWindowLimiter
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_reminders import TelegramReminders
@@ -76,7 +77,8 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
-    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
+    # concurrent_updates at once, a quarter of them at most for one group (bot/fair_updates.py)
+    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(FairUpdates(cfg.concurrent_updates))
     # the one Bot API transport (bot/telegram_http.py): a connection per concurrent update, one for polling
     builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
     url = base_url or cfg.api_base_url

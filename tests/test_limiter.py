@@ -6,6 +6,7 @@ timer instead of sleeping, so 20 simulated seconds take milliseconds and every r
 
 import asyncio
 import logging
+import os
 import random
 import selectors
 from collections.abc import Awaitable, Callable, Coroutine
@@ -14,7 +15,12 @@ from typing import Any, TypeVar
 import pytest
 from telegram.error import NetworkError, RetryAfter
 
+from bot.config import load_config
+from bot.fair_updates import FairUpdates
 from bot.limiter import GROUP, OVERALL, Limit, SlidingWindowLimiter, chat_of, posts_message
+from bot.telegram import build_application
+from bot.telegram_http import AiohttpRequest
+from intents.engine import Engine
 
 T = TypeVar("T")
 # PTB 22 warns on every RetryAfter that retry_after will become a timedelta
@@ -327,3 +333,13 @@ def test_the_limits_must_be_positive() -> None:
         Limit(5, 0)
     with pytest.raises(ValueError, match="negative"):
         SlidingWindowLimiter(retries=-1)
+
+
+# --- wiring ------------------------------------------------------------------------------------------
+def test_the_application_sends_through_the_limiter_the_fair_update_places_and_aiohttp(ro_engine: Engine) -> None:
+    cfg = load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
+    app = build_application(ro_engine, cfg, reminders=False)
+    assert isinstance(app.bot.rate_limiter, SlidingWindowLimiter)
+    assert isinstance(app.update_processor, FairUpdates) and app.update_processor.concurrent == 16
+    assert isinstance(app.bot.request, AiohttpRequest)
+    assert build_application(ro_engine, cfg, rate_limit=False, reminders=False).bot.rate_limiter is None
