@@ -59,6 +59,54 @@ def test_a_private_question_is_answered_while_a_group_waits_with_more_updates_th
     assert handlers.done.count(GROUP) == 20 and handlers.done.count(OTHER_GROUP) == 20
 
 
+def test_a_group_update_passed_over_keeps_its_turn_before_later_private_ones() -> None:
+    async def main() -> list[str]:
+        processor, started = FairUpdates(2, per_group=1), []
+        release = {name: asyncio.Event() for name in ("g1", "g2", "p1", "p2", "p3")}
+
+        async def handle(name: str) -> None:
+            started.append(name)
+            await release[name].wait()
+
+        arrivals = [("g1", GROUP), ("g2", GROUP), ("p1", PRIVATE), ("p2", PRIVATE + 1), ("p3", PRIVATE + 2)]
+        tasks = [asyncio.ensure_future(processor.process_update(update(i, chat), handle(name)))
+                 for i, (name, chat) in enumerate(arrivals)]
+        await asyncio.sleep(0.01)
+        assert started == ["g1", "p1"], "g2 waits: its group has its share"
+        release["g1"].set()
+        await asyncio.sleep(0.01)
+        for event in release.values():
+            event.set()
+        await asyncio.gather(*tasks)
+        return started
+
+    assert asyncio.run(main()) == ["g1", "p1", "g2", "p2", "p3"]
+
+
+def test_a_cancelled_update_gives_its_place_back() -> None:
+    async def main() -> list[int]:
+        processor, done = FairUpdates(1), []
+        blocker = asyncio.Event()
+
+        async def handle(n: int, wait: bool = False) -> None:
+            if wait:
+                await blocker.wait()
+            done.append(n)
+
+        first = asyncio.ensure_future(processor.process_update(update(1, PRIVATE), handle(1, wait=True)))
+        second = handle(2)
+        waiting = asyncio.ensure_future(processor.process_update(update(2, PRIVATE), second))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        second.close()   # never started: closed so that Python does not warn about it
+        first.cancel()
+        await asyncio.gather(first, waiting, return_exceptions=True)
+        await asyncio.wait_for(processor.process_update(update(3, PRIVATE), handle(3)), 1)
+        return done
+
+    assert asyncio.run(main()) == [3]
+
+
 def test_no_more_than_the_places_run_at_once() -> None:
     async def main() -> int:
         processor, running, most = FairUpdates(3), [0], [0]
