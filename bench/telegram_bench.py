@@ -2,9 +2,9 @@
 
 1. Throughput, rate limiter off: 2,000 questions over 100 private chats, all queued at once, answered by
    tfbot's Application (`build_application(rate_limit=False)`, the aiohttp transport) and by a bare
-   python-telegram-bot echo bot with the same concurrency (16 updates at once) over aiohttp and over PTB's
-   own HTTPXRequest; updates/s from the first injected update to the 2,000th answer the server received,
-   and each process's CPU per update.
+   python-telegram-bot echo bot (bench/echo_bot.py) with the same concurrency (16 updates at once) over
+   aiohttp and over PTB's own HTTPXRequest; updates/s from the first injected update to the 2,000th answer
+   the server received, and each process's CPU per update and resident memory after the run.
 2. Latency: 25 questions a second for 20 s (one in 25 to one of two groups), answered by `tfbot run` as
    shipped (the CLI with config.toml: the production rate limiter) and by the echo bots; p50/p99/max from
    injecting a question to the server receiving its answer, and the most messages in any 1 s window.
@@ -84,28 +84,6 @@ def run_tfbot_unlimited(db: str) -> None:
     app.run_polling(drop_pending_updates=False, allowed_updates=list(tg.ALLOWED_UPDATES))
 
 
-def run_echo(http: str) -> None:
-    """A bare python-telegram-bot echo bot: each text message sent back to its chat, 16 updates at once."""
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
-
-    from bot.telegram import api_urls
-    from bot.telegram_http import AiohttpRequest
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat is not None and update.effective_message is not None:
-            await context.bot.send_message(update.effective_chat.id, update.effective_message.text or "?")
-
-    logging.basicConfig(level=logging.WARNING)
-    api, files = api_urls(os.environ["TFBOT_API_BASE_URL"])
-    builder = ApplicationBuilder().token(TOKEN).base_url(api).base_file_url(files).concurrent_updates(CONCURRENCY)
-    if http == "aiohttp":
-        builder = builder.request(AiohttpRequest(CONCURRENCY)).get_updates_request(AiohttpRequest(1))
-    app = builder.build()
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    app.run_polling(drop_pending_updates=False)
-
-
 def spawn(bot: Bot, fake: FakeBotApi, db: Path, log: Path) -> subprocess.Popen[bytes]:
     """Start a bot process polling the fake server; its standard error goes to `log`."""
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
@@ -115,7 +93,8 @@ def spawn(bot: Bot, fake: FakeBotApi, db: Path, log: Path) -> subprocess.Popen[b
     if bot.kind == "tfbot-run":   # the shipped config.toml; --db names this run's database
         args = [sys.executable, "-m", "bot.cli", "run", "--db", str(db), "--config", str(ROOT / "config.toml")]
     else:
-        args = [sys.executable, __file__, "--bot", bot.kind, "--db", str(db), "--http", bot.http]
+        args = ([sys.executable, str(ROOT / "bench" / "echo_bot.py"), bot.http] if bot.kind == "echo"
+                else [sys.executable, __file__, "--bot", bot.kind, "--db", str(db)])
         if os.environ.get("TFBOT_BENCH_PROFILE"):
             args[1:1] = ["-m", "cProfile", "-o", f"{os.environ['TFBOT_BENCH_PROFILE']}.{bot.kind}.{bot.http}"]
     with log.open("wb") as err:
@@ -156,6 +135,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def resident_memory(pid: int) -> str:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM from /proc, Linux)."""
+    try:
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":" in line)
+    except OSError:
+        return "unknown"
+    mib = {key: int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM") if key in status}
+    return f"{mib.get('VmRSS', float('nan')):.0f} MiB (peak {mib.get('VmHWM', float('nan')):.0f} MiB)"
+
+
 @dataclass
 class Run:
     """What one bot process did: the server's record, when questions went in, the bot's CPU and log."""
@@ -164,6 +154,7 @@ class Run:
     asked: dict[int, list[float]]   # chat → injection times, in order
     started: float
     cpu: float
+    memory: str
     log: str
     exit_code: int | None
 
@@ -210,7 +201,7 @@ async def measure(bot: Bot, questions: list[tuple[int, str, str]], rate: float |
                 else:
                     fake.send_text(text, chat_id=chat, chat_type="supergroup", user_id=FIRST_USER + i % USERS)
             await fake.wait_for_messages(len(questions), timeout)
-            cpu = cpu_seconds(proc.pid) - before
+            cpu, memory = cpu_seconds(proc.pid) - before, resident_memory(proc.pid)
         finally:
             proc.send_signal(signal.SIGTERM)
             try:   # keep serving while the bot shuts down: it confirms the last updates on the way out
@@ -219,7 +210,7 @@ async def measure(bot: Bot, questions: list[tuple[int, str, str]], rate: float |
                 proc.kill()
             await fake.stop()
         text = log.read_text(encoding="utf-8", errors="replace")
-    return Run(fake, dict(asked), started, cpu, text, proc.returncode)
+    return Run(fake, dict(asked), started, cpu, memory, text, proc.returncode)
 
 
 def remarks(run: Run, expected: int) -> str:
@@ -250,7 +241,8 @@ async def throughput(echo: list[str], quick: bool) -> None:
         run = await measure(bot, private_questions(total), None, 300)
         last = max(s.time for s in run.fake.sent)
         print(f"   {bot.label:34} {total / (last - run.started):6.0f} updates/s "
-              f"({last - run.started:.2f} s; bot CPU {1000 * run.cpu / total:.2f} ms an update)"
+              f"({last - run.started:.2f} s; bot CPU {1000 * run.cpu / total:.2f} ms an update; resident "
+              f"{run.memory})"
               f"{remarks(run, total)}")
 
 
@@ -318,13 +310,10 @@ def main() -> None:
     parser.add_argument("--phases", nargs="+", choices=list(PHASES), default=list(PHASES), help="which phases")
     parser.add_argument("--echo", nargs="*", choices=TRANSPORTS, default=list(TRANSPORTS), metavar="TRANSPORT",
                         help="the echo bots' transports: aiohttp, httpx (default both; none: no echo bot)")
-    parser.add_argument("--bot", choices=["tfbot-unlimited", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--bot", choices=["tfbot-unlimited"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--http", choices=TRANSPORTS, default="aiohttp", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.bot == "echo":
-        run_echo(args.http)
-    elif args.bot:
+    if args.bot:
         run_tfbot_unlimited(args.db)
     else:
         asyncio.run(bench(args.phases, args.echo, args.quick))
