@@ -178,7 +178,10 @@ class SlidingWindowLimiter(BaseRateLimiter[int]):
                 log.info("Telegram asked to wait %.1f s before sending to chat %s (429); retry %d of %d",
                          wait, chat, attempt + 1, retries)
                 if chat is not None:
-                    self._held[chat] = max(self._held.get(chat, 0.0), self._clock() + wait)
+                    now = self._clock()
+                    for done in [c for c, until in self._held.items() if until <= now]:   # holds of the past
+                        del self._held[done]
+                    self._held[chat] = max(self._held.get(chat, 0.0), now + wait)
                 else:
                     await self._sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
