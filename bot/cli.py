@@ -11,9 +11,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
+from bot.conversation import Conversation, Outgoing, Press
 from bot.logs import configure_logging
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import Message
 from intents.writes.access import Policy
 from intents.writes.admin import audit_lines
 from store import InvalidValue, Store, StoreError
@@ -25,13 +26,15 @@ OK, FAILED, FAULT, INTERRUPTED, PIPE_CLOSED = 0, 1, 2, 130, 141
 EXIT_CODES = f"""exit status:
   {OK}    done
   {FAILED}    the answer or operation failed: a write the database refused (read-only), a user not found,
-       a file that could not be written, `ask "질문"` that could not be answered
+       a file that could not be written, `ask "질문"` that could not be answered, `ask --choose KEY`
+       whose choice has expired, is unknown or was someone else's
        (`ask` reading standard input answers every line, a failed one with an apology, and exits {OK})
   {FAULT}    usage, configuration or database fault: a bad option, a config error, a database that cannot
        be opened, is not a tfbot database or was made by a newer tfbot
   {INTERRUPTED}  interrupted (Ctrl-C)
   {PIPE_CLOSED}  the reader of the output went away (`tfbot ask … | head -1`); nothing more is printed"""
-APOLOGY = "죄송합니다. 이 질문을 처리하는 중 문제가 생겼습니다. 다른 질문은 계속 답합니다."
+UNANSWERED = ("error", "readonly")   # reply intents of an answer that failed (exit status 1)
+NOT_CHOSEN = ("expired", "denied")   # and of a choice that was not answered
 ROLES = ["member", "coordinator", "admin"]
 
 
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--user", type=_positive_id, metavar="ID",
                      help="ask as this Telegram user id (default: the local operator, an admin)")
+    ask.add_argument("--choose", metavar="KEY",
+                     help="answer a choice an earlier answer left open with the option KEY it printed "
+                          "(no question); --user must be whoever was asked, except for 참석/불참")
     match = command("match", "candidate entities for a piece of text")
     match.add_argument("text", help="a name or a sentence to find names in")
     match.add_argument("--json", action="store_true", help="print the candidates as one JSON list")
@@ -221,33 +227,48 @@ def now(cfg: Config) -> datetime:
 
 
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
-    """`tfbot ask`: one question from the argument, or one per line from stdin (a failing one does not stop the
-    others)."""
-    engine = open_engine(cfg)
+    """`tfbot ask`: one question from the argument, one per line from stdin (a failing one does not stop the
+    others), or `--choose KEY`: an option of a choice an earlier answer left open, from any process."""
+    if args.choose is not None and args.question is not None:
+        print("tfbot: --choose 에는 질문을 함께 적지 않습니다: 선택지의 키만 주세요.", file=sys.stderr)
+        return FAULT
+    core = Conversation(open_engine(cfg))
+    if args.choose is not None:
+        out = core.handle(Press(args.choose, ask_message(cfg, args, "")))
+        print_answer(out, args, batch=False)
+        return FAILED if out.reply.intent in (*UNANSWERED, *NOT_CHOSEN) else OK
     batch = args.question is None
     questions: Iterable[str] = (line.rstrip("\n") for line in sys.stdin) if batch else [args.question]
     failed = False
-    for number, question in enumerate(questions, start=1):
-        message = Message(text=question, now=now(cfg), user_id=args.user, chat_id=args.user,
-                          local_operator=args.user is None)
-        reply = answer_one(engine, message, number)
-        failed = failed or reply.intent in ("error", "readonly")
-        if args.json:
-            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
-        else:
-            print(reply.text, flush=True)
-            if batch:
-                print(flush=True)
+    for question in questions:
+        out = core.handle(ask_message(cfg, args, question))
+        failed = failed or out.reply.intent in UNANSWERED
+        print_answer(out, args, batch)
     return FAILED if failed and not batch else OK
 
 
-def answer_one(engine: Engine, message: Message, number: int) -> Reply:
-    """The engine's answer, or an apology when answering failed unexpectedly (the log gets the traceback)."""
-    try:
-        return engine.answer(message)
-    except Exception:
-        log.error("question %d failed", number, exc_info=True)
-        return Reply(text=APOLOGY, intent="error")
+def ask_message(cfg: Config, args: argparse.Namespace, text: str) -> Message:
+    """A question (or a choice) of `tfbot ask`: as `--user`, or as the local operator."""
+    return Message(text=text, now=now(cfg), user_id=args.user, chat_id=args.user, local_operator=args.user is None)
+
+
+def print_answer(out: Outgoing, args: argparse.Namespace, batch: bool) -> None:
+    """Print one answer: its text with the keys of an open choice and how to answer it, or one JSON object
+    (`"choices": [{"key", "label"}]` when it asks one)."""
+    if args.json:
+        shown = out.reply.as_json()
+        if out.options:
+            shown["choices"] = [{"key": o.key, "label": o.label} for o in out.options]
+        print(json.dumps(shown, ensure_ascii=False), flush=True)
+        return
+    lines = [out.body()]
+    lines.extend(f"  [{o.key}] {o.label}" for o in out.options)
+    if out.options:
+        who = f" --user {args.user}" if args.user is not None else ""
+        lines.append(f"고르려면: tfbot ask --choose {out.options[0].key}{who} (키는 위 목록에서)")
+    print("\n".join(lines), flush=True)
+    if batch:
+        print(flush=True)
 
 
 def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
@@ -309,15 +330,17 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot import telegram
+    from bot.reminder_service import ReminderService
 
     engine = open_engine(cfg, announce=True)
+    reminders = [ReminderService(engine.store, engine.policy, cfg)]
     webhook = getattr(args, "webhook", None)
     try:
         _check_bot_api(cfg)
         if webhook:
-            telegram.run_webhook(cfg, engine, webhook, args.listen)
+            telegram.run_webhook(cfg, engine, webhook, args.listen, reminders)
         else:
-            telegram.run_polling(cfg, engine)
+            telegram.run_polling(cfg, engine, reminders)
     except InvalidToken:   # the exception's text holds the token: not printed
         print("tfbot: 텔레그램이 봇 토큰을 거절했습니다. TFBOT_TOKEN을 확인해 주세요.", file=sys.stderr)
         return FAULT

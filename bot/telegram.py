@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeAlias, TypeVar
@@ -39,11 +39,12 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
+from bot.conversation import Conversation, Incoming, Option, Outgoing, Press, apology, incident_id
 from bot.fair_updates import FairUpdates
 from bot.limiter import SlidingWindowLimiter
+from bot.sender import Background
 from bot.telegram_http import AiohttpRequest
-from bot.telegram_reminders import TelegramReminders
-from bot.telegram_text import MAX_CALLBACK_BYTES, Choice, ChoiceStore, escape, redact_contacts, split_text
+from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split_text
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply
 
@@ -54,10 +55,8 @@ App: TypeAlias = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any
 Bot: TypeAlias = ExtBot[Any]
 T = TypeVar("T")
 
-APOLOGY = "죄송합니다. 요청을 처리하는 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요."
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
-CHOICE_EXPIRED = "이 선택지는 만료되었습니다. 질문을 다시 보내 주세요."
-NOT_YOUR_CHOICE = "질문하신 분만 고를 수 있습니다."
+MAX_NOTICE = 200   # answerCallbackQuery text
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
@@ -73,8 +72,8 @@ def api_urls(base: str) -> tuple[str, str]:
 
 
 def build_application(engine: Engine, cfg: Config, *, base_url: str | None = None, rate_limit: bool = True,
-                      on_chat_migrated: MigrationHook | None = None, reminders: bool = True) -> App:
-    """The python-telegram-bot Application for one engine; production and tests differ only in URL."""
+                      on_chat_migrated: MigrationHook | None = None, background: Sequence[Background] = ()) -> App:
+    """The python-telegram-bot Application for one engine; `background` (the reminders) is started with it."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
     # concurrent_updates at once, a quarter of them at most for one group (bot/fair_updates.py)
@@ -85,30 +84,37 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     if url:
         api, files = api_urls(url)
         builder = builder.base_url(api).base_file_url(files)
-    adapter = TelegramAdapter(engine, cfg, on_chat_migrated)
-    if reminders:
-        adapter.reminders = TelegramReminders(adapter, cfg)
-    builder = builder.post_init(adapter.post_init)
+    adapter = TelegramAdapter(engine, cfg, on_chat_migrated, background)
+    builder = builder.post_init(adapter.post_init).post_stop(adapter.post_stop)
     # Telegram's flood limits as sliding windows (bot/limiter.py); tests may go without
     app: App = builder.rate_limiter(SlidingWindowLimiter()).build() if rate_limit else builder.build()
     adapter.register(app)
     return app
 
 
-def run_polling(cfg: Config, engine: Engine) -> None:
+def run_polling(cfg: Config, engine: Engine, background: Sequence[Background] = ()) -> None:
     """Run the bot with long polling until interrupted (confirmed updates are never fetched again)."""
-    app = build_application(engine, cfg)
+    app = build_application(engine, cfg, background=background)
     app.run_polling(drop_pending_updates=False, allowed_updates=list(ALLOWED_UPDATES))
 
 
-def run_webhook(cfg: Config, engine: Engine, url: str, listen: str) -> None:
+def run_webhook(cfg: Config, engine: Engine, url: str, listen: str, background: Sequence[Background] = ()) -> None:
     """Run the bot behind a webhook at `url`, serving HTTP on `listen` (`host:port`); needs tornado."""
-    app = build_application(engine, cfg)
+    app = build_application(engine, cfg, background=background)
     host, _, port = listen.rpartition(":")
     secret = hashlib.sha256(f"tfbot-webhook:{cfg.token}".encode()).hexdigest()[:48]
     app.run_webhook(listen=host or "0.0.0.0", port=int(port), url_path=urlsplit(url).path.lstrip("/"),
                     webhook_url=url, secret_token=secret, drop_pending_updates=False,
                     allowed_updates=list(ALLOWED_UPDATES))
+
+
+def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
+    """Inline buttons for a reply's options; callback_data carries only the option's key."""
+    if not options:
+        return None
+    for option in options:
+        assert len(option.key.encode()) <= MAX_CALLBACK_BYTES
+    return InlineKeyboardMarkup([[InlineKeyboardButton(o.label, callback_data=o.key)] for o in options])
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -143,12 +149,8 @@ def _bot_mentions(message: TgMessage) -> list[str]:
 
 
 def engine_text(message: TgMessage) -> str:
-    """The text the engine should see: the bot's name dropped from commands and mentions."""
+    """The text the core should see: mentions of the bot dropped (the core drops a command's `@botname`)."""
     text = message.text or ""
-    bot = message.get_bot()
-    addressed = re.match(r"(/\w+)@(\w+)", text)
-    if addressed and addressed.group(2).lower() == bot.username.lower():
-        text = addressed.group(1) + text[addressed.end():]
     for mention in _bot_mentions(message):
         text = text.replace(mention, " ", 1)
     return re.sub(r"[ \t]+", " ", text).strip()
@@ -163,15 +165,18 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class TelegramAdapter:
-    """Handlers and senders for one engine: the state the bot keeps is the pending button choices."""
+    """Handlers and senders for one engine: updates become core messages and presses, outgoing replies become
+    Bot API calls. The adapter keeps no state of its own: open choices live in the database."""
 
-    def __init__(self, engine: Engine, cfg: Config, on_chat_migrated: MigrationHook | None = None) -> None:
+    def __init__(self, engine: Engine, cfg: Config, on_chat_migrated: MigrationHook | None = None,
+                 background: Sequence[Background] = ()) -> None:
         self.engine = engine
         self.cfg = cfg
         self.on_chat_migrated = on_chat_migrated
-        self.choices = ChoiceStore()
+        self.core = Conversation(engine)
         self._engine_lock = threading.Lock()
-        self.reminders: TelegramReminders | None = None
+        self.background = list(background)
+        self.bot: Bot | None = None
 
     # --- wiring ----------------------------------------------------------------------------------
     def register(self, app: App) -> None:
@@ -191,58 +196,56 @@ class TelegramAdapter:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: App) -> None:
-        """Publish the command menu with Korean descriptions; start the reminders."""
+        """Publish the command menu with Korean descriptions; start the background work with this as its sender."""
         try:
             await app.bot.set_my_commands([BotCommand(name, text) for name, text in self.engine.registry.menu()])
         except TelegramError:
             log.warning("could not set the command menu", exc_info=True)
-        if self.reminders is not None:
-            await self.reminders.start(app)
+        self.bot = app.bot
+        for work in self.background:
+            await work.start(self)
+
+    async def post_stop(self, app: App) -> None:
+        """Stop the background work while the bot can still send (a send in flight finishes)."""
+        for work in self.background:
+            await work.stop()
 
     # --- handlers --------------------------------------------------------------------------------
     async def on_message(self, update: Update, context: Context) -> None:
-        """Forward a command or a question to the engine and deliver its reply."""
+        """Hand a command or a question to the core and deliver its reply."""
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None:
             return
         if user is None:   # no sender to answer for: nothing is read from the store, nothing is sent
             log.info("update %s in chat %s has no sender; not answered", update.update_id, chat.id)
             return
-        text = engine_text(message)
-        ask = Message(text=text, now=message.date.astimezone(self.cfg.tz), user_id=user.id, chat_id=chat.id,
-                      user_name=user.full_name, chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
+        ask = Message(text=engine_text(message), now=message.date.astimezone(self.cfg.tz), user_id=user.id,
+                      chat_id=chat.id, user_name=user.full_name,
+                      chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
                       on_behalf_of_chat=message.sender_chat is not None)
         if ask.on_behalf_of_chat:
             log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
-        reply = await self.answer(ask)
-        await self.deliver(context.bot, chat, ask, reply)
-        if self.reminders is not None:
-            await self.reminders.after_reply(reply)
+        await self.deliver(context.bot, chat, await self.handle(ask))
 
     async def on_choice(self, update: Update, context: Context) -> None:
-        """Answer a button press: the original question again, with the chosen entity."""
+        """A button press: the core answers the choice its callback data names, in place of the message shown."""
         query = update.callback_query
         if query is None:
             return
-        choice = self.choices.get(query.data or "")
-        if choice is not None and choice.user_id is not None and choice.user_id != query.from_user.id:
-            await self._acknowledge(query, NOT_YOUR_CHOICE)
+        shown = query.message if isinstance(query.message, TgMessage) else None   # None: deleted or too old
+        chat = query.message.chat if query.message is not None else None
+        user = query.from_user
+        press = Press(query.data or "", Message(
+            text="", now=datetime.now(self.cfg.tz), user_id=user.id, chat_id=chat.id if chat else None,
+            user_name=user.full_name, chat_kind="private" if chat is None or chat.type == ChatType.PRIVATE
+            else "group"))
+        out = await self.handle(press)
+        if out.refused or out.still_open or chat is None:
+            # nothing done, an RSVP whose buttons stay for the others, or nowhere to show it: the notice says it
+            await self._acknowledge(query, out.reply.text[:MAX_NOTICE])
             return
         await self._acknowledge(query)
-        shown = query.message if isinstance(query.message, TgMessage) else None
-        if shown is None:
-            return
-        if choice is None:
-            await self.deliver(context.bot, shown.chat, None, Reply(text=CHOICE_EXPIRED, intent="expired"), shown)
-            return
-        user = query.from_user
-        ask = Message(text=choice.text, now=datetime.now(self.cfg.tz), user_id=user.id, chat_id=shown.chat.id,
-                      user_name=user.full_name,
-                      chat_kind="private" if shown.chat.type == ChatType.PRIVATE else "group")
-        reply = await self.answer(ask, choice.action)
-        await self.deliver(context.bot, shown.chat, ask, reply, shown)
-        if self.reminders is not None:
-            await self.reminders.after_reply(reply)
+        await self.deliver(context.bot, chat, out, shown)
 
     @staticmethod
     async def _acknowledge(query: CallbackQuery, text: str | None = None) -> None:
@@ -253,32 +256,31 @@ class TelegramAdapter:
             log.info("could not answer callback query %s", query.id, exc_info=True)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log an unexpected failure with its traceback and send the user the fixed apology."""
+        """A failure outside the core (delivering a reply): logged with its traceback under an incident id, and
+        the user gets the fixed apology with that id."""
+        incident = incident_id()
         if not isinstance(update, Update):
-            log.error("error outside an update", exc_info=context.error)
+            log.error("incident %s: error outside an update", incident, exc_info=context.error)
             return
         chat = update.effective_chat
         # ids only: the update itself may carry personal data that does not belong in logs
-        log.error("update %s in chat %s failed", update.update_id, chat.id if chat else None,
-                  exc_info=context.error)
+        log.error("incident %s: update %s in chat %s failed", incident, update.update_id,
+                  chat.id if chat else None, exc_info=context.error)
         if chat is not None:
             try:
-                await context.bot.send_message(chat.id, APOLOGY)
+                await context.bot.send_message(chat.id, apology(incident))
             except TelegramError:
                 log.warning("could not send the apology", exc_info=True)
 
-    # --- engine ----------------------------------------------------------------------------------
-    async def answer(self, message: Message, choice: str | None = None) -> Reply:
-        """Ask the synchronous engine, one call at a time.
+    # --- core ------------------------------------------------------------------------------------
+    async def handle(self, incoming: Incoming) -> Outgoing:
+        """Ask the synchronous core, one call at a time.
 
         The engine answers in about a millisecond (bench/engine_bench.py), so it runs on the event loop
         itself: a worker thread per call cost more in hand-offs than it saved (bench/telegram_bench.py).
         """
-        return self._answer(message, choice)
-
-    def _answer(self, message: Message, choice: str | None) -> Reply:
         with self._engine_lock:
-            return self.engine.answer(message, choice=choice)
+            return self.core.handle(incoming)
 
     def _rebind(self, old: int, new: int) -> None:
         """A group became a supergroup: if it was the bound TF group, store its new id (audited)."""
@@ -295,27 +297,40 @@ class TelegramAdapter:
         return await asyncio.to_thread(call)
 
     # --- delivery --------------------------------------------------------------------------------
-    async def deliver(self, bot: Bot, chat: Chat, ask: Message | None, reply: Reply,
-                      edit: TgMessage | None = None) -> None:
+    async def deliver(self, bot: Bot, chat: Chat, out: Outgoing, edit: TgMessage | None = None) -> None:
         """Send a reply to a chat; private data asked in a group goes to the asker's private chat."""
+        reply, options, ask = out.reply, out.options, out.asker
         if reply.private and chat.type != ChatType.PRIVATE:
             sent = False
             if ask is not None and ask.user_id is not None:   # an anonymous group admin has no private chat
                 try:
-                    sent = await self.send_reply(bot, ask.user_id, ask, reply)
+                    sent = await self.send_reply(bot, ask.user_id, reply, options)
                 except BadRequest:
                     log.info("private answer to user %s refused", ask.user_id, exc_info=True)
             if sent:
-                reply = Reply(text=SENT_PRIVATELY, intent=reply.intent)
+                reply, options = Reply(text=SENT_PRIVATELY, intent=reply.intent), []
             else:
                 reply = Reply(text=redact_contacts(reply.text), intent=reply.intent, buttons=reply.buttons)
-        await self.send_reply(bot, chat.id, ask, reply, edit)
+        await self.send_reply(bot, chat.id, reply, options, edit)
 
-    async def send_reply(self, bot: Bot, chat_id: int, ask: Message | None, reply: Reply,
+    async def send(self, chat: int, reply: Reply) -> bool:
+        """Send a message nobody asked for (a reminder, a notice, the digest); True once Telegram accepted it.
+        Its buttons may be pressed by anyone in the chat, for themselves."""
+        if self.bot is None:
+            return False
+        with self._engine_lock:
+            out = self.core.offer(chat, reply, datetime.now(self.cfg.tz))
+        try:
+            return await self.send_reply(self.bot, chat, out.reply, out.options)
+        except TelegramError:
+            log.warning("could not send %s to chat %s", reply.intent, chat, exc_info=True)
+            return False
+
+    async def send_reply(self, bot: Bot, chat_id: int, reply: Reply, options: Sequence[Option] = (),
                          edit: TgMessage | None = None) -> bool:
         """Send text (split, escaped, buttons on the last part) and files; False if the chat is closed."""
         chunks = split_text(reply.text)
-        markup = self.keyboard(ask, reply)
+        markup = keyboard(options)
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             html, buttons = escape(chunk), markup if last else None
@@ -329,17 +344,6 @@ class TelegramAdapter:
             if await self.call(chat_id, partial(self._send_file, bot, attachment)) is None:
                 return False
         return True
-
-    def keyboard(self, ask: Message | None, reply: Reply) -> InlineKeyboardMarkup | None:
-        """Inline buttons for a reply's options; callback_data carries only a short key."""
-        if not reply.buttons or ask is None:
-            return None
-        rows = []
-        for button in reply.buttons:
-            key = self.choices.put(Choice(ask.text, button.action, ask.user_id))
-            assert len(key.encode()) < MAX_CALLBACK_BYTES
-            rows.append([InlineKeyboardButton(button.label, callback_data=key)])
-        return InlineKeyboardMarkup(rows)
 
     async def _edit(self, bot: Bot, shown: TgMessage, html: str, markup: InlineKeyboardMarkup | None) -> bool:
         try:

@@ -1,13 +1,10 @@
-"""Pure helpers of the Telegram adapter: HTML escaping, splitting, redaction and pending choices."""
+"""Pure helpers of the Telegram adapter: HTML escaping, splitting and redaction."""
 
 import html
 import re
-import secrets
-from collections import OrderedDict
-from dataclasses import dataclass
 
 MAX_MESSAGE_UNITS = 4096   # Telegram counts message length in UTF-16 code units, after entity parsing
-MAX_CALLBACK_BYTES = 64
+MAX_CALLBACK_BYTES = 64   # an inline button's callback_data
 REDACTED = "(비공개)"
 
 # Korean phone numbers as the dataset writes them: 051-315-9263~9266, (051)315-9263~6, 010-1234-5678,
@@ -66,38 +63,3 @@ def _hard_split(line: str, limit: int) -> list[str]:
 def redact_contacts(text: str) -> str:
     """Replace phone numbers and e-mail addresses with '(비공개)'."""
     return _EMAIL.sub(REDACTED, _PHONE.sub(REDACTED, text))
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A pending button press: the question it answers, the option, and who may press it."""
-
-    text: str
-    action: str
-    user_id: int | None
-
-
-class ChoiceStore:
-    """Short random keys for inline buttons (callback_data is limited to 64 bytes), LRU-bounded."""
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[str, Choice] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def put(self, choice: Choice) -> str:
-        """Remember a choice and return its key (the button's callback_data)."""
-        key = secrets.token_urlsafe(9)
-        self._items[key] = choice
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Choice | None:
-        """The choice behind a key, or None when it was never issued or has been evicted."""
-        choice = self._items.get(key)
-        if choice is not None:
-            self._items.move_to_end(key)
-        return choice

@@ -3,21 +3,22 @@
 import logging
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, nothing
 from intents.answers.compute import answer_compute
-from intents.answers.contact import answer_contact
+from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.answers.task import answer_status
-from intents.message import Button, Entity, Message, Reply
+from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
 from intents.reading.matcher import NameIndex
@@ -27,18 +28,19 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import Context, run_command
-from intents.writes.schedule import MEETING_WRITES
+from intents.writes.commands import Context, run_command, run_pick
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", Reply, Reply | None)
 MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
 NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name also says
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
+WRITE_OFFERS = ("log", "meeting")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -94,15 +96,16 @@ class Engine:
             out.extend(c for c in m.candidates if all((c.kind, c.id) != (o.kind, o.id) for o in out))
         return out[:limit]
 
-    def answer(self, message: Message, choice: str | None = None) -> Reply:
-        """Answer one message; `choice` (`kind:id`) forces the entity after a clarifying question."""
+    def answer(self, message: Message, pick: Pick | None = None) -> Reply:
+        """Answer one message, or finish a choice offered earlier with the option `pick` (a clarifying
+        question's `kind:id` is answered as the message again, about that entity)."""
         text = clean(message.text)
-        if not text:
+        if pick is None and not text:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
-        command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
+        command = text.split()[0].lower() if text.startswith("/") and pick is None else ""
         message = replace(message, text=text)
         role = role_of(self.store, self.policy, message)
         if role is None:
@@ -112,18 +115,14 @@ class Engine:
             self.store.remember_private_chat(message.user_id, message.chat_id, message.now.isoformat())
         if command in ("/start", "/help"):
             return answer_help(self.registry.questions(), self.registry.commands(), greet=command == "/start")
-        query = understand(text, self.index)   # once: everything below reads this
         context = Context(self.store, self.index, self.policy, self.registry)
-        try:
-            written = run_command(context, command, role, message, choice, query.worded)
-        except (ReadOnly, sqlite3.OperationalError) as exc:   # the write was refused; questions still work
-            if not is_read_only_error(exc):
-                raise
-            return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
+        if pick is not None and pick.kind != "clarify":
+            return self._writing(lambda: run_pick(context, role, message, pick))
+        query = understand(text, self.index)   # once: everything below reads this
+        written = self._writing(lambda: run_command(context, command, role, message, query.worded))
         if written is not None:
-            if written.intent in MEETING_WRITES:
-                self.refresh()
             return written
+        choice = pick.action if pick is not None else None
         forced = _parse_choice(choice, self.store)
         following = self._follows(message, query) if forced is None else None
         previous = following[0] if following else None
@@ -138,6 +137,23 @@ class Engine:
             self._last[message.chat_id] = (message.now, Entity(e.kind, str(e.id), e.name, 100.0), query)
         self._learn(message, query, reply, choice)
         return reply
+
+    def _writing(self, write: Callable[[], R]) -> R | Reply:
+        """Run a command or finish a write: a read-only database refuses it with a message (questions still
+        work), and so is an offer to finish a write it could only refuse; after a meeting was written, its
+        title is a name questions may use."""
+        try:
+            written = write()
+            if written is not None and written.offer is not None and written.offer.kind in WRITE_OFFERS \
+                    and self.store.read_only:
+                raise ReadOnly(READ_ONLY_TEXT)
+        except (ReadOnly, sqlite3.OperationalError) as exc:
+            if not is_read_only_error(exc):
+                raise
+            return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
+        if written is not None and any(w.what == "meeting" for w in written.written):
+            self.refresh()
+        return written
 
     def _follows(self, message: Message, q: Query) -> tuple[Entity, Query] | None:
         """For a short question that names no subject ("그럼 지방비는?", "담당자는?"): the chat's last subject,
@@ -219,8 +235,12 @@ class Engine:
         return self._dispatch(ask, intent)
 
     def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
-        """False when the subject belongs to regions and none of them is asked."""
+        """False when the subject belongs to regions and none of them is asked; a meeting asked with a region
+        ("부산권 권역별 TF 회의") must say that region in its title, place or note."""
         row = entity_row(self.store, subject.kind, subject.id) or {}
+        if subject.kind == "meeting" and regions:
+            said = " ".join(str(row.get(k) or "") for k in ("title", "place", "note", "attendees"))
+            return any(r in said for r in regions)
         own = set(region_of(row))
         return not own or bool(own & set(regions))
 
@@ -232,6 +252,8 @@ class Engine:
         ask.implicit = not ask.pinned and ask.subject.id not in named   # found by region or organisation
         if kind in ("contact", "department"):
             return answer_contact(ask)
+        if kind == "meeting" and intent == "contact" and asks_for_person(ask):
+            return answer_contact(ask)   # "지역경제위원회 보도자료에 나온 산업부 과장 누구": its document's people
         if kind == "meeting":
             return answer_meeting(ask)
         if kind == "region":
@@ -281,8 +303,9 @@ class Engine:
         intent = q.intent
         kind_words = list(q.kind_words)
         if subject is not None and subject.kind == "program" and intent != "budget" \
-                and vocab.has_any(q.compact, vocab.LIST):   # "혁신도시 협업과제 목록": the tasks, not the program
-            kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and v not in kind_words]
+                and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
+            kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and k in q.compact
+                           and v not in kind_words]
             if len(kind_words) > len(q.kind_words):
                 ask.others, ask.subject = [*ask.others, subject], None
                 subject = None
@@ -322,6 +345,8 @@ class Engine:
             # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
             # 조성하는 거"): only a word nothing in the data says vetoes the list
             narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
+            if not narrowed and unexplained:   # then what each row is said to do ("수력원자력 기술이전 우수사례")
+                narrowed = [r for r in rows if all(w in compact(str(r.get("summary") or "")) for w in unexplained)]
             if narrowed:
                 rows, unexplained = narrowed, []
             if unexplained or not rows:
@@ -331,7 +356,7 @@ class Engine:
                 return self._dispatch(ask, intent)
             return answer_list(ask, table, kind, rows)
         topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
-        if topic and vocab.has_any(q.compact, vocab.LIST):   # "에너지 관련 사업": everything named for it
+        if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
@@ -385,7 +410,8 @@ class Engine:
         # the mention of the kind of thing that holds what is asked ("지역경제위 장소 … 산업부 몇 호실": the
         # meeting, not the ministry), then the best scored
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
-                                                 m.exact, m.best.score, len(m.text)))
+                                                 m.exact, m.best.score, m.best.kind == "contact", len(m.text)))
+        # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
@@ -393,6 +419,8 @@ class Engine:
         top_rank, top = contenders[0]
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
         if tied and not self._same_answer(q, [top, *tied]):
+            if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
+                return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
 
@@ -404,6 +432,14 @@ class Engine:
             return False
         rows = [entity_row(self.store, c.kind, c.id) or {} for c in options]
         return all(len({str(r.get(col) or "") for r in rows}) == 1 and rows[0].get(col) for col in columns)
+
+    def _could_answer(self, q: Query, intent: str, c: Entity) -> bool:
+        """Whether a candidate holds what is asked: a budget of one, a date of one when a date is asked."""
+        if intent == "budget" and c.kind in ("program", "task"):
+            return bool(self.store.budgets(c.id)) or bool(self.store.children("programs", c.id))
+        if "time" in q.aspects and c.kind in ("program", "task"):
+            return bool(self.store.meetings_of_program(c.id))
+        return True
 
     def _has_data_for(self, intent: str, c: Entity) -> bool:
         """Whether the store holds what the question asks about this candidate."""
@@ -497,7 +533,7 @@ class Engine:
         lines.extend(f"• {c.name} ({_KIND_NAME.get(c.kind, c.kind)})" for c in shown)
         return Reply(
             text="\n".join(lines), intent="clarify",
-            entities=list(shown),
+            entities=list(shown), offer=Offer("clarify"),
             buttons=[Button(f"{c.name} ({_KIND_NAME.get(c.kind, c.kind)})", f"{c.kind}:{c.id}") for c in shown],
         )
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 MAX_REPLY_CHARS = 4096
 
@@ -59,6 +60,35 @@ class Attachment:
     kind: str = "document"
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What a reply with buttons waits for: the kind of choice (`log`, `meeting`, `clarify`, `rsvp`), what its
+    intent needs to finish it (JSON), until when it may be answered (None: the kind's usual time) and whether
+    anyone it was sent to may answer it for themselves (an RSVP) rather than only the asker."""
+
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    expires: datetime | None = None
+    anyone: bool = False
+
+
+@dataclass(frozen=True)
+class Pick:
+    """An option chosen from an open choice: its kind, the option's action and the payload kept with it."""
+
+    kind: str
+    action: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A write an intent made (`meeting`: added, moved or cancelled; `progress`; `attendance`) and its row's id."""
+
+    what: str
+    id: str
+
+
 @dataclass
 class Reply:
     """What the engine answers: plain text (adapters escape it), options, files, provenance."""
@@ -71,6 +101,8 @@ class Reply:
     attachments: list[Attachment] = field(default_factory=list)
     private: bool = False
     missed: bool = False   # the data did not hold what was asked: kept for `tfbot unanswered`
+    offer: Offer | None = None   # what the buttons wait for (no offer: a clarifying choice)
+    written: list[Written] = field(default_factory=list)   # what was written while answering
 
     def as_json(self) -> dict[str, object]:
         """The reply in the `tfbot ask --json` contract."""

@@ -1,4 +1,4 @@
-"""Meetings written from chat, attendance, sent-reminder records, bound chats; writes audited."""
+"""Meetings written from chat, attendance, bound chats and settings; writes audited."""
 
 import secrets
 from collections.abc import Callable
@@ -14,7 +14,7 @@ _EDITABLE = ("title", "start", "end", "place", "mode")
 
 
 class MeetingWrites:
-    """Write side of meetings and reminders (mixed into Store)."""
+    """Write side of meetings, attendance and settings (mixed into Store)."""
 
     db: Database
 
@@ -76,18 +76,6 @@ class MeetingWrites:
         """Attendance answers for a meeting."""
         return query(self.db, "SELECT * FROM meeting_responses WHERE meeting = ? ORDER BY response, at",
                                   [meeting_id])
-
-    def claim_reminder(self, meeting_id: str, offset_seconds: int, chat_id: int, at: str) -> bool:
-        """Record a reminder as sent; False when it already was (so it is never sent twice)."""
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO reminders_sent (meeting, offset_seconds, chat_id, at) VALUES (?, ?, ?, ?)",
-            [meeting_id, offset_seconds, chat_id, at])
-        return cursor.rowcount == 1
-
-    def release_reminder(self, meeting_id: str, offset_seconds: int, chat_id: int) -> None:
-        """Forget a claimed reminder whose delivery failed, so that it is tried again."""
-        self.db.execute("DELETE FROM reminders_sent WHERE meeting = ? AND offset_seconds = ? AND chat_id = ?",
-                        [meeting_id, offset_seconds, chat_id])
 
     def remember_private_chat(self, user_id: int, chat_id: int, at: str) -> None:
         """Note that a user has a private chat with the bot (for reminders and nudges)."""

@@ -1,4 +1,4 @@
-"""Users with roles, pending confirmations and the audit log; every write is audited in its transaction."""
+"""Users with roles and the audit log; every write is audited in its transaction."""
 
 import json
 from typing import Any
@@ -21,7 +21,7 @@ SHARED_SENDERS = {
 
 
 class PeopleQueries:
-    """Users, pending confirmations and audit (mixed into Store)."""
+    """Users and audit (mixed into Store)."""
 
     db: Database
 
@@ -69,23 +69,6 @@ class PeopleQueries:
             self.db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
             self.audit(at, actor, "revoke", str(user_id), old["role"], None)
         return old
-
-    def set_pending(self, user_id: int, chat_id: int, at: str, payload: dict[str, Any]) -> None:
-        """Remember a write waiting for the user's confirmation (one per user and chat)."""
-        with immediate(self.db):
-            self.db.execute(
-                "INSERT INTO pending (user_id, chat_id, created_at, payload) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(user_id, chat_id) DO UPDATE SET created_at = excluded.created_at, "
-                "payload = excluded.payload", [user_id, chat_id, at, json.dumps(payload, ensure_ascii=False)])
-
-    def take_pending(self, user_id: int, chat_id: int) -> tuple[str, dict[str, Any]] | None:
-        """Remove and return (created_at, payload) of the user's pending write in this chat."""
-        with immediate(self.db):
-            found = query(self.db, "SELECT * FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])
-            if not found:
-                return None
-            self.db.execute("DELETE FROM pending WHERE user_id = ? AND chat_id = ?", [user_id, chat_id])
-        return str(found[0]["created_at"]), json.loads(found[0]["payload"])
 
 
 def check_person(user_id: int) -> None:

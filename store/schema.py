@@ -119,12 +119,44 @@ def _m005_unanswered(db: Database) -> None:
     """)
 
 
+def _m006_reminder_claims(db: Database) -> None:
+    """A reminder is claimed before it is sent and counts as sent once the channel accepted it; keyed by the
+    meeting's start too, so that a moved meeting's reminders are new ones. Rows already recorded count as sent."""
+    _run(db, """
+        CREATE TABLE reminder_claims (meeting TEXT NOT NULL, start TEXT NOT NULL, offset_seconds INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'skipped')),
+            claimed_at TEXT NOT NULL, done_at TEXT, attempts INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (meeting, start, offset_seconds, chat_id));
+        INSERT INTO reminder_claims (meeting, start, offset_seconds, chat_id, state, claimed_at, done_at)
+            SELECT r.meeting, coalesce(m.start, ''), r.offset_seconds, r.chat_id, 'sent', r.at, r.at
+            FROM reminders_sent r LEFT JOIN meetings m ON m.id = r.meeting;
+        DROP TABLE reminders_sent;
+        ALTER TABLE reminder_claims RENAME TO reminders_sent;
+        CREATE INDEX reminders_unconfirmed ON reminders_sent(state) WHERE state = 'claimed'
+    """)
+
+
+def _m007_choices(db: Database) -> None:
+    """Open choices keyed by their own id (a button, a numbered console choice, `tfbot ask --choose`): several
+    at once per user and chat, each with its kind, who may answer, when it expires and what it needs to finish.
+    They replace the one pending write per user and chat."""
+    _run(db, """
+        CREATE TABLE choices (id TEXT PRIMARY KEY, kind TEXT NOT NULL
+            CHECK (kind IN ('log', 'meeting', 'clarify', 'rsvp')), user_id INTEGER, chat_id INTEGER,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL, payload TEXT NOT NULL);
+        CREATE INDEX choices_expiry ON choices(expires_at);
+        DROP TABLE pending
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
     ("003_meetings_and_reminders", _m003_meetings_and_reminders),
     ("004_lookup_indexes", _m004_lookup_indexes),
     ("005_unanswered", _m005_unanswered),
+    ("006_reminder_claims", _m006_reminder_claims),
+    ("007_choices", _m007_choices),
 ]
 
 

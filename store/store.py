@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.choices import ChoiceRecords
 from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
+from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
 
@@ -57,7 +59,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False) -> None:
@@ -109,6 +111,17 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, MissQueries):
     def close(self) -> None:
         """Close the underlying connection."""
         self.db.close()
+
+    def reopen(self) -> "Store":
+        """Another connection to the same database file, for work on another thread."""
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        if not path:
+            raise ValueError("an in-memory database has no second connection")
+        return Store.open(path)
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (this process or another) commits a write."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     # --- generic helpers -------------------------------------------------------------------
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:

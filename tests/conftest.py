@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import Message, Offer, Pick, Reply
 from store import Store
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -58,11 +58,21 @@ def engine(store: Store) -> Engine:
 
 
 def ask(engine: Engine, text: str, user_id: int | None = None, now: datetime = NOW,
-        choice: str | None = None, chat_id: int | None = None) -> Reply:
+        chat_id: int | None = None) -> Reply:
     """Ask the engine as a user would, at a fixed time; without a user id, as the local operator (the console)."""
     message = Message(text=text, now=now, user_id=user_id, chat_id=chat_id if chat_id is not None else user_id,
                       local_operator=user_id is None)
-    return engine.answer(message, choice=choice)
+    return engine.answer(message)
+
+
+def choose(engine: Engine, asked: Reply, action: str, user_id: int | None = None, now: datetime = NOW,
+           text: str = "") -> Reply:
+    """Pick the option `action` of an answer's offer, as the conversation core does once it has checked the press
+    (`text`: the question that was asked, which a clarifying choice answers again)."""
+    assert action in [b.action for b in asked.buttons], (action, asked.buttons)
+    offer = asked.offer or Offer("clarify")
+    message = Message(text=text, now=now, user_id=user_id, chat_id=user_id, local_operator=user_id is None)
+    return engine.answer(message, Pick(offer.kind, action, offer.payload))
 
 
 Cli = Callable[..., tuple[int, str, str]]

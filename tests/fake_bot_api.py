@@ -3,7 +3,8 @@
 It speaks the HTTP protocol python-telegram-bot uses (GET/POST with JSON, form or multipart bodies at
 /bot<token>/<method>), refuses what Telegram refuses (over-long text, HTML that Telegram cannot parse,
 callback_data over 64 bytes, chats the bot may not write to), and lets a test inject updates, make a
-method fail or drop its connection, and wait for what the bot sent.
+method fail or drop its connection, and wait for what the bot sent. Every sendMessage is counted as it
+arrives, answered or not (`received`), and `on_send` can act at that instant (kill the bot, drop the send).
 """
 
 import asyncio
@@ -15,7 +16,7 @@ import re
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,9 @@ class FakeBotApi:
     blocked: set[int] = field(default_factory=set)
     migrated: dict[int, int] = field(default_factory=dict)
     webhook: Json = field(default_factory=dict)
+    received: list[tuple[float, Json]] = field(default_factory=list)   # every sendMessage as it arrived
+    # called as a sendMessage arrives, before it is handled; False = drop it (neither delivered nor answered)
+    on_send: Callable[[Json], Awaitable[bool]] | None = None
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":")[0])
@@ -294,6 +298,12 @@ class FakeBotApi:
         except ValueError as exc:
             return _error(ApiError(400, f"Bad Request: {exc}"))
         self.calls.append((method, params))
+        if method.lower() == "sendmessage":
+            self.received.append((time.monotonic(), params))
+            if self.on_send is not None and not await self.on_send(params):
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)   # never reaches the client: the connection is gone
         if self._disconnects[method.lower()] > 0:
             self._disconnects[method.lower()] -= 1
             if request.transport is not None:

@@ -4,7 +4,7 @@ gets no data; Telegram's shared sender ids can never be given a role."""
 import pytest
 
 from intents.engine import Engine
-from intents.message import Message
+from intents.message import Message, Pick
 from intents.writes.access import Policy
 from store import InvalidValue, Store
 from store.people import SHARED_SENDERS
@@ -26,7 +26,7 @@ def team(store: Store) -> Engine:
 
 def written(store: Store) -> dict[str, int]:
     """Row counts of every table a message could write."""
-    return {t: store.count(t) for t in ("progress", "audit", "users", "pending", "meetings", "private_chats")}
+    return {t: store.count(t) for t in ("progress", "audit", "users", "choices", "meetings", "private_chats")}
 
 
 def test_no_user_id_gets_no_data_and_writes_nothing(team: Engine) -> None:
@@ -95,10 +95,10 @@ def test_ids_must_be_positive(team: Engine) -> None:
 def test_a_reminder_button_is_pressed_by_a_person_whose_own_role_counts(team: Engine) -> None:
     meeting = team.store.add_meeting(None, NOW.isoformat(), "권역별 TF회의", "2026-12-03T14:00:00+09:00", None,
                                      "세종", "대면")
-    choice = f"rsvp:{meeting}:y"
-    stranger = team.answer(Message("⏰ 회의 알림", NOW, user_id=4001, chat_id=-100123, chat_kind="group"), choice)
+    choice = Pick("rsvp", f"rsvp:{meeting}:y", {"meeting": meeting})
+    stranger = team.answer(Message("", NOW, user_id=4001, chat_id=-100123, chat_kind="group"), choice)
     assert stranger.intent == "denied" and team.store.responses(meeting) == []
-    member = team.answer(Message("⏰ 회의 알림", NOW, user_id=MEMBER, chat_id=-100123, chat_kind="group",
+    member = team.answer(Message("", NOW, user_id=MEMBER, chat_id=-100123, chat_kind="group",
                                  user_name="이멤버"), choice)
     assert "참석으로 기록했습니다" in member.text
     assert [(r["user_id"], r["response"]) for r in team.store.responses(meeting)] == [(MEMBER, "참석")]

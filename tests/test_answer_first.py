@@ -53,6 +53,37 @@ from tests.scoring import lead
     ("국가혁신클러스터 2019년 예산", "2019년 · 1단계: 합계 724억원 · 국비 507억원 · 지방비 217억원"),
     # a word every row of a kind says of itself describes the kind, it does not veto the list
     ("초광역 협력권 중에 충북 강원 제주 묶인 거 협력산업이 뭐임", "생명공학(바이오)진단치료의료기기"),
+    # a phase's own period, and a dated step of that phase
+    ("국가혁신클러스터 3단계 기간", "3단계 기간: 2023~2027"),
+    ("국가혁신클러스터 2단계 사업기간 어떻게 됐지?", "2단계 기간: 2021~2022"),
+    ("국가혁신클러스터 3단계 착수 목표 시점", "3단계 사업 착수 목표 — 2023년"),
+    # 모두 inside a name (모두발언) does not ask for a list
+    ("위원회 모두발언 몇 시였는지 알려줘", "모두발언 시간: 14:05~14:10"),
+    # words read as the nouns they are made of narrow a list (펀드임 → 펀드)
+    ("가스공사 협업과제에 펀드 조성하는거 있었나? 무슨 펀드임", "중소기업 상생펀드 조성"),
+    # a person named beside their ministry; a document's people; the desk line for 대표번호; an amount a
+    # description states; a count a description states
+    ("중기부 최정민 사무관 직통번호 알수있을까요", "044-204-7584"),
+    ("23년 지역경제위원회 보도자료에 나온 산업부 지역경제총괄과장 이름 뭐냐", "송주호 과장"),
+    ("팀장님이 물어보셔서요, 21년 3월 국가혁신클러스트 보도자료 담당 사무관 이름이 뭐임?", "정병찬 사무관"),
+    ("지역혁신정책과 대표번호", "대표 연락처 — 중소벤처기업부 지역혁신정책과 (주관부처) ☎ 044-204-7587"),
+    ("우수과제 중에 부산 청년 체험형 인턴 월 얼마 준다고 돼있었나", "월185만원"),
+    ("수력원자력 기술이전 우수사례 몇 건 대상이었지", "총 67건 대상"),
+    ("혁신도시 TF 킥오프 대면회의였나?", "방식: 영상회의"),
+    # a year that dates a document says which document, not which year's figure
+    ("21년 산업부 보도자료 표 기준으로 국가혁신클러스터 1,2단계 합계 총액은?", "합계 3,529억원"),
+    ("23년 지역경제위 자료에 나온 지역혁신협력지구 지난 5년간 총 지원액", "6,418억원"),
+    # a meeting with no date that meets as needed says so; a list asked for its fields names them
+    ("권역별 TF 회의는 언제 열리는 거야? 정기회의임?", "정해진 날짜 없음 — 수시로 개최할 예정"),
+    ("중점 확산 우수과제 3대 분야가 뭐뭐임", "분야 3개: 지역산업육성, 지역인재양성, 지역사회상생"),
+    # a whole name typed with a typo after its region; a count asked of a result is not a status question
+    ("팀장님이 물어봐서 그런데 전남지역사업평가딴 위치가 어디예요?", "그린로 370"),
+    ("강원 디지털헬스케어 클러스터 기업 몇 개 유치했대요?", "기업 유치: 31건"),
+    ("23년 지경위 보도자료에 산업부쪽 책임자 과장 누구임?", "송주호 과장"),   # that document's people
+    # the last sentence asks; the one before checks a name
+    ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
+    # a search names what it found on its first line
+    ("석유공사 대표사업 중 풍력발전 관련된거 정확한 명칭?", "부유식 해상 풍력발전 개발"),
     # a count asked: the line that states one leads
     ("공공기관 중점 확산 우수과제 몇 개였죠", "16개 과제"),
     ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),
@@ -73,9 +104,13 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "기재부 쪽 혁신도시 TF 담당 사무관 연락처 있나요",
     "국가혁신클러스터 2단계 일자리 창출 실적 나왔어?",
     "2019년 지역특화산업육성사업 예산 얼마였음",   # its 세부사업 have 2023 cells only
-    "기회발전특구 지정 요건",
+    "기회발전특구 지정 요건",   # a kind word joined to what it is said of: 기회발전 is not in the data
     "지역스타기업 R&D 올해 몇 개 기업 뽑는대?",   # a count the card does not state
-    "에너지밸리 입주기업 지금 몇 개야",   # a kind word joined to what it is said of: 기회발전 is not in the data
+    "에너지밸리 입주기업 지금 몇 개야",
+    "부산권 권역별 TF 회의 언제 어디서 했었지?",   # a meeting that says nothing of 부산
+    "대구 그린에너지 캠퍼스 준공 언제 된대요?",   # two names fit and neither has a date: nothing to choose
+    "450억 중에 대구 그린에너지 캠퍼스에 배정된 금액 얼마야",
+    "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

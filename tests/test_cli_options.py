@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot import cli as tfbot
+from bot.conversation import APOLOGY
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import Message, Pick, Reply
 from store import Store
 from tests.conftest import Cli
 from tests.fake_bot_api import FakeBotApi
@@ -123,10 +125,10 @@ def test_users_remove_of_an_unknown_user_is_one_line_and_status_1(tmp_path: Path
 def _exploding(monkeypatch: pytest.MonkeyPatch) -> None:
     real = Engine.answer
 
-    def answer(self: Engine, message: Message, choice: str | None = None) -> Reply:
+    def answer(self: Engine, message: Message, pick: Pick | None = None) -> Reply:
         if "폭발" in message.text:
             raise KeyError("percent")
-        return real(self, message, choice)
+        return real(self, message, pick)
 
     monkeypatch.setattr(Engine, "answer", answer)
 
@@ -137,16 +139,17 @@ def test_a_batch_goes_on_after_a_failing_question(tmp_path: Path, monkeypatch: p
     assert status == tfbot.OK
     answers = [json.loads(line) for line in out.splitlines()]
     assert [a["intent"] for a in answers] == ["contact", "error", "contact"]
-    assert answers[1]["text"] == tfbot.APOLOGY and answers[1]["entities"] == []
-    assert "ERROR bot.cli: question 2 failed" in err and "KeyError: 'percent'" in err   # the log
+    incident = re.fullmatch(re.escape(APOLOGY) + r" \(오류 번호: ([0-9a-f]{8})\)", answers[1]["text"])
+    assert incident is not None and answers[1]["entities"] == []
+    assert f"ERROR bot.conversation: incident {incident.group(1)}:" in err and "KeyError: 'percent'" in err   # the log
     status, out, _ = cli("ask", "--db", str(tmp_path / "c.db"), stdin=f"폭발\n{BUSAN}\n")
-    assert status == tfbot.OK and out.startswith(tfbot.APOLOGY) and BUSAN_PHONE in out
+    assert status == tfbot.OK and out.startswith(APOLOGY) and BUSAN_PHONE in out
 
 
 def test_one_failing_question_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
     _exploding(monkeypatch)
     status, out, _ = cli("ask", "폭발", "--db", str(tmp_path / "c.db"))
-    assert status == tfbot.FAILED and out.strip() == tfbot.APOLOGY
+    assert status == tfbot.FAILED and out.startswith(APOLOGY) and "오류 번호" in out
 
 
 @pytest.fixture

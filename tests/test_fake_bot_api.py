@@ -201,3 +201,26 @@ def test_parse_html_errors_are_api_errors() -> None:
     with pytest.raises(ApiError) as caught:
         parse_html("<unknown>")
     assert caught.value.status == 400
+
+
+def test_every_send_is_counted_as_it_arrives_and_can_be_dropped_unanswered() -> None:
+    async def check(fake: FakeBotApi, client: httpx.AsyncClient) -> None:
+        fake.add_chat({"id": 7, "type": "private", "first_name": "갑"})
+        seen: list[str] = []
+
+        async def drop_the_second(params: dict[str, Any]) -> bool:
+            seen.append(str(params["text"]))
+            return len(seen) != 2
+
+        fake.on_send = drop_the_second
+        status, _ = await call(client, "sendMessage", chat_id=7, text="하나")
+        assert status == 200
+        with pytest.raises(httpx.HTTPError):   # dropped: the connection closes without an answer
+            await call(client, "sendMessage", chat_id=7, text="둘")
+        fake.block(7)
+        status, _ = await call(client, "sendMessage", chat_id=7, text="셋")
+        assert status == 403
+        assert [p["text"] for _, p in fake.received] == ["하나", "둘", "셋"] == seen
+        assert [s.text for s in fake.sent] == ["하나"]
+
+    serve(check)

@@ -148,14 +148,14 @@ def test_the_store_says_which_fault_in_process(tmp_path: Path) -> None:
 
 # --- read-only -------------------------------------------------------------------------------------
 def test_read_only_database_answers_and_refuses_writes_in_a_batch(read_only_db: Path, cli: Cli) -> None:
-    before = counts(read_only_db, "progress", "audit", "users", "pending", "unanswered")
+    before = counts(read_only_db, "progress", "audit", "users", "choices", "unanswered")
     questions = [LOG, "부산 지역사업평가단 전화번호", "/grant 77 member", "우주항공 위성 사업 담당자 전화번호"]
     status, out, err = cli("ask", "--json", "--db", str(read_only_db), stdin="\n".join(questions) + "\n")
     assert status == 0 and err == ""
     answers = [json.loads(line) for line in out.splitlines()]
     assert [a["intent"] for a in answers] == ["readonly", "contact", "readonly", "unknown"]
     assert READ_ONLY in answers[0]["text"] and BUSAN_PHONE in answers[1]["text"] and READ_ONLY in answers[2]["text"]
-    assert counts(read_only_db, "progress", "audit", "users", "pending", "unanswered") == before
+    assert counts(read_only_db, "progress", "audit", "users", "choices", "unanswered") == before
 
 
 def test_read_only_database_refuses_one_write_with_exit_status_1(read_only_db: Path, cli: Cli) -> None:
@@ -180,7 +180,7 @@ def test_read_only_engine_refuses_every_kind_of_write(read_only_db: Path) -> Non
     store = Store.open(read_only_db)
     assert store.read_only
     engine = Engine(store)
-    before = counts(read_only_db, "progress", "audit", "users", "pending", "meetings", "private_chats")
+    before = counts(read_only_db, "progress", "audit", "users", "choices", "meetings", "private_chats")
     now = datetime(2026, 11, 23, 10, 0, tzinfo=SEOUL)
     for text in (LOG, "/grant 77 member", "/meeting 12월 3일 오후 2시 권역별 TF회의 @ 세종청사", "/undo"):
         reply = engine.answer(Message(text, now, local_operator=True))
@@ -190,7 +190,7 @@ def test_read_only_engine_refuses_every_kind_of_write(read_only_db: Path) -> Non
     question = engine.answer(Message("부산 지역사업평가단 전화번호", now, user_id=42, chat_id=42))
     assert BUSAN_PHONE in question.text   # a private chat is not remembered, and the answer still comes
     store.close()
-    assert counts(read_only_db, "progress", "audit", "users", "pending", "meetings", "private_chats") == before
+    assert counts(read_only_db, "progress", "audit", "users", "choices", "meetings", "private_chats") == before
 
 
 def test_a_read_only_database_that_needs_migrating_is_refused(template: Path, tmp_path: Path, cli: Cli) -> None:

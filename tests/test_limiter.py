@@ -338,8 +338,8 @@ def test_the_limits_must_be_positive() -> None:
 # --- wiring ------------------------------------------------------------------------------------------
 def test_the_application_sends_through_the_limiter_the_fair_update_places_and_aiohttp(ro_engine: Engine) -> None:
     cfg = load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
-    app = build_application(ro_engine, cfg, reminders=False)
+    app = build_application(ro_engine, cfg)
     assert isinstance(app.bot.rate_limiter, SlidingWindowLimiter)
     assert isinstance(app.update_processor, FairUpdates) and app.update_processor.concurrent == 16
     assert isinstance(app.bot.request, AiohttpRequest)
-    assert build_application(ro_engine, cfg, rate_limit=False, reminders=False).bot.rate_limiter is None
+    assert build_application(ro_engine, cfg, rate_limit=False).bot.rate_limiter is None

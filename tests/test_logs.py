@@ -100,6 +100,7 @@ def run_bot(tmp_path: Path, level: str, fmt: str) -> str:
     store = Store.open(db)
     started = (datetime.now(seoul) - timedelta(minutes=10)).replace(microsecond=0)
     store.add_meeting(None, started.isoformat(), "로그 점검회의", started.isoformat(), None, None, None)
+    store.set_setting(None, started.isoformat(), "group_chat_id", "-100123")   # a chat the reminders would reach
     store.close()
     config = tmp_path / "config.toml"
     config.write_text(f'[logging]\nlevel = "{level}"\nformat = "{fmt}"\n', encoding="utf-8")
@@ -132,7 +133,7 @@ def run_bot(tmp_path: Path, level: str, fmt: str) -> str:
 def test_tfbot_run_logs_a_skipped_reminder_as_text(tmp_path: Path) -> None:
     err = run_bot(tmp_path, "INFO", "text")
     skipped = [line for line in err.splitlines() if " skipped" in line]
-    assert len(skipped) == 2 and all(" INFO bot.scheduler: reminder remind:m-" in line for line in skipped)
+    assert len(skipped) == 2 and all(" WARNING bot.scheduler: reminder remind:m-" in line for line in skipped)
     assert {line.split("remind:")[1].split(" ")[0].split(":")[1] for line in skipped} == {"86400", "3600"}
     assert "HTTP Request" not in err, "httpx's request lines are quiet at INFO"
     assert TOKEN not in err and "Traceback" not in err
@@ -142,7 +143,7 @@ def test_tfbot_run_logs_json_lines_at_debug_without_the_token(tmp_path: Path) ->
     err = run_bot(tmp_path, "DEBUG", "json")
     records = [json.loads(line) for line in err.splitlines()]   # every line is one JSON object
     skipped = [r for r in records if r["logger"] == "bot.scheduler" and "skipped" in r["message"]]
-    assert len(skipped) == 2 and all(r["level"] == "INFO" for r in skipped)
+    assert len(skipped) == 2 and all(r["level"] == "WARNING" for r in skipped)
     urls = [r["message"] for r in records if r["message"].startswith("Set Bot API URL")]
     assert urls and all(m.endswith(f"/bot{REDACTED}") for m in urls), "python-telegram-bot logs the URL, redacted"
     assert TOKEN not in err and TOKEN.split(":")[1] not in err

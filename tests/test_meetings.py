@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from intents.dates.reminders import Due, Reminders
 from intents.dates.when import DateError, read_when
 from intents.engine import Engine
 from intents.writes.access import Policy
 from store import Store
-from tests.conftest import NOW, SEOUL, ask
+from tests.conftest import NOW, SEOUL, ask, choose
 
 COORD, MEMBER = 2, 3
 
@@ -58,7 +59,7 @@ def test_schedule_confirm_list_and_ics(team: Engine) -> None:
     assert "2026년 12월 3일(목) 14:00" in reply.text and "세종청사 6동" in reply.text and "(영상)" in reply.text
     assert [b.action for b in reply.buttons] == ["meeting:ok", "meeting:no"]
     assert team.store.scheduled_meetings(NOW.isoformat()) == []
-    saved = ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    saved = choose(team, reply, "meeting:ok", COORD)
     assert saved.intent == "meeting_saved" and saved.attachments[0].filename.endswith(".ics")
     assert "SUMMARY:권역별 TF회의" in saved.attachments[0].data.decode()
     assert b"DTSTART:20261203T050000Z" in saved.attachments[0].data   # 14:00 KST
@@ -71,8 +72,8 @@ def test_schedule_confirm_list_and_ics(team: Engine) -> None:
 
 
 def test_cancel_button_and_member_refusal_save_nothing(team: Engine) -> None:
-    ask(team, "/meeting 내일 오전 10시 점검회의", COORD)
-    assert "아무것도 바꾸지" in ask(team, "/meeting 내일 오전 10시 점검회의", COORD, choice="meeting:no").text
+    asked = ask(team, "/meeting 내일 오전 10시 점검회의", COORD)
+    assert "아무것도 바꾸지" in choose(team, asked, "meeting:no", COORD).text
     refused = ask(team, "/meeting 내일 오전 10시 점검회의", MEMBER)
     assert refused.intent == "denied"
     assert team.store.scheduled_meetings(NOW.isoformat()) == []
@@ -88,31 +89,30 @@ def test_cancel_button_and_member_refusal_save_nothing(team: Engine) -> None:
 def test_bad_meeting_input_saves_nothing(team: Engine, text: str, says: str) -> None:
     reply = ask(team, text, COORD)
     assert says in reply.text
-    assert team.store.count("pending") == 0 and team.store.scheduled_meetings(NOW.isoformat()) == []
+    assert team.store.count("choices") == 0 and team.store.scheduled_meetings(NOW.isoformat()) == []
 
 
 def test_move_and_cancel_by_fuzzy_name(team: Engine) -> None:
-    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD)
-    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    _schedule(team, "/meeting 12월 3일 오후 2시 권역별 TF회의")
     meeting_id = team.store.scheduled_meetings(NOW.isoformat())[0]["id"]
     move = ask(team, "/move 권역별 TF 회의 12월 10일 오후 3시", COORD)
     assert move.intent == "meeting_confirm" and "12월 10일(목) 15:00" in move.text
-    ask(team, "/move 권역별 TF 회의 12월 10일 오후 3시", COORD, choice="meeting:ok")
+    choose(team, move, "meeting:ok", COORD)
     assert team.store.meeting(meeting_id)["start"] == "2026-12-10T15:00:00+09:00"
     cancel = ask(team, "/cancel 권역별 TF회의", COORD)
     assert cancel.intent == "meeting_confirm"
-    done = ask(team, "/cancel 권역별 TF회의", COORD, choice="meeting:ok")
+    done = choose(team, cancel, "meeting:ok", COORD)
     assert done.intent == "meeting_cancelled"
     assert team.store.meeting(meeting_id)["status"] == "취소"
     assert "찾지 못했습니다" in ask(team, "/cancel 없는회의이름", COORD).text
 
 
 def test_attendance_buttons_and_listing(team: Engine) -> None:
-    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD)
-    ask(team, "/meeting 12월 3일 오후 2시 권역별 TF회의", COORD, choice="meeting:ok")
+    _schedule(team, "/meeting 12월 3일 오후 2시 권역별 TF회의")
     meeting_id = team.store.scheduled_meetings(NOW.isoformat())[0]["id"]
-    assert "참석으로" in ask(team, "x", MEMBER, choice=f"rsvp:{meeting_id}:y").text
-    assert "불참으로" in ask(team, "x", COORD, choice=f"rsvp:{meeting_id}:n").text
+    reminder = Reminders.compose(team.store.meeting(meeting_id) or {}, Due(meeting_id, 3600, NOW, "x"))
+    assert "참석으로" in choose(team, reminder, f"rsvp:{meeting_id}:y", MEMBER).text
+    assert "불참으로" in choose(team, reminder, f"rsvp:{meeting_id}:n", COORD).text
     team.store.respond(meeting_id, MEMBER, "이멤버", "참석", (NOW + timedelta(minutes=1)).isoformat())
     answer = ask(team, "권역별 TF회의 참석자", MEMBER)
     assert "참석 1명: 이멤버" in answer.text and "불참 1명" in answer.text
@@ -125,7 +125,7 @@ def test_scheduling_in_words(team: Engine) -> None:
 
 def _schedule(team: Engine, text: str) -> None:
     asked = ask(team, text, COORD)
-    ask(team, text, COORD, choice=asked.buttons[0].action)
+    choose(team, asked, asked.buttons[0].action, COORD)
 
 
 @pytest.mark.parametrize("question", [

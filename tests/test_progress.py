@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.conversation import Conversation, Press
 from intents.engine import Engine
-from intents.message import Reply
+from intents.message import Message, Reply
 from intents.writes.access import Policy
 from store import Store
-from tests.conftest import NOW, ask
+from tests.conftest import NOW, ask, choose
 
 ADMIN, COORD, MEMBER, STRANGER = 1, 2, 3, 4
 TASK = "d000-task-daegu"   # 그린에너지 캠퍼스 구축
@@ -23,7 +24,7 @@ def team(store: Store) -> Engine:
 
 
 def _rows(store: Store) -> dict[str, int]:
-    return {t: store.count(t) for t in ("progress", "users", "audit", "pending")}
+    return {t: store.count(t) for t in ("progress", "users", "audit", "choices")}
 
 
 ACTIONS = {
@@ -67,7 +68,7 @@ def told_in_words(team: Engine, text: str, now: datetime = NOW) -> Reply:
     asked = ask(team, text, COORD, now=now)
     assert asked.intent == "log_confirm", asked.text
     assert team.store.count("progress") == before
-    return ask(team, text, COORD, choice=asked.buttons[0].action, now=now)
+    return choose(team, asked, asked.buttons[0].action, COORD, now=now)
 
 
 def test_a_log_is_history_and_shows_in_status(team: Engine) -> None:
@@ -94,8 +95,7 @@ def test_an_uncertain_task_name_asks_first_and_writes_nothing(team: Engine) -> N
     reply = ask(team, "/log 클러스터 30% 착수", COORD)
     assert reply.intent == "log_confirm" and reply.buttons
     assert team.store.count("progress") == 0
-    choice = reply.buttons[0].action
-    done = ask(team, "/log 클러스터 30% 착수", COORD, choice=choice, now=NOW + timedelta(minutes=1))
+    done = choose(team, reply, reply.buttons[0].action, COORD, now=NOW + timedelta(minutes=1))
     assert done.intent == "log" and team.store.count("progress") == 1
 
 
@@ -106,8 +106,8 @@ def test_one_name_resolves_the_same_way_in_log_and_in_a_question(team: Engine) -
     assert logged.intent == "log_confirm" and asked.intent == "clarify"
     both = {"d000-proj-daegu-1", "d000-task-daegu"}
     assert {e.id for e in logged.entities} == {e.id for e in asked.entities} == both
-    ask(team, "/log 그린에너지 캠퍼스 40% 기본설계", COORD, choice="log:d000-proj-daegu-1")
-    project = ask(team, "그린에너지 캠퍼스 진행상황", MEMBER, choice="task:d000-proj-daegu-1")
+    choose(team, logged, "log:d000-proj-daegu-1", COORD)
+    project = choose(team, asked, "task:d000-proj-daegu-1", MEMBER, text="그린에너지 캠퍼스 진행상황")
     assert "40%" in project.text.splitlines()[1]
     task = ask(team, "그린에너지 캠퍼스 구축 진행상황", MEMBER).text   # the 협업과제 shows its project's progress
     assert "그린에너지 캠퍼스: 40%" in task
@@ -116,7 +116,7 @@ def test_one_name_resolves_the_same_way_in_log_and_in_a_question(team: Engine) -
 def test_a_write_told_in_words_can_be_cancelled(team: Engine) -> None:
     asked = ask(team, "그린에너지 캠퍼스 구축 60% 실시설계 착수", COORD)
     assert [b.label for b in asked.buttons][-1] == "취소"
-    cancelled = ask(team, "그린에너지 캠퍼스 구축 60% 실시설계 착수", COORD, choice=asked.buttons[-1].action)
+    cancelled = choose(team, asked, asked.buttons[-1].action, COORD)
     assert "취소" in cancelled.text and team.store.count("progress") == 0
 
 
@@ -143,9 +143,11 @@ def test_a_member_asking_about_a_delay_is_answered_not_refused(team: Engine) -> 
 
 
 def test_a_confirmation_expires(team: Engine) -> None:
-    reply = ask(team, "/log 클러스터 30% 착수", COORD)
-    late = ask(team, "/log 클러스터 30% 착수", COORD, choice=reply.buttons[0].action, now=NOW + timedelta(minutes=6))
-    assert "시간이 지나" in late.text and team.store.count("progress") == 0
+    core = Conversation(team)
+    asked = core.handle(Message("/log 클러스터 30% 착수", NOW, user_id=COORD, chat_id=COORD))
+    before = _rows(team.store)
+    late = core.handle(Press(asked.options[0].key, Message("", NOW + timedelta(minutes=6), user_id=COORD)))
+    assert "만료되었습니다" in late.reply.text and _rows(team.store) == before
 
 
 def test_undo_reverses_within_ten_minutes_and_deletes_nothing(team: Engine) -> None:

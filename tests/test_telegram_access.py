@@ -69,7 +69,7 @@ def test_an_update_without_a_user_gets_nothing_and_is_logged(engine: Engine, cfg
 
 
 def test_messages_on_behalf_of_a_chat_get_the_refusal_and_no_data(engine: Engine, cfg: Config) -> None:
-    before = {t: engine.store.count(t) for t in ("users", "audit", "private_chats", "pending")}
+    before = {t: engine.store.count(t) for t in ("users", "audit", "private_chats", "choices")}
 
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):

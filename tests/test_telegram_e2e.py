@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,9 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Config, load_config
-from bot.telegram import APOLOGY, NOT_YOUR_CHOICE, SENT_PRIVATELY, build_application
+from bot.conversation import APOLOGY, EXPIRED, NOT_YOURS
+from bot.reminder_service import ReminderService
+from bot.telegram import SENT_PRIVATELY, build_application
 from intents.engine import Engine
-from intents.message import Attachment, Button, Message, Reply
+from intents.message import Attachment, Button, Message, Pick, Reply
 from intents.registry import REGISTRY, Entry
 from intents.writes.access import Policy
 from store import Store
@@ -43,25 +46,29 @@ def engine(tmp_path: Path) -> Engine:
 
 
 class StubEngine:
-    """An engine stand-in for adapter-translation tests: records messages, answers with a fixed reply."""
+    """An engine stand-in for adapter-translation tests: records messages, answers with a fixed reply; open
+    choices are kept in an in-memory store."""
 
     registry = REGISTRY
+    policy = Policy()
 
-    def __init__(self, reply: Reply | Callable[[Message, str | None], Reply]) -> None:
+    def __init__(self, reply: Reply | Callable[[Message, Pick | None], Reply]) -> None:
         self.reply = reply
-        self.seen: list[tuple[Message, str | None]] = []
+        self.seen: list[tuple[Message, Pick | None]] = []
+        self.store = Store.open(":memory:")
 
-    def answer(self, message: Message, choice: str | None = None) -> Reply:
+    def answer(self, message: Message, pick: Pick | None = None) -> Reply:
         """Record the message and return the planned reply."""
-        self.seen.append((message, choice))
-        return self.reply(message, choice) if callable(self.reply) else self.reply
+        self.seen.append((message, pick))
+        return self.reply(message, pick) if callable(self.reply) else self.reply
 
 
 @asynccontextmanager
 async def running(fake: FakeBotApi, engine: Any, cfg: Config, **kwargs: Any) -> AsyncIterator[Any]:
     """The Application polling the fake server, started the way run_polling starts it."""
     kwargs.setdefault("base_url", fake.base_url)
-    kwargs.setdefault("reminders", not isinstance(engine, StubEngine))   # a stub has no store to plan from
+    if "background" not in kwargs and not isinstance(engine, StubEngine):   # a stub has no store to plan from
+        kwargs["background"] = [ReminderService(engine.store, engine.policy, cfg)]
     app = build_application(engine, cfg, **kwargs)
     async with app:
         if app.post_init is not None:
@@ -74,6 +81,8 @@ async def running(fake: FakeBotApi, engine: Any, cfg: Config, **kwargs: Any) -> 
         finally:
             await app.updater.stop()
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
 
 
 def e2e(test: Callable[[FakeBotApi], Awaitable[None]], timeout: float = 30) -> None:
@@ -168,22 +177,44 @@ def test_only_the_asker_may_press(engine: Engine, cfg: Config) -> None:
             [question] = await fake.wait_for_messages(1)
             fake.press(question, 0, user_id=MEMBER2)
             await fake.wait_for(lambda: len(fake.callback_answers) == 1)
-            assert fake.callback_answers[0].get("text") == NOT_YOUR_CHOICE
+            assert fake.callback_answers[0].get("text") == NOT_YOURS
             await quiet(fake)
             assert not fake.edits
 
     e2e(check)
 
 
-def test_expired_choice_says_so(engine: Engine, cfg: Config) -> None:
+def test_a_button_still_works_after_a_restart(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
             fake.send_text("지역사업평가단", user_id=MEMBER)
             [question] = await fake.wait_for_messages(1)
-        async with running(fake, engine, cfg):   # a restart forgets pending choices
+        restarted = Engine(engine.store.reopen(), engine.policy)   # a new process over the same database
+        async with running(fake, restarted, cfg):
             fake.press(question, 0, user_id=MEMBER)
             await fake.wait_for(lambda: len(fake.edits) == 1)
-            assert "만료" in fake.edits[0].text and fake.callback_answers
+            assert "어느 것" not in fake.edits[0].text and question.buttons[0]["text"].split(" (")[0] in \
+                fake.edits[0].text and fake.callback_answers
+
+    e2e(check)
+
+
+def test_an_unknown_or_answered_choice_says_it_expired_and_changes_nothing(engine: Engine, cfg: Config) -> None:
+    async def check(fake: FakeBotApi) -> None:
+        async with running(fake, engine, cfg):
+            fake.send_text("지역사업평가단", user_id=MEMBER)
+            [question] = await fake.wait_for_messages(1)
+            fake.press(question, 0, user_id=MEMBER)
+            await fake.wait_for(lambda: len(fake.edits) == 1)
+            before = {t: engine.store.count(t) for t in ("choices", "progress", "audit", "unanswered")}
+            fake.press(question, 1, user_id=MEMBER)   # the same question's other button: answered already
+            fake.inject_update(fake.callback_update("0123abcd.1", question, user_id=MEMBER))   # never issued
+            fake.inject_update(fake.callback_update("old-ptb-key", question, user_id=MEMBER))
+            # the first says so in place of the answer; the same text again cannot be an edit, so it is sent
+            await fake.wait_for(lambda: len(fake.edits) + len(fake.sent) == 1 + 4)
+            said = [e.text for e in fake.edits[1:]] + [s.text for s in fake.sent[1:]]
+            assert said == [EXPIRED] * 3 and len(fake.callback_answers) == 4
+            assert {t: engine.store.count(t) for t in before} == before
 
     e2e(check)
 
@@ -337,18 +368,23 @@ def test_restart_does_not_reprocess_old_updates(engine: Engine, cfg: Config) -> 
 
 
 def test_unexpected_error_gets_the_fixed_apology(cfg: Config, caplog: pytest.LogCaptureFixture) -> None:
-    def explode(message: Message, choice: str | None) -> Reply:
+    def explode(message: Message, pick: Pick | None) -> Reply:
         raise RuntimeError("secret internal detail")
 
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, StubEngine(explode), cfg):
             fake.send_text("아무 질문", user_id=MEMBER)
             [apology] = await fake.wait_for_messages(1)
-            assert apology.text == APOLOGY
+            said.append(apology.text)
 
-    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+    said: list[str] = []
+    with caplog.at_level(logging.ERROR, logger="bot.conversation"):
         e2e(check)
-    assert any(r.exc_info and "secret internal detail" in str(r.exc_info[1]) for r in caplog.records)
+    [text] = said
+    incident = re.fullmatch(re.escape(APOLOGY) + r" \(오류 번호: ([0-9a-f]{8})\)", text)
+    assert incident is not None and "secret" not in text, text
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert incident.group(1) in record.getMessage() and "secret internal detail" in str(record.exc_info[1])
 
 
 def test_blocked_user_is_skipped(engine: Engine, cfg: Config) -> None:

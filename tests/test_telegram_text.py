@@ -1,9 +1,9 @@
-"""Pure helpers of the Telegram adapter: splitting, escaping, redaction, pending choices."""
+"""Pure helpers of the Telegram adapter: splitting, escaping, redaction."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.telegram_text import Choice, ChoiceStore, escape, redact_contacts, split_text, utf16_len
+from bot.telegram_text import escape, redact_contacts, split_text, utf16_len
 
 LINES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")) | st.just("\n"))
 
@@ -32,13 +32,3 @@ def test_redact_phone_numbers_and_mail() -> None:
     redacted = redact_contacts(text)
     assert "9263" not in redacted and "5678" not in redacted and "kim@" not in redacted
     assert "엄궁로 70-16" in redacted and "2023-02-27" in redacted and "(비공개)" in redacted
-
-
-def test_choice_store_is_bounded_lru() -> None:
-    store = ChoiceStore(capacity=2)
-    a = store.put(Choice("질문", "task:a", 1))
-    b = store.put(Choice("질문", "task:b", 1))
-    assert store.get(a) is not None   # a is now the most recent
-    c = store.put(Choice("질문", "task:c", 1))
-    assert store.get(b) is None and store.get(a) is not None and store.get(c) is not None
-    assert len(store) == 2 and len(a.encode()) < 64

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from intents.engine import Engine
-from tests.conftest import NOW, ask
+from tests.conftest import NOW, ask, choose
 from tests.test_cli import run
 
 
@@ -24,7 +24,7 @@ def test_a_choice_nobody_picked_is_kept_and_a_picked_one_is_not(engine: Engine) 
     offered = ask(engine, "스마트물류 과제")
     assert offered.intent == "clarify" and offered.buttons
     assert [r["kind"] for r in engine.store.misses()] == ["clarify"]
-    ask(engine, "스마트물류 과제", choice=offered.buttons[0].action)
+    choose(engine, offered, offered.buttons[0].action, text="스마트물류 과제")
     assert engine.store.misses() == []
 
 

@@ -5,6 +5,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from intents.engine import Engine
+from intents.reading.morph import noun_head
 from intents.reading.understand import understand
 
 
@@ -54,3 +55,11 @@ def test_what_is_asked_and_what_is_left_unexplained(ro_engine: Engine, text: str
 def test_a_question_whether_something_happened_asks_the_status(question: str, intent: str,
                                                                 ro_engine: Engine) -> None:
     assert understand(question, ro_engine.index).intent == intent
+
+
+
+@pytest.mark.parametrize("word, head", [
+    ("조성하는거", "조성"), ("펀드임", "펀드"), ("협력산업이", "협력산업"), ("중대본", "중대본"), ("빼면", "빼면"),
+])
+def test_a_word_is_read_as_the_noun_it_is_made_of_when_the_rest_is_grammar(word: str, head: str) -> None:
+    assert noun_head(word) == head

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import FUNDING_NAMES, answer_compute, pointed_source, rows_named
-from intents.answers.render import amount, describe
+from intents.answers.render import amount, cited, describe
 from intents.message import Reply
 from store.store import Row
 
@@ -98,6 +98,11 @@ def answer_budget(ask: Ask) -> Reply:
             if money:
                 lines = [f"[{subject.name}] 금액", *(f"• {f['attribute']}: {f['value']}" for f in money)]
                 return finish(ask, "budget", lines, [str(f["source"]) for f in money])
+            row = store.program(subject.id) or store.task(subject.id) or {}
+            said = _AMOUNT.search(str(row.get("summary") or ""))
+            if said:   # "체험인턴(월185만원)": an amount its description states
+                return finish(ask, "budget", [f"[{subject.name}] 금액", f"내용: {row['summary']}"],
+                              [str(row["source"])])
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
         lines = [f"[{subject.name}] 세부사업 예산"]
         for child, row in child_rows:
@@ -120,11 +125,13 @@ def answer_budget(ask: Ask) -> Reply:
         cell_words = describe({**together[0], "funding": None})
         lines.append(f"{cell_words}: " + " · ".join(f"{r['funding']} {amount(r['amount'], r['unit'])}"
                                                      for r in together))
+    documents = [str(r["source"]) for r in picked]
     for row in picked:
         if any(row is r for r in together) and not row["note"]:
             continue   # said on the first line, with nothing more to say
         note = f" ({row['note']})" if row["note"] else ""
-        lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}")
+        source = cited(store, str(row["source"]), documents)   # two documents: each figure says whose it is
+        lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}{source}")
     facts = store.facts(subject.id)
     related = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=2, at_least=2)
     lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from intents.answers.common import Ask, finish
-from intents.answers.render import describe
+from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
@@ -75,7 +75,7 @@ def pointed_source(ask: Ask, sources: set[str]) -> str | None:
     for source_id in sources:
         row = ask.store.source(source_id) or {}
         year = str(row.get("date") or "")[:4]
-        score = 2 * (year.isdigit() and int(year) in q.years)
+        score = 2 * (year.isdigit() and (int(year) in q.years or int(year) == q.document_year))
         # words of its title, but not those that name the subject itself (클러스터 names the program)
         title_words = [n for n in nouns_of(str(row.get("title") or "")) if len(n) >= 2 and compact(n) not in named]
         score += sum(compact(n) in q.compact for n in title_words)
@@ -162,6 +162,10 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     """The one cell for a combination, or why there is none (no cell, two documents disagree, a unit)."""
     found = cell(rows, **parts)   # type: ignore[arg-type]
     label = " ".join(p for p in (name, describe(found[0]) if found else _label("", **parts)) if p)
+    if not found and parts.get("funding") is None and parts.get("category") is None:
+        whole = _sum_of_sources(ask, rows, name, **parts)   # a year's total the table does not print
+        if whole is not None:
+            return whole
     if not found:
         return f"{label}에 해당하는 금액이 자료에 없습니다."
     amounts = {eok(r) for r in found}
@@ -182,6 +186,19 @@ def _figure(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | s
     if value is None:
         return f"{label}의 단위({found[0]['unit']})는 억원으로 바꿀 수 없습니다."
     return Figure(label, value, found[0], differs)
+
+
+def _sum_of_sources(ask: Ask, rows: list[Row], name: str, **parts: object) -> Figure | None:
+    """A cell's total as 국비 + 지방비 of the same cell, when the table gives those and no total."""
+    pair = [_figure(ask, rows, name, **{**parts, "funding": funding}) for funding in ("국비", "지방비")]
+    if not all(isinstance(f, Figure) for f in pair):
+        return None
+    national, local = (f for f in pair if isinstance(f, Figure))
+    if national.row["source"] != local.row["source"]:
+        return None
+    label = f"{national.label.rsplit(' · ', 1)[0]} · 국비+지방비({show(national.eok)}+{show(local.eok)})"
+    return Figure(label, national.eok + local.eok, {**national.row, "is_total": 1, "funding": "합계",
+                                                    "label": "국비와 지방비의 합"})
 
 
 def answer_compute(ask: Ask) -> Reply | None:
@@ -305,7 +322,9 @@ def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
         total = sum((f.eok for f in figures), Decimal(0))
         lead = f"{' + '.join(f'{f.label} {show(f.eok)}'.strip() for f in figures)} = {show(total)}"
     lines = [head, lead, "", "계산에 쓴 금액:"]
-    lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "") for f in figures)
+    documents = [str(f.row["source"]) for f in figures]
+    lines.extend(f"• {f.label or '금액'}: {show(f.eok)} ({f.row['label'] or ''})".replace(" ()", "")
+                 + cited(ask.store, str(f.row["source"]), documents) for f in figures)
     lines.extend(f"• 참고: {f.label}은(는) 다른 자료에 {f.differs}로 나옵니다." for f in figures if f.differs)
     return finish(ask, "budget", lines, [str(f.row["source"]) for f in figures], asked=1)   # the result leads
 
@@ -361,14 +380,40 @@ def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
         if len(given) != 1:
             return None
         counts.append({"metric": "말씀하신 수", "value": given[0].replace(",", ""), "unit": counts[0]["unit"]})
+    unit = str(counts[0]["unit"] or "")
+    than = said.find("보다")
+    if op == "diff" and len(counts) >= 3 and than > 0 and any(w in said for w in SUM):
+        # "주축산업이랑 미래신산업 합치면 기존 주력산업 48개보다 몇 개 많아": (A + B) − C, C named before 보다
+        def at(r: Row) -> int:
+            return max((said.rfind(compact(n), 0, than) for n in nouns_of(str(r["metric"])) if len(n) >= 2),
+                       default=-1)
+        other = max(counts[:3], key=at)
+        parts = [r for r in counts[:3] if r is not other]
+        total = sum((Decimal(str(r["value"])) for r in parts), Decimal(0))
+        c = Decimal(str(other["value"]))
+        summed = " + ".join(f"{r['metric']} {_plain(Decimal(str(r['value'])))}{unit}" for r in parts)
+        return f"({summed}) − {other['metric']} {_plain(c)}{unit} = {_plain(total - c)}{unit}"
     a, b = counts[0], counts[1]
     x, y = Decimal(str(a["value"])), Decimal(str(b["value"]))
-    unit = str(a["unit"] or "")
     if op == "sum":
         return f"{a['metric']} {_plain(x)}{unit} + {b['metric']} {_plain(y)}{unit} = {_plain(x + y)}{unit}"
     big, small = (a, b) if x >= y else (b, a)
     return (f"{big['metric']} {_plain(max(x, y))}{unit} − {small['metric']} {_plain(min(x, y))}{unit} "
             f"= {_plain(abs(x - y))}{unit}")
+
+
+_COUNTED = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(개|곳|건|명|개사|억원|%)\s*$")
+
+
+def facts_as_results(facts: list[Row]) -> list[Row]:
+    """Facts whose value is one counted figure ("41개"), as results that arithmetic can take."""
+    out = []
+    for fact in facts:
+        found = _COUNTED.match(str(fact["value"]))
+        if found:
+            out.append({"metric": fact["attribute"], "value": found.group(1).replace(",", ""), "unit": found.group(2),
+                        "note": None, "source": fact["source"]})
+    return out
 
 
 def _plain(value: Decimal) -> str:

@@ -74,6 +74,13 @@ def answer_contact(ask: Ask) -> Reply:
             contacts = _contacts_for(store, row)
             if orgs:   # "기재부 쪽 TF 담당 사무관": only that organisation's people answer
                 contacts = [c for c in contacts if c["organisation"] in orgs]
+    if ask.query.has("누구", "성함", "이름") and subject.kind == "organisation" and \
+            not any(c["person"] for c in contacts):   # "평가단 담당자 이름": the data names no one there
+        return nothing(ask, "contact", f"'{subject.name}'의 담당자 이름을")
+    if contacts and ask.query.document_year:   # "23년 지경위 보도자료에 산업부 과장": that document's people
+        dated = [c for c in contacts
+                 if str((store.source(str(c["source"])) or {}).get("date") or "")[:4] == str(ask.query.document_year)]
+        contacts = dated or contacts
     if contacts:
         contacts = _asked_first(contacts, ask)
         if lines and not _asks_for_person(ask, contacts):
@@ -93,12 +100,19 @@ def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
     the working-level contacts a press release gives for questions (담당자, 문의처) before those in charge."""
     said = ask.query.compact
 
-    def named(c: Row) -> tuple[int, bool]:
+    desk = "대표" in said   # 대표번호, 대표 전화: the desk line (a contact row with no person)
+
+    def named(c: Row) -> tuple[bool, int, bool]:
         values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
-        return (-sum(1 for v in values if len(v) >= 2 and compact(v) in said),
+        return (desk and bool(c.get("person")), -sum(1 for v in values if len(v) >= 2 and compact(v) in said),
                 str(c.get("role") or "") not in WORKING_LEVEL)
 
     return sorted(contacts, key=named)
+
+
+def asks_for_person(ask: Ask) -> bool:
+    """Whether a question asks who someone is (누구, 성함, a title such as 과장 or 사무관)."""
+    return ask.query.has("누구", "성함", "이름", "과장", "사무관", "책임자", "담당자", "국장", "주무관")
 
 
 def _asks_for_person(ask: Ask, contacts: list[Row]) -> bool:

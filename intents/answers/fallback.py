@@ -6,7 +6,9 @@ from intents.answers.budget import answer_budget, select
 from intents.answers.common import Ask, finish
 from intents.answers.compute import result_arithmetic
 from intents.answers.meeting import answer_meeting, titled
+from intents.answers.render import cited
 from intents.message import Entity, Reply
+from intents.reading.morph import noun_head
 from intents.reading.normalize import compact
 from intents.reading.understand import region_of
 from intents.reading.vocab import is_generic
@@ -77,7 +79,8 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
 
 
 def _topic_words(ask: Ask) -> list[str]:
-    return [w for w in ask.content_words() if not is_generic(w)]
+    heads = (noun_head(w) for w in ask.content_words())   # 얼마라고 → 얼마, 정규직이 → 정규직
+    return [w for w in heads if len(w) >= 2 and not is_generic(w)]
 
 
 def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
@@ -118,6 +121,7 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
     chosen = [(t, r) for s, t, r in scored if s == best][:MAX_FACTS]
     lines: list[str] = []
     subjects: list[Entity] = []
+    documents = [str(r["source"]) for _, r in chosen]
     for table, row in chosen:
         subject_id = _owner_id(table, row)
         owner = ask.store.program(subject_id) or ask.store.task(subject_id) or ask.store.meeting(subject_id)
@@ -130,6 +134,7 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
         else:
             note = f" ({row['note']})" if row["note"] else ""
             lines.append(f"• [{owner_name}] {row['metric']}: {row['value']}{row['unit'] or ''}{note}")
+        lines[-1] += cited(ask.store, str(row["source"]), documents)
         kind = "program" if ask.store.program(subject_id) else ("task" if ask.store.task(subject_id) else "meeting")
         if not any(c.id == subject_id for c in subjects):
             subjects.append(Entity(kind, subject_id, owner_name, 70.0))

@@ -13,6 +13,7 @@ from store.store import Row, Store
 
 MAX_TITLED = 5
 ORDINAL = re.compile(r"제?([0-9]+)차")   # 제1차, 2차: which sitting of a recurring meeting
+_RECURS = re.compile(r"수시|상시|매월|매주|매년|분기마다|매\s?분기|정기")   # how often, when a meeting has no date
 
 
 def meeting_lines(store: Store, row: Row) -> list[str]:
@@ -22,11 +23,15 @@ def meeting_lines(store: Store, row: Row) -> list[str]:
     span = when_iso(start) if not end else when(start)
     if end:
         span += f" ~ {clock(end) or when(end)}" + (f" [{start[:10]}]" if start and len(start) >= 10 else "")
+    often = _RECURS.search(str(row["note"] or "").split(".")[0]) if not start else None
+    if often:   # "수시로 개최할 예정": no date, but when it meets is said
+        span = f"정해진 날짜 없음 — {str(row['note']).split('.')[0].split(' (')[0]}"
     lines.append(f"일시: {span}")
     if row["place"]:
         lines.append(f"장소: {row['place']}")
     if row["mode"]:
-        lines.append(f"방식: {row['mode']}")
+        mode = str(row["mode"])
+        lines.append(f"방식: {mode}회의" if mode in ("영상", "대면", "서면", "화상") else f"방식: {mode}")
     if row["chairs"]:
         lines.append(f"주재/위원장: {row['chairs']}")
     if row["attendees"]:

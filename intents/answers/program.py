@@ -1,12 +1,14 @@
 """Program and task information: what it is, who leads it, where, fields by phase, results, facts."""
 
+import re
+
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import result_arithmetic
+from intents.answers.compute import facts_as_results, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
-from intents.reading.vocab import RESULTS
+from intents.reading.vocab import RESULTS, is_generic
 from store.store import Row, Store
 
 _KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}
@@ -71,7 +73,10 @@ def answer_program(ask: Ask) -> Reply:
     if q.phase is not None and results:   # "2단계 일자리": only results of that phase's period (budget table)
         periods = {str(b["period"]) for b in store.budgets(subject.id) if b["phase"] == q.phase and b["period"]}
         results = [r for r in results if str(r["period"] or "") in periods]
-        if not results and q.has(*RESULTS):
+        words = [w for w in ask.content_words() if not w[0].isdigit() and not is_generic(w)]
+        phase_dated = [m for m in store.meetings_of_program(subject.id) if f"{q.phase}단계" in str(m["title"])
+                       and any(w in compact(str(m["title"])) for w in words)]
+        if not results and q.has(*RESULTS) and not phase_dated:   # "3단계 착수 목표": a dated step, not a result
             return nothing(ask, "program", f"'{subject.name}' {q.phase}단계의 성과를")
     asked_results = _most_named_first(matching_rows(results, "metric", ask), ask)
     asked: list[str] = []   # what the question names goes first, under the card's header
@@ -85,9 +90,12 @@ def answer_program(ask: Ask) -> Reply:
     for fact in [] if asked else asked_facts:
         asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
-    computed = result_arithmetic(ask, named_results)
-    if computed:
-        asked.append(computed)
+    span = phase_period(store, row, q.phase) if q.phase is not None and "period" in ask.aspects() else None
+    if span:   # "3단계 기간": that phase's years alone, not the program's
+        asked = [f"{q.phase}단계 기간: {span}", *(ln for ln in asked if "기간" not in ln.split(":")[0])]
+    computed = result_arithmetic(ask, named_results) or result_arithmetic(ask, facts_as_results(by_label))
+    if computed:   # what was asked to compute leads the lines it was computed from
+        asked.insert(0, computed)
     for res in named_results:
         asked.append(_result_line(res))
         sources.append(res["source"])
@@ -102,6 +110,8 @@ def answer_program(ask: Ask) -> Reply:
         if q.phase is not None and not asked:   # "제주 클러스터 2단계 과제": that phase's field is what is asked
             asked, field_lines = ["육성분야 " + "; ".join(ln.removeprefix("• ") for ln in field_lines[1:])], []
     top = header(store, row, table)
+    if span:
+        top = [ln for ln in top if not ln.startswith("기간:")]
     whole = gist(store, row) if not asked and not ask.aspects() and q.phase is None else None
     if whole:   # the whole entity is asked: what it is goes first, in one line, then the rest of the card
         whole = f"{row['name']} — {whole}" if ask.implicit else whole   # found for the asker: its name too
@@ -119,6 +129,17 @@ def answer_program(ask: Ask) -> Reply:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
     return finish(ask, "program", lines, sources, asked=len(asked))
+
+
+def phase_period(store: Store, row: Row, phase: int) -> str | None:
+    """The years one phase of a program runs: from its budget subtotals, else from its text ("3단계('23~'27)")."""
+    periods = sorted({str(b["period"]) for b in store.budgets(str(row["id"]))
+                      if b["phase"] == phase and b["period"] and "~" in str(b["period"])})
+    if periods:
+        return f"{periods[0].split('~')[0]}~{periods[-1].split('~')[1]}"
+    text = " ".join([str(row.get("summary") or ""), *(str(f["value"]) for f in store.facts(str(row["id"])))])
+    found = re.search(rf"{phase}단계\s*\(\s*'?(\d{{2}})\s*[~∼-]\s*'?(\d{{2}})\s*\)", text)
+    return f"20{found.group(1)}~20{found.group(2)}" if found else None
 
 
 def _most_named_first(results: list[Row], ask: Ask) -> list[Row]:

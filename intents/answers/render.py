@@ -70,6 +70,18 @@ def clock(text: str | None) -> str:
     return ""
 
 
+def cited(store: Store, source_id: str, source_ids: list[str]) -> str:
+    """` [발행기관 날짜]` after a figure when an answer draws on more than one document, so that each figure
+    names its own source; '' when the answer has one source (the source line below says it)."""
+    if len(set(source_ids)) < 2:
+        return ""
+    src = store.source(source_id)
+    if src is None:
+        return ""
+    issuer = str(src["issuer"] or "").replace(" · ", "·")
+    return f" [{issuer} {src['date'] or '발행일 미상'}]"
+
+
 def source_line(store: Store, source_ids: list[str]) -> str:
     """`출처: …` naming each source document with its issuer and date."""
     parts = []

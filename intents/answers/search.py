@@ -49,6 +49,9 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
         return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
     where = f" ({', '.join(ask.query.regions)})" if ask.query.regions else ""
     lines = [f"{kind}{where} {len(rows)}개: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
+    areas = list(dict.fromkeys(str(r["area"]) for r in rows if r.get("area")))
+    if {"field", "type"} & set(ask.aspects()) and 1 < len(areas) < len(rows):   # "3대 분야가 뭐뭐": the fields
+        lines = [f"{kind}{where}의 분야 {len(areas)}개: {', '.join(areas)} ({len(rows)}개 {kind})", *lines]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
@@ -115,7 +118,9 @@ def answer_topic(ask: Ask, candidates: list[Entity], words: list[str]) -> Reply:
     found = list(rows.values())[:MAX_TOPIC]
     if not found:
         return nothing(ask, "search", "관련된 사업이나 과제를")
-    lines = [f"'{' '.join(words)}' 관련 사업·과제 {len(found)}건" + (" (앞의 30건)" if len(rows) > MAX_TOPIC else "")]
+    head = f"'{' '.join(words)}' 관련 사업·과제 {len(found)}건" + (" (앞의 30건)" if len(rows) > MAX_TOPIC else "")
+    names = ", ".join(str(r["name"]) for _, r in found[:MAX_NAMED])
+    lines = [f"{head}: {names}" + (" …" if len(found) > MAX_NAMED else ""), ""]   # the names first, then each
     lines.extend(row_line(store, r) for _, r in found)
     return finish(ask, "search", lines, [r["source"] for _, r in found],
                   entities=[as_candidate(t, r) for t, r in found])

@@ -1,15 +1,17 @@
 """Reminder and digest logic over the store and an injected clock; adapters only schedule and send."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from intents.answers.render import when
 from intents.dates.when import is_working_day
-from intents.message import Button, Message, Reply
+from intents.message import Button, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.schedule import describe
+from store.reminders import CLAIMED, ReminderKey
 from store.store import Row, Store
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -18,6 +20,7 @@ _WEEKDAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DIGEST = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
 GROUP_KEY = "group_chat_id"
+SKIP_LOOKBACK = timedelta(days=7)   # a reminder whose meeting began this recently is recorded as skipped
 
 
 def parse_offset(text: str) -> int:
@@ -50,16 +53,40 @@ def offset_text(seconds: int) -> str:
 
 @dataclass(frozen=True)
 class Due:
-    """One reminder: which meeting, how long before, when it falls due, and its stable job id."""
+    """One reminder: which meeting (starting when), how long before, when it falls due, and its stable job id."""
 
     meeting_id: str
     offset_seconds: int
     at: datetime
+    start: str   # the meeting's start as stored: a moved meeting's reminders are new ones
 
     @property
     def job_id(self) -> str:
         """Stable id, so that rebuilding never duplicates a job."""
         return f"remind:{self.meeting_id}:{self.offset_seconds}"
+
+    @property
+    def begins(self) -> datetime:
+        """When the meeting begins; the reminder is not sent from then on."""
+        return datetime.fromisoformat(self.start)
+
+    def key(self, chat: int) -> ReminderKey:
+        """The store's key of this reminder for one chat."""
+        return ReminderKey(self.meeting_id, self.start, self.offset_seconds, chat)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One reminder for one chat, ready to send."""
+
+    due: Due
+    chat: int
+    reply: Reply
+
+    @property
+    def key(self) -> ReminderKey:
+        """The store's key of this reminder."""
+        return self.due.key(self.chat)
 
 
 @dataclass
@@ -69,10 +96,11 @@ class Plan:
     future: list[Due]
     overdue: list[Due]
     skipped: list[Due]
+    upcoming: set[str] = field(default_factory=set)   # meetings that have not begun
 
 
 class Reminders:
-    """Plans and composes meeting reminders; records each send so it happens once."""
+    """Plans and composes meeting reminders; records each one claimed, sent or skipped, per chat."""
 
     def __init__(self, store: Store, offsets: list[int], console_chat: int | None = None) -> None:
         self.store = store
@@ -80,13 +108,16 @@ class Reminders:
         self.console_chat = console_chat
 
     def plan(self, now: datetime) -> Plan:
-        """Every reminder of every meeting that has not started, split by whether it is due yet."""
+        """Every reminder of every meeting that has not started (or started within SKIP_LOOKBACK), by state."""
         plan = Plan([], [], [])
-        horizon = (now - timedelta(seconds=max(self.offsets, default=0))).isoformat()
-        for meeting in self.store.scheduled_meetings(horizon):
-            start = datetime.fromisoformat(str(meeting["start"]))
+        lookback = max(timedelta(seconds=max(self.offsets, default=0)), SKIP_LOOKBACK)
+        for meeting in self.store.scheduled_meetings((now - lookback).isoformat()):
+            text = str(meeting["start"])
+            start = datetime.fromisoformat(text)
+            if start > now:
+                plan.upcoming.add(str(meeting["id"]))
             for offset in self.offsets:
-                due = Due(str(meeting["id"]), offset, start - timedelta(seconds=offset))
+                due = Due(str(meeting["id"]), offset, start - timedelta(seconds=offset), text)
                 if due.at > now:
                     plan.future.append(due)
                 elif start > now:
@@ -96,13 +127,13 @@ class Reminders:
         return plan
 
     def chats(self, meeting: Row) -> list[int]:
-        """Where a meeting's reminders go: the bound group and attendees' private chats."""
+        """Where a meeting's reminders go: the bound group and attendees' private chats (the console: itself)."""
+        if self.console_chat is not None:   # the console cannot send to Telegram chats, so claims none of them
+            return [self.console_chat]
         chats: list[int] = []
         group = self.store.setting(GROUP_KEY)
         if group:
             chats.append(int(group))
-        if self.console_chat is not None:
-            chats.append(self.console_chat)
         attendees = {a["user_id"] for a in self.store.responses(str(meeting["id"])) if a["response"] == "참석"}
         if meeting.get("created_by"):
             attendees.add(int(meeting["created_by"]))
@@ -112,32 +143,62 @@ class Reminders:
                 chats.append(chat)
         return chats
 
-    def deliver(self, due: Due, now: datetime) -> list[tuple[int, Reply]]:
-        """Claim and compose the reminder for each chat that has not had it; [] when not to send."""
+    def outgoing(self, due: Due, now: datetime) -> list[Outgoing]:
+        """The reminder for each chat that has not had it; [] when the meeting was cancelled, moved or began."""
         meeting = self.store.meeting(due.meeting_id)
-        if meeting is None or meeting.get("status") == "취소" or str(meeting["start"]) != \
-                (due.at + timedelta(seconds=due.offset_seconds)).isoformat():
-            return []   # cancelled or moved since planned: the moved meeting has its own jobs
-        if datetime.fromisoformat(str(meeting["start"])) <= now:
+        if meeting is None or meeting.get("status") == "취소" or str(meeting["start"]) != due.start:
+            return []   # cancelled or moved since planned: the moved meeting has its own reminders
+        if due.begins <= now:
             return []
-        out = []
-        for chat in self.chats(meeting):
-            if self.store.claim_reminder(due.meeting_id, due.offset_seconds, chat, now.isoformat()):
-                out.append((chat, self.compose(meeting, due)))
-        return out
+        done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
+                                                                   due.offset_seconds).items() if state != CLAIMED}
+        reply = self.compose(meeting, due)
+        return [Outgoing(due, chat, reply) for chat in self.chats(meeting) if chat not in done]
 
-    def release(self, due: Due, chat: int) -> None:
+    def claim(self, out: Outgoing, now: datetime) -> int | None:
+        """Claim before sending: the attempt number (2+ when an unconfirmed claim is taken over), or None."""
+        return self.store.claim_reminder(out.key, now.isoformat())
+
+    def confirm(self, out: Outgoing, now: datetime) -> None:
+        """The channel accepted the reminder: record it as sent."""
+        self.store.confirm_reminder(out.key, now.isoformat())
+
+    def release(self, out: Outgoing) -> None:
         """A send failed: forget the claim so that the reminder is tried again."""
-        self.store.release_reminder(due.meeting_id, due.offset_seconds, chat)
+        self.store.release_reminder(out.key)
+
+    def skip(self, due: Due, now: datetime) -> list[int]:
+        """Record, for each chat that never had it, that this reminder will not go out; the chats newly recorded."""
+        meeting = self.store.meeting(due.meeting_id)
+        if meeting is None or str(meeting["start"]) != due.start:
+            return []
+        done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
+                                                                   due.offset_seconds).items() if state != CLAIMED}
+        return [chat for chat in self.chats(meeting)
+                if chat not in done and self.store.skip_reminder(due.key(chat), now.isoformat())]
+
+    def deliver(self, due: Due, now: datetime, send: Callable[[int, Reply], bool]) -> list[int]:
+        """Claim, send and confirm one chat at a time (a failed send is released); the chats reached."""
+        reached = []
+        for out in self.outgoing(due, now):
+            if self.claim(out, now) is None:
+                continue
+            if send(out.chat, out.reply):
+                self.confirm(out, now)
+                reached.append(out.chat)
+            else:
+                self.release(out)
+        return reached
 
     @staticmethod
     def compose(meeting: Row, due: Due) -> Reply:
-        """The reminder text with 참석/불참 buttons."""
+        """The reminder text with 참석/불참 buttons: anyone it reaches may answer, for themselves, until the meeting
+        begins."""
         start = datetime.fromisoformat(str(meeting["start"]))
         text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
                 f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
-        return Reply(text=text, intent="reminder", buttons=[
-            Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
+        return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
+                     buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
     def cancellation_notice(self, meeting: Row) -> list[tuple[int, Reply]]:
         """Tell the group (and attendees) that a meeting was cancelled."""

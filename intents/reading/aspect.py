@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from intents.reading.normalize import compact, strip_particle
 
 BULLET = "• "
+MAX_PHONE_LINES = 3   # contact lines whose phones lead an answer: the first few, not a whole ministry
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ ASPECTS: tuple[Aspect, ...] = (
            ("=지역", "=시도", "어디어디", "참여시도", "참여지역", "무슨지역", "어느지역", "지역어디", "시도어디"),
            ("지역",)),
     Aspect("time", "일시",
-           ("언제", "몇시", "시간", "일시", "날짜", "며칠", "몇일", "몇월", "시작", "시기", "일정", "예정일", "기한"),
+           ("언제", "몇시", "시간", "일시", "날짜", "며칠", "몇일", "몇월", "시작", "시기", "일정", "예정일", "기한",
+            "시점", "몇년도"),
            ("일시", "일정")),
     Aspect("place", "장소", ("장소", "어디서", "호실", "몇호"), ("장소",), strict=True),
     Aspect("mode", "개최 방식", ("대면", "화상", "방식"), ("방식",)),
@@ -149,7 +151,7 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
                     items.append(lines[j].removeprefix(BULLET))
                 body = body + " " + "; ".join(items)
             leads.append(body)
-            if aspect.name != "phone":
+            if aspect.name != "phone" or len(leads) >= MAX_PHONE_LINES:
                 break   # one line states it; phones may be on several contact lines
     return leads, used
 
@@ -168,14 +170,17 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     top = 1 if lines and lines[0].startswith("[") else 0
     said = lines[top:top + asked]
     card = [*lines[:top], *lines[top + len(said):]]
-    leads, used = lead_lines(card, aspects)
+    by_label = [ln for ln in said if _states(ln, aspects, counted=False)]
+    counted = [ln for ln in said if ln not in by_label and _states(ln, aspects)][:1]   # one line with the count
+    first = [ln.strip().removeprefix(BULLET) for ln in said if ln in by_label or ln in counted]
+    others = [ln for ln in said if ln not in by_label and ln not in counted]
+    # a count the asked lines already state (a computed sum) is not looked for again in the card
+    leads, used = lead_lines(card, tuple(a for a in aspects if not (BY_NAME[a].states and first)))
     strict = [a for a in aspects if BY_NAME[a].strict or kind in STRICT_FOR.get(a, ())]
     known = [ln for ln in leads if not _undecided(ln)]
     if strict and not known and not said and \
             not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
-    first = [ln.strip().removeprefix(BULLET) for ln in said if _states(ln, aspects)]
-    others = [ln for ln in said if not _states(ln, aspects)]
     leads = [*first, *leads]
     if lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
         leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
@@ -198,8 +203,12 @@ def _undecided(line: str) -> bool:
     return value.startswith("미정") or value.startswith("일정 미정") or value.endswith("일정 미정")
 
 
-def _states(line: str, aspects: tuple[str, ...]) -> bool:
-    """Whether a `label: value` line's label says one of the aspects (지원 기간 → 기간)."""
+def _states(line: str, aspects: tuple[str, ...], counted: bool = True) -> bool:
+    """Whether a `label: value` line's label says one of the aspects (지원 기간 → 기간); with `counted`, also a
+    line that states a count anywhere when a count is asked."""
+    patterns = [p for a in aspects if (p := BY_NAME[a].states) is not None]
+    if counted and any(p.search(line) for p in patterns):
+        return True
     label = compact(line.strip().removeprefix(BULLET).split(":", 1)[0])
     return any(w.lstrip("=") in label for a in aspects for w in BY_NAME[a].words) or \
         any(label.endswith(compact(lb)) for a in aspects for lb in BY_NAME[a].labels)

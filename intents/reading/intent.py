@@ -16,6 +16,7 @@ STATUS = re.compile("|".join(STATUSES))
 SCHEDULE_VERB = re.compile(r"(잡아|등록해|예약해|추가해|만들어|열어)\s*(줘|주세요|줄래)?")
 _GATHERING = ("회의", "미팅", "간담회", "위원회", "설명회", "워크숍", "점검")
 _NOTE_AFTER = re.compile(r"\s[-–:]\s|,")
+_COUNT = re.compile(r"몇(개|명|건|곳|군데|가지)")   # a count asked: not whether something happened
 REPORTED = tuple(s for s in STATUSES if s != "계획")   # a status a report can state (지연, 완료 …) asks for status
 
 # question intents, strongest first: the first whose words the question has is the one it asks
@@ -78,7 +79,7 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
     if not seen and vocab.has_any(context, REPORTED) and not vocab.has_any(said, (*vocab.RESULTS, "몇")):
         # "지연되고 있다던데 이유가 뭐야": the status; "1단계는 완료됐잖아 일자리 몇 명": a result, not the status
         ranked.append(("status", 0.5))
-    elif not seen and any(morph.asks_if_done(w) for w in asked_words):   # "거점도시 착수했나요?": its status
+    elif not seen and not _COUNT.search(said) and any(morph.asks_if_done(w) for w in asked_words):   # 착수했나요?
         ranked.append(("status", 0.5))
     ranked.append(("other", 0.1))
     return tuple(ranked)

@@ -24,6 +24,7 @@ PARTIAL_FLOOR = 90.0          # partial alignments below this are different word
 ALIAS_YIELD = 1.0             # an alias yields this much to another entity's identical official name
 ABBREVIATION = re.compile(r"^[가-힣]{3,4}$")
 ABBREVIATION_SCORE = 85.0     # below an exact or a close spelling: a guess the engine may still ask about
+TYPO_CUTOFF = 80.0            # a region and the word after it, one syllable off a whole name
 PLACE_TYPO_SCORE = 85.0       # a place name one letter off: a guess, as sure as an abbreviation
 MAX_ABBREVIATED = 2           # an abbreviation that fits more entities than this is not read as one
 _PREFILTER_LIMIT = 120
@@ -109,6 +110,11 @@ class NameIndex:
         # it name nothing on their own
         regions = {m.first for m in mentions if m.first == m.last and all(c.kind == "region" for c in m.candidates)}
         mentions.extend(self._fuzzy_runs(words, leftovers[:MAX_FUZZY_WORDS], regions))
+        for i in sorted(regions):   # "전남지역사업평가딴": a region begins a longer word typed with a typo
+            if len(strip_particle(words[i])) > len(compact(self._region_key(mentions, i))) + 2:
+                typo = self._fuzzy_run([i], words)
+                if typo is not None:
+                    mentions.append(typo)
         mentions.sort(key=lambda m: m.first)
         return mentions
 
@@ -187,10 +193,18 @@ class NameIndex:
                 found.append(best)
         return found
 
+    @staticmethod
+    def _region_key(mentions: list[Mention], i: int) -> str:
+        return next(m.text for m in mentions if m.first == i and m.exact)
+
     def _fuzzy_run(self, part: list[int], words: Sequence[str]) -> Mention | None:
         """One guess for exactly these words, or None."""
         query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
-        candidates = [c for c in self._fuzzy(query) if c.kind not in ("region", "city")]   # not the place again
+        keys = [self.keys[i] for i in self._prefilter(query)]   # a typo of a whole name (강원평가딘), not a part
+        typos = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=None)
+        candidates = _dedupe([c for key, score, _ in sorted(typos, key=lambda t: -t[1])
+                              for c in self._candidates(self.by_key[key], float(score), key)
+                              if c.kind not in ("region", "city")])   # not the place again
         return Mention(part[0], part[-1], query, candidates, exact=False) if candidates else None
 
     def _fuzzy(self, query: str, limit: int = 10) -> list[Entity]:

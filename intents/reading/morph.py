@@ -119,3 +119,20 @@ def asks_if_done(word: str) -> bool:
     nouns_done = any(tag == "NNG" and nxt.startswith("XSV") and "EP" in nxt.split("+")
                      for (_, tag), (_, nxt) in pairwise(parts))
     return nouns_done and parts[-1][1].split("+")[-1] in ("EC", "EF")
+
+
+_HEAD = ("NNG", "NNP", "SL", "SH", "SN", "XSN", "XPN")
+_GRAMMAR = ("XSV", "XSA", "VCP", "J", "E")
+
+
+def noun_head(word: str) -> str:
+    """The noun a word is made of when the rest is grammar: 조성하는거 → 조성, 펀드임 → 펀드, 협력산업이 →
+    협력산업; the word itself otherwise (중대본: 본 is not grammar here)."""
+    parts = morphemes(word)
+    head = ""
+    for surface, tag in parts:
+        if tag.split("+")[0] in _HEAD:
+            head += surface
+            continue
+        return head if len(head) >= 2 and tag.startswith(_GRAMMAR) else word
+    return word

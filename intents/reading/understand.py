@@ -21,6 +21,9 @@ _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0
 _PLACE = re.compile(r"^[가-힣]{2,4}(시|군|구|읍|면)$|^[가-힣]{1,4}[^성여이족뢰확중합숙한용속율진수밀위]도$")
 _NOT_PLACES = frozenset({"시군구", "지자체", "부단체장", "광역시", "특별시"})
 _PHASE = re.compile(r"([0-9])\s*단계")
+# a year followed within two words by a document noun: the year the document was issued
+_DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
+                            r"(?:보도자료|자료|보고서)")
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
@@ -52,6 +55,7 @@ class Query:
     fundings: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
+    document_year: int | None = None   # "23년 지경위 자료": the year of the document asked about
     phase_span: tuple[int, int] | None = None   # "1~2단계 통틀어": the phases from one to the other, together
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
@@ -89,6 +93,8 @@ def understand(text: str, index: NameIndex) -> Query:
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
     rest = compact(" ".join(raw))
+    written = leftover   # as typed, for a kind word typed with a typo
+    leftover = [morph.noun_head(w) for w in leftover]   # 조성하는거 → 조성, 펀드임 → 펀드
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
@@ -108,22 +114,30 @@ def understand(text: str, index: NameIndex) -> Query:
         regions = tuple(r for r in regions if r in said)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
-    for word in leftover:   # "클러스타": a kind word typed with a typo
+    for word, head in zip(written, leftover, strict=True):   # "클러스타": a kind word typed with a typo
         for key, value in KIND_WORDS.items():
             if len(word) >= 3 and value not in kind_words and fuzz.ratio(word, key) >= 75:
                 kind_words.append(value)
-                unexplained = [u for u in unexplained if u != word]
+                unexplained = [u for u in unexplained if u not in (word, head)]
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
+    intents = read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
+                           compact(" ".join(w for w in raw if w not in context)), money,
+                           compact(" ".join(w for w in raw if w in context)),
+                           tuple(w for i, w in enumerate(words) if i not in clauses))
+    last = max((i + 1 for i in _sentence_ends(text) if i + 1 < len(words)), default=0)
+    if last:   # "…국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요": the last sentence asks; the first checks
+        tail = [w for i, w in enumerate(words) if i >= last and i not in context_at]
+        asked = read_intents(" ".join(tail), compact(" ".join(tail)), compact(" ".join(w for w in tail if w in raw)),
+                             money)
+        if next(n for n, _ in asked if n not in WORDED) != "other":
+            intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
     return Query(
         text=text, compact=compact(text), mentions=mentions,
-        intents=read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
-                             compact(" ".join(w for w in raw if w not in context)), money,
-                             compact(" ".join(w for w in raw if w in context)),
-                             tuple(w for i, w in enumerate(words) if i not in clauses)),
+        intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
@@ -147,8 +161,13 @@ def _sentence_ends(text: str) -> frozenset[int]:
 def _asks_only(word: str) -> bool:
     """A word made of what is asked (주소가, 대표번호, 문의전화), not one that names something beside it
     (점심시간: 점심 is left over)."""
-    if not aspect.asked((word,)):
+    asked = aspect.asked((word,))
+    if not asked:
         return False
+    head = morph.noun_head(word)
+    if any(aspect.BY_NAME[a].strict and head.endswith(tuple(w.lstrip("=") for w in aspect.BY_NAME[a].words))
+           for a in asked if a in ("phone", "address", "email", "fax")):
+        return True   # 직통번호, 사무실주소: a kind of phone number or address, still a phone number or address
     rest = word
     for a in aspect.ASPECTS:
         for w in sorted((w.lstrip("=") for w in a.words), key=len, reverse=True):
@@ -179,7 +198,12 @@ def _read_places(found: list[Mention]) -> tuple[tuple[Mention, ...], tuple[str, 
 
 def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
     """Year or period, phase, R&D/비R&D, funding source, 신규/계속, whether a total is asked, and every
-    year, phase, funding and category named (for arithmetic)."""
+    year, phase, funding and category named (for arithmetic). A year that dates a document ("21년 산업부
+    보도자료 기준") says which document, not which year's figure."""
+    document = _DOCUMENT_YEAR.search(folded)
+    document_year = _year(document.group(1)) if document else None
+    if document:
+        folded = folded[:document.start(1)] + folded[document.end(1):]
     span = _PERIOD.search(folded)
     period = f"20{span.group(1)}~20{span.group(2)}" if span and int(span.group(1)) < int(span.group(2)) else None
     phase = _PHASE.search(folded)
@@ -188,6 +212,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
     categories = [(m.start(), "비R&D" if m.group(1) else "R&D") for m in _CATEGORY.finditer(rest)]
     return {
         "period": period,
+        "document_year": document_year,
         "year": None if period else _year(folded),
         "phase": int(phase.group(1)) if phase and not phase_span else None,
         "phase_span": phase_span,

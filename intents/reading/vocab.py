@@ -2,6 +2,8 @@
 
 import re
 
+from intents.reading.normalize import compact, strip_particle, tokens
+
 CONTACT = ("전화", "연락처", "연락", "번호", "담당자", "담당", "누구", "주소", "위치", "문의", "책임자", "사무관",
            "과장", "팩스", "이메일", "메일", "전번", "폰번", "이름", "성함", "장관", "차관", "본부장", "국장", "단장",
            "부단장", "주무관", "정책관", "실장", "팀장", "소속")
@@ -99,6 +101,17 @@ _KEYWORDS = frozenset((*NEXT, *LAST, *CONTACT, *BUDGET, *MEETING, *STATUS, *FIEL
 def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
     """True when any of the words occurs in the compacted text."""
     return any(w in compact_text for w in words)
+
+
+_WHOLE_LIST = ("모두", "전부", "전체")   # "모두 알려줘" asks for a list; 모두발언, 전체회의 are names
+
+
+def asks_list(text: str) -> bool:
+    """True when a question asks for a list (목록, 어떤 것, 뭐뭐 …); 모두/전부/전체 only as words of their own."""
+    said = compact(text)
+    if any(w in said for w in LIST if w not in _WHOLE_LIST):
+        return True
+    return any(strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST for t in tokens(text))
 
 
 def is_generic(word: str) -> bool:

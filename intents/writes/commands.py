@@ -3,13 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from intents.message import Message, Reply
+from intents.message import Message, Pick, Reply
 from intents.reading.intent import SCHEDULE_VERB
 from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, allowed, refuse
 from intents.writes.admin import grant, revoke, show_audit, stale
-from intents.writes.progress import log_progress, undo
+from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
 
@@ -24,10 +24,10 @@ class Context:
     registry: Registry = REGISTRY
 
 
-Handler = Callable[[Context, Message, str | None], Reply]
+Handler = Callable[[Context, Message], Reply]
 
 
-def _bind(ctx: Context, message: Message, choice: str | None) -> Reply:
+def _bind(ctx: Context, message: Message) -> Reply:
     if message.chat_kind == "private" or message.chat_id is None:
         return Reply(text="/bind 는 알림을 받을 TF 그룹 대화방에서 실행해 주세요.", intent="bind")
     ctx.store.set_setting(message.user_id, message.now.isoformat(), "group_chat_id", str(message.chat_id))
@@ -35,31 +35,32 @@ def _bind(ctx: Context, message: Message, choice: str | None) -> Reply:
 
 
 HANDLERS: dict[str, tuple[str, Handler]] = {
-    "/log": ("log", lambda c, m, ch: log_progress(c.store, c.index, c.policy, m, ch)),
-    "/undo": ("undo", lambda c, m, ch: undo(c.store, c.policy, m)),
-    "/grant": ("grant", lambda c, m, ch: grant(c.store, m)),
-    "/revoke": ("revoke", lambda c, m, ch: revoke(c.store, m)),
-    "/audit": ("audit", lambda c, m, ch: show_audit(c.store, m)),
-    "/meeting": ("meeting", lambda c, m, ch: schedule(c.store, m)),
-    "/move": ("meeting", lambda c, m, ch: move_or_cancel(c.store, c.index, m)),
-    "/cancel": ("meeting", lambda c, m, ch: move_or_cancel(c.store, c.index, m)),
-    "/meetings": ("ask", lambda c, m, ch: list_upcoming(c.store, m)),
+    "/log": ("log", lambda c, m: log_progress(c.store, c.index, m)),
+    "/undo": ("undo", lambda c, m: undo(c.store, c.policy, m)),
+    "/grant": ("grant", lambda c, m: grant(c.store, m)),
+    "/revoke": ("revoke", lambda c, m: revoke(c.store, m)),
+    "/audit": ("audit", lambda c, m: show_audit(c.store, m)),
+    "/meeting": ("meeting", lambda c, m: schedule(c.store, m)),
+    "/move": ("meeting", lambda c, m: move_or_cancel(c.store, c.index, m)),
+    "/cancel": ("meeting", lambda c, m: move_or_cancel(c.store, c.index, m)),
+    "/meetings": ("ask", lambda c, m: list_upcoming(c.store, m)),
     "/bind": ("bind", _bind),
 }
 
 
-def run_command(ctx: Context, command: str, role: str, message: Message, choice: str | None,
-                worded: str | None = None) -> Reply | None:
-    """Answer a command, a button press or a command told in words (`worded`, as the one reading of the
-    message found it: log, schedule, stale); None when the message is a question."""
-    if choice and choice.startswith(("meeting:", "rsvp:")):
-        action = "meeting" if choice.startswith("meeting:") else "ask"
-        if not allowed(role, ctx.registry.role_for(action)):
-            return refuse(ctx.registry.role_for(action), role)
-        return confirm(ctx.store, ctx.policy, message, choice) if action == "meeting" else rsvp(
-            ctx.store, message, choice)
+# the kinds of choice a write finishes, and the action (of the registry) whose role answering one needs
+PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
+    "log": ("log", lambda c, m, p: confirm_log(c.store, m, p)),
+    "meeting": ("meeting", lambda c, m, p: confirm(c.store, m, p)),
+    "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
+}
+
+
+def run_command(ctx: Context, command: str, role: str, message: Message, worded: str | None = None) -> Reply | None:
+    """Answer a command or a command told in words (`worded`, as the one reading of the message found it: log,
+    schedule, stale); None when the message is a question."""
     if not command:
-        if worded == "log" or (choice or "").startswith("log:"):
+        if worded == "log":
             command = "/log"
         elif worded == "schedule":
             command = "/meeting"
@@ -75,4 +76,12 @@ def run_command(ctx: Context, command: str, role: str, message: Message, choice:
     action, handler = HANDLERS[command]
     if not allowed(role, ctx.registry.role_for(action)):
         return refuse(ctx.registry.role_for(action), role)
-    return handler(ctx, message, choice)
+    return handler(ctx, message)
+
+
+def run_pick(ctx: Context, role: str, message: Message, pick: Pick) -> Reply:
+    """Finish a write offered earlier with the option picked (the role is checked again: it may have changed)."""
+    action, finish = PICKED[pick.kind]
+    if not allowed(role, ctx.registry.role_for(action)):
+        return refuse(ctx.registry.role_for(action), role)
+    return finish(ctx, message, pick)

@@ -1,11 +1,11 @@
-"""Coordinators log task progress: parse, resolve the task, confirm when unsure, write, undo."""
+"""Coordinators log task progress: parse, resolve the task, offer a choice when unsure, write, undo."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from intents.answers.render import progress_summary, when
-from intents.message import Button, Entity, Message, Reply
+from intents.message import Button, Entity, Message, Offer, Pick, Reply, Written
 from intents.reading.intent import PERCENT, STATUS
 from intents.reading.matcher import NameIndex
 from intents.writes.access import Policy
@@ -21,7 +21,7 @@ _LEADING_STATUS = re.compile(rf"(?:{STATUS.pattern})(?:\s*중)?(?=$|[\s\-:–—
 
 def parse(text: str) -> tuple[str, int | None, str, str] | Reply:
     """Split `<과제명> <N>% <메모>` (or the same in words) into name, percent, status and note."""
-    body = re.sub(r"^/log(@\w+)?", "", text.strip()).strip()
+    body = re.sub(r"^/log", "", text.strip()).strip()
     if not body:
         return Reply(text="사용법: /log <과제명> <진행률%> <메모>\n예: /log 그린에너지 캠퍼스 40% 기본설계 완료",
                      intent="log")
@@ -71,16 +71,12 @@ def _status(percent: int | None, note: str) -> str:
     return "계획" if percent == 0 else "진행"
 
 
-def log_progress(store: Store, index: NameIndex, policy: Policy, message: Message,
-                 choice: str | None = None) -> Reply:
-    """진행상황 기록: resolve the task (asking when unsure), then append an entry."""
+def log_progress(store: Store, index: NameIndex, message: Message) -> Reply:
+    """진행상황 기록: resolve the task (asking when unsure, with an offer to finish it), or append an entry."""
     parsed = parse(message.text)
     if isinstance(parsed, Reply):
         return parsed
     name, percent, status, note = parsed
-    user, chat = message.user_id or 0, message.chat_id or message.user_id or 0
-    if choice is not None:
-        return _confirmed(store, policy, message, choice, user, chat)
     candidates = [c for c in index.lookup(name, limit=50) if c.kind == "task"]
     if not candidates:
         return Reply(text=f"'{name}' 과제를 찾지 못했습니다. 과제명을 확인해 주세요. 아무것도 기록하지 않았습니다.",
@@ -90,42 +86,36 @@ def log_progress(store: Store, index: NameIndex, policy: Policy, message: Messag
     payload = {"percent": percent, "status": status, "note": note}
     in_words = not message.text.lstrip().startswith("/")
     if top.score < CERTAIN or close or in_words:   # a write told in words is always confirmed
-        store.set_pending(user, chat, message.now.isoformat(), payload)
         options = [top, *close][:8] if close else [top]
         what = progress_summary(percent, status, note)
         head = "어느 과제에 기록할까요?" if len(options) > 1 or top.score < CERTAIN else "이렇게 기록할까요?"
         lines = [f"{head} ({what}) 선택하기 전에는 아무것도 기록하지 않습니다."]
         lines.extend(f"• {c.name}" for c in options)
         return Reply(text="\n".join(lines), intent="log_confirm",
-                     entities=list(options),
+                     entities=list(options), offer=Offer("log", payload),
                      buttons=[*(Button(c.name, f"log:{c.id}") for c in options), Button("취소", CANCEL)])
     return _write(store, message, top, payload)
 
 
-def _confirmed(store: Store, policy: Policy, message: Message, choice: str, user: int, chat: int) -> Reply:
-    pending = store.take_pending(user, chat)
-    if pending is None:
-        return Reply(text="확인을 기다리는 기록이 없습니다. 다시 입력해 주세요.", intent="log")
-    created, payload = pending
-    if choice == CANCEL:
+def confirm_log(store: Store, message: Message, pick: Pick) -> Reply:
+    """The press of a task (or 취소) offered by `log_progress`: write the entry its payload holds."""
+    if pick.action == CANCEL:
         return Reply(text="취소했습니다. 아무것도 기록하지 않았습니다.", intent="log")
-    if message.now - datetime.fromisoformat(created) > timedelta(minutes=policy.confirm_minutes):
-        return Reply(text="확인 시간이 지나 기록하지 않았습니다. 다시 입력해 주세요.", intent="log")
-    task_id = choice.removeprefix("log:")
+    task_id = pick.action.removeprefix("log:")
     row = store.task(task_id)
     if row is None:
         return Reply(text="선택한 과제를 찾지 못했습니다. 아무것도 기록하지 않았습니다.", intent="log")
-    return _write(store, message, Entity("task", task_id, str(row["name"]), 100.0), payload)
+    return _write(store, message, Entity("task", task_id, str(row["name"]), 100.0), pick.payload)
 
 
 def _write(store: Store, message: Message, task: Entity, payload: dict[str, Any]) -> Reply:
     registered = store.user(message.user_id) if message.user_id is not None else None
     user_name = message.user_name or (str(registered["name"]) if registered and registered["name"] else None)
-    store.add_progress(task.id, message.user_id or 0, user_name, message.now.isoformat(),
-                       payload["percent"], payload["status"], payload["note"])
+    entry = store.add_progress(task.id, message.user_id or 0, user_name, message.now.isoformat(),
+                               payload["percent"], payload["status"], payload["note"])
     what = progress_summary(payload["percent"], payload["status"], payload["note"])
     text = f"기록했습니다: [{task.name}] {what}\n(잘못 기록했다면 10분 안에 /undo)"
-    return Reply(text=text, intent="log", entities=[task])
+    return Reply(text=text, intent="log", entities=[task], written=[Written("progress", str(entry))])
 
 
 def undo(store: Store, policy: Policy, message: Message) -> Reply:

@@ -1,29 +1,28 @@
 """Coordinators schedule, move and cancel meetings from chat; members answer 참석/불참."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from intents.answers.render import person_name
 from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
 from intents.dates.when import DateError, read_when
-from intents.message import Button, Entity, Message, Reply
+from intents.message import Button, Entity, Message, Offer, Pick, Reply, Written
 from intents.reading.matcher import NameIndex
-from intents.writes.access import Policy, actor_of
+from intents.writes.access import actor_of
 from store.store import Row, Store
 
 MAX_TITLE = 100
-MEETING_WRITES = ("meeting_saved", "meeting_cancelled")   # reply intents after which reminders are re-planned
 _MODE = re.compile(r"\(?\s*(영상|대면|온라인)\s*(회의)?\s*\)?")
-_COMMAND = re.compile(r"^/(meeting|move|cancel)(@\w+)?\s*")
+_COMMAND = re.compile(r"^/(meeting|move|cancel)\s*")
+CONFIRM, CANCEL = "meeting:ok", "meeting:no"
 
 
-def _pending(store: Store, message: Message, payload: dict[str, Any], text: str, ok: str) -> Reply:
-    store.set_pending(message.user_id or 0, message.chat_id or message.user_id or 0, message.now.isoformat(),
-                      payload)
-    return Reply(text=text, intent="meeting_confirm",
-                 buttons=[Button(ok, "meeting:ok"), Button("취소", "meeting:no")])
+def _confirming(payload: dict[str, Any], text: str, ok: str) -> Reply:
+    """A meeting write shown as understood, with an offer to confirm (`ok`) or cancel it; nothing is saved yet."""
+    return Reply(text=text, intent="meeting_confirm", offer=Offer("meeting", payload),
+                 buttons=[Button(ok, CONFIRM), Button("취소", CANCEL)])
 
 
 def describe(start: datetime, place: str | None, mode: str | None) -> str:
@@ -57,7 +56,7 @@ def schedule(store: Store, message: Message) -> Reply:
                      intent="meeting")
     payload = {"op": "add", "title": title, "start": when.start.isoformat(), "place": place, "mode": mode}
     lines = ["이렇게 등록할까요?", f"• 제목: {title}", f"• 일시: {describe(when.start, place, mode)}", *when.warnings]
-    return _pending(store, message, payload, "\n".join(lines), "확인")
+    return _confirming(payload, "\n".join(lines), "확인")
 
 
 def find_meeting(store: Store, index: NameIndex, name: str, now: datetime) -> list[Row]:
@@ -98,23 +97,18 @@ def move_or_cancel(store: Store, index: NameIndex, message: Message) -> Reply:
         payload = {"op": "move", "id": meeting["id"], "start": new_start.isoformat()}
         lines = [f"[{meeting['title']}] 일정을 바꿀까요?", f"• 기존: {when_text(meeting['start'])}",
                  f"• 변경: {describe(new_start, meeting['place'], meeting['mode'])}", *when.warnings]
-        return _pending(store, message, payload, "\n".join(lines), "변경")
+        return _confirming(payload, "\n".join(lines), "변경")
     payload = {"op": "cancel", "id": meeting["id"]}
     text = (f"[{meeting['title']}] {when_text(meeting['start'])} 회의를 취소할까요? "
             "알림도 함께 취소되고 그룹에 알립니다.")
-    return _pending(store, message, payload, text, "회의 취소")
+    return _confirming(payload, text, "회의 취소")
 
 
-def confirm(store: Store, policy: Policy, message: Message, choice: str) -> Reply:
-    """The 확인/취소 press of a pending meeting write."""
-    pending = store.take_pending(message.user_id or 0, message.chat_id or message.user_id or 0)
-    if pending is None or pending[1].get("op") not in ("add", "move", "cancel"):
-        return Reply(text="확인을 기다리는 회의 작업이 없습니다.", intent="meeting")
-    created, payload = pending
-    if choice == "meeting:no":
+def confirm(store: Store, message: Message, pick: Pick) -> Reply:
+    """The 확인/취소 press of a meeting write offered by `schedule` or `move_or_cancel`."""
+    payload = pick.payload
+    if pick.action != CONFIRM:
         return Reply(text="취소했습니다. 아무것도 바꾸지 않았습니다.", intent="meeting")
-    if message.now - datetime.fromisoformat(created) > timedelta(minutes=policy.confirm_minutes):
-        return Reply(text="확인 시간이 지나 저장하지 않았습니다. 다시 입력해 주세요.", intent="meeting")
     at, actor = message.now.isoformat(), actor_of(message)
     if payload["op"] == "add":
         meeting_id = store.add_meeting(actor, at, payload["title"], payload["start"], None, payload["place"],
@@ -124,14 +118,16 @@ def confirm(store: Store, policy: Policy, message: Message, choice: str) -> Repl
         return Reply(text=f"등록했습니다: [{payload['title']}] {describe(start, payload['place'], payload['mode'])}\n"
                           "일정 파일(.ics)을 함께 보냅니다.", intent="meeting_saved",
                      entities=[Entity("meeting", meeting_id, payload["title"], 100.0)],
-                     attachments=[meeting_attachment(row, message.now)])
+                     attachments=[meeting_attachment(row, message.now)], written=[Written("meeting", meeting_id)])
     if payload["op"] == "move":
         old = store.update_meeting(actor, at, payload["id"], start=payload["start"])
         return Reply(text=f"[{old['title']}] 일정을 {when_text(payload['start'])}(으)로 바꿨습니다. 알림도 옮겼습니다.",
-                     intent="meeting_saved", entities=[Entity("meeting", payload["id"], old["title"], 100.0)])
+                     intent="meeting_saved", entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
+                     written=[Written("meeting", payload["id"])])
     old = store.cancel_meeting(actor, at, payload["id"])
     return Reply(text=f"[{old['title']}] {when_text(old['start'])} 회의를 취소했습니다.", intent="meeting_cancelled",
-                 entities=[Entity("meeting", payload["id"], old["title"], 100.0)])
+                 entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
+                 written=[Written("meeting", payload["id"])])
 
 
 def list_upcoming(store: Store, message: Message) -> Reply:
@@ -153,7 +149,8 @@ def rsvp(store: Store, message: Message, choice: str) -> Reply:
         return Reply(text="회의를 찾지 못했습니다.", intent="rsvp")
     response = "참석" if answer == "y" else "불참"
     store.respond(meeting_id, message.user_id or 0, message.user_name, response, message.now.isoformat())
-    return Reply(text=f"[{row['title']}] {response}으로 기록했습니다.", intent="rsvp")
+    return Reply(text=f"[{row['title']}] {response}으로 기록했습니다.", intent="rsvp",
+                 written=[Written("attendance", meeting_id)])
 
 
 def attendance(store: Store, row: Row) -> list[str]:

@@ -1,0 +1,217 @@
+"""Meeting reminders, cancellation notices, the weekly digest and nudges, sent through any channel's Sender.
+
+Delivery is at least once: a reminder is claimed in the database before it is sent and confirmed by one small
+statement right after the channel accepted it; a failed send releases the claim; a claim left unconfirmed
+by a crash is sent again at start-up (and by the periodic sync) if the meeting has not begun. One reminder is
+in flight at a time, so a crash can repeat at most that one.
+
+Store work runs on worker threads with connections of their own (bot/store_worker.py), never under a lock
+the event loop takes; confirmations have a thread to themselves so that nothing is queued ahead of them.
+The plan is rebuilt from the database at start-up, whenever the database changes (a write by this process,
+the CLI or an import) and every SYNC_SECONDS.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Config
+from bot.scheduler import apply_plan, log_skips, schedule_digest
+from bot.sender import Sender
+from bot.store_worker import StoreWorker
+from intents.dates.reminders import GROUP_KEY, Due, Outgoing, Plan, Reminders, digest, nudges, parse_offset
+from intents.message import Reply
+from intents.writes.access import Policy
+from store import Store
+
+log = logging.getLogger(__name__)
+SYNC_SECONDS = 60.0   # a full re-plan: resends unconfirmed claims and failed sends
+WATCH_SECONDS = 1.0   # how often the database is checked for a write by anyone
+LATE_SECONDS = 60     # a reminder sent this long after it fell due is logged as late
+STOP_SECONDS = 5.0    # at shutdown, how long a send in flight may take to finish
+
+
+class ReminderService:
+    """Keeps reminder jobs in step with the database and sends what falls due through a Sender."""
+
+    def __init__(self, store: Store, policy: Policy, cfg: Config, *, sync_seconds: float = SYNC_SECONDS,
+                 watch_seconds: float = WATCH_SECONDS) -> None:
+        self.cfg, self.policy = cfg, policy
+        self.offsets = [parse_offset(o) for o in cfg.reminder_offsets]
+        self.sync_seconds, self.watch_seconds = sync_seconds, watch_seconds
+        self.work = StoreWorker(store.reopen, "tfbot-reminders")         # plans, compositions, the digest
+        self.records = StoreWorker(store.reopen, "tfbot-reminder-log")   # claims and confirmations only
+        self.scheduler: AsyncIOScheduler | None = None
+        self.sender: Sender | None = None
+        self._sending = asyncio.Lock()    # one reminder in flight at a time
+        self._known: set[Due] = set()     # reminders of the last plan not yet begun
+        self._upcoming: set[str] | None = None
+        self._skipped: set[Due] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._watcher: asyncio.Task[None] | None = None
+
+    def now(self) -> datetime:
+        """The current time in the configured timezone."""
+        return datetime.now(self.cfg.tz)
+
+    def _reminders(self, store: Store) -> Reminders:
+        return Reminders(store, self.offsets)
+
+    # --- life cycle ------------------------------------------------------------------------------
+    async def start(self, sender: Sender) -> None:
+        """Plan every reminder from the database (sending what fell due while down), then keep watching."""
+        self.sender = sender
+        self.scheduler = AsyncIOScheduler(timezone=self.cfg.tz)
+        self.scheduler.start()
+        version = await self.work.run(lambda store: store.data_version())
+        await self.sync(full=True)
+        schedule_digest(self.scheduler, self.now(), self.cfg.digest, self.send_digest)
+        self._watcher = asyncio.create_task(self._watch(version))
+
+    async def stop(self) -> None:
+        """Stop watching and scheduling; a send in flight may finish (else it is resent at the next start)."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=STOP_SECONDS)
+        for task in list(self._tasks):
+            task.cancel()
+        await self.work.close()
+        await self.records.close()
+
+    async def _watch(self, version: int) -> None:
+        """Re-plan when anyone wrote to the database, and fully every sync_seconds."""
+        last_full = time.monotonic()
+        while True:
+            await asyncio.sleep(self.watch_seconds)
+            try:
+                current = await self.work.run(lambda store: store.data_version())
+                full = time.monotonic() - last_full >= self.sync_seconds
+                if full or current != version:
+                    version = current
+                    await self.sync(full=full)
+                    if full:
+                        last_full = time.monotonic()
+            except Exception:
+                log.exception("re-planning reminders failed; trying again in %s s", self.watch_seconds)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a reminder task failed", exc_info=task.exception())
+
+    # --- planning --------------------------------------------------------------------------------
+    async def sync(self, *, full: bool = True) -> None:
+        """Make the jobs match the database; send what is due and new (full: everything due not yet sent)."""
+        assert self.scheduler is not None
+        now = self.now()
+        plan: Plan = await self.work.run(lambda store: self._reminders(store).plan(now))
+        apply_plan(self.scheduler, plan, self._fire_job)
+        due_now = plan.overdue if full else [due for due in plan.overdue if due not in self._known]
+        self._known = set(plan.future) | set(plan.overdue)
+        for due in due_now:
+            self._spawn(self.fire(due))
+        self._skipped &= set(plan.skipped)   # only those still within the plan's look-back are remembered
+        for due in plan.skipped:
+            if due not in self._skipped:
+                await self._skip(due)
+        gone = (self._upcoming or set()) - plan.upcoming
+        self._upcoming = plan.upcoming
+        if gone:
+            await self._notify_cancelled(gone)
+
+    async def _skip(self, due: Due) -> None:
+        """Record and log, once, each chat a reminder will not reach because its meeting began."""
+        async with self._sending:   # no claim of ours is in flight while a skip is recorded
+            now = self.now()
+            chats = await self.records.run(lambda store: self._reminders(store).skip(due, now))
+        log_skips(due, chats, now)
+        self._skipped.add(due)
+
+    # --- sending ---------------------------------------------------------------------------------
+    async def _fire_job(self, due: Due) -> None:
+        """The scheduler's job: hand the reminder to a task of ours, so that stop() can let it finish."""
+        self._spawn(self.fire(due))
+
+    async def fire(self, due: Due) -> None:
+        """Send one reminder to each chat that has not had it, one chat at a time."""
+        now = self.now()
+        if due.begins <= now:
+            await self._skip(due)
+            return
+        outgoing = await self.work.run(lambda store: self._reminders(store).outgoing(due, now))
+        for out in outgoing:
+            if not await self._send_one(out):
+                return
+
+    async def _send_one(self, out: Outgoing) -> bool:
+        """Claim, send, confirm (or release); False when the meeting has begun meanwhile."""
+        assert self.sender is not None
+        async with self._sending:
+            now = self.now()
+            if out.due.begins <= now:
+                self._spawn(self._skip(out.due))
+                return False
+            attempt = await self.records.run(lambda store: self._reminders(store).claim(out, now))
+            if attempt is None:
+                return True   # sent meanwhile, or the meeting was cancelled or moved
+            if attempt > 1:
+                log.info("reminder %s to chat %s was claimed but never confirmed; sending it again",
+                         out.due.job_id, out.chat)
+            late = (now - out.due.at).total_seconds()
+            if late > LATE_SECONDS:
+                log.info("reminder %s to chat %s is %d s late", out.due.job_id, out.chat, late)
+            if await self._deliver(out.chat, out.reply):
+                await self.records.run(lambda store: self._reminders(store).confirm(out, self.now()))
+            else:
+                await self.records.run(lambda store: self._reminders(store).release(out))
+                log.warning("reminder %s to chat %s was not sent; it is tried again at the next full sync",
+                            out.due.job_id, out.chat)
+        return True
+
+    async def _deliver(self, chat: int, reply: Reply) -> bool:
+        assert self.sender is not None
+        try:
+            return await self.sender.send(chat, reply)
+        except Exception:
+            log.exception("sending %s to chat %s failed", reply.intent, chat)
+            return False
+
+    async def _notify_cancelled(self, meeting_ids: set[str]) -> None:
+        """Tell the group (and attendees) of each meeting that left the plan because it was cancelled."""
+        def notices(store: Store) -> list[tuple[int, Reply]]:
+            out: list[tuple[int, Reply]] = []
+            for meeting_id in sorted(meeting_ids):
+                row = store.meeting(meeting_id)
+                if row is not None and row.get("status") == "취소":
+                    out.extend(self._reminders(store).cancellation_notice(row))
+            return out
+
+        for chat, notice in await self.work.run(notices):
+            await self._deliver(chat, notice)
+
+    async def send_digest(self) -> None:
+        """The weekly digest to the bound group and nudges to owners of stale tasks; then the next one."""
+        assert self.scheduler is not None
+        now, policy = self.now(), self.policy
+
+        def compose(store: Store) -> list[tuple[int, Reply]]:
+            group = store.setting(GROUP_KEY)
+            out = [(int(group), digest(store, policy, now))] if group else []
+            return out + nudges(store, policy, now)
+
+        for chat, reply in await self.work.run(compose):
+            await self._deliver(chat, reply)
+        schedule_digest(self.scheduler, now, self.cfg.digest, self.send_digest)
