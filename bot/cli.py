@@ -361,15 +361,14 @@ def _check_bot_api(cfg: Config) -> None:
     from telegram import Bot
 
     from bot.telegram import api_urls
+    from bot.telegram_http import AiohttpRequest
 
     token = cfg.token or ""
 
-    async def who_am_i() -> None:
-        if cfg.api_base_url:
-            api, files = api_urls(cfg.api_base_url)
-            bot = Bot(token, base_url=api, base_file_url=files)
-        else:
-            bot = Bot(token)
+    async def who_am_i() -> None:   # over the bot's one transport, as every later call
+        api, files = api_urls(cfg.api_base_url or "https://api.telegram.org")
+        bot = Bot(token, base_url=api, base_file_url=files, request=AiohttpRequest(1),
+                  get_updates_request=AiohttpRequest(1))
         async with bot:   # initialize() calls getMe; shut down again either way
             pass
 

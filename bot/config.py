@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from intents.dates.reminders import parse_digest, parse_offset
 
 DEFAULT_CONFIG = Path("config.toml")
-HTTP_CLIENTS = ("aiohttp", "httpx")   # the Bot API transport: ours over aiohttp, or PTB's default
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("text", "json")
 MAX_OFFSET_SECONDS = 30 * 86400        # a reminder more than 30 days ahead is a typo, not a plan
@@ -38,7 +37,6 @@ class Config:
     reminder_offsets: list[str] = field(default_factory=lambda: ["1d", "1h"])   # each checked by parse_offset
     digest: str = "mon 09:00"                                                   # checked by parse_digest
     concurrent_updates: int = 16
-    http: str = "aiohttp"
     log_level: str = "INFO"
     log_format: str = "text"
     token: str | None = None
@@ -139,14 +137,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},
     "conversation": {"follow_up_minutes": Key("follow_up_minutes", _integer(0, WEEK_MINUTES))},
     "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest)},
-    "telegram": {"concurrent_updates": Key("concurrent_updates", _integer(1, 256)),
-                 "http": Key("http", _choice(HTTP_CLIENTS))},
+    "telegram": {"concurrent_updates": Key("concurrent_updates", _integer(1, 256))},
     "logging": {"level": Key("log_level", _choice(LOG_LEVELS, str.upper)),
                 "format": Key("log_format", _choice(LOG_FORMATS, str.lower))},
 }
 REMOVED = {   # settings that no longer exist, and what replaced them
     ("telegram", "group_chat_id"): "TF 그룹은 그룹 채팅에서 /bind로 지정하고 데이터베이스에 저장됩니다. "
                                    "이 줄을 지우세요",
+    ("telegram", "http"): "Bot API 전송은 aiohttp 하나뿐입니다 (README의 측정 참고). 이 줄을 지우세요",
 }
 
 

@@ -26,7 +26,6 @@ from telegram import Message as TgMessage
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -41,6 +40,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
 from bot.conversation import Conversation, Incoming, Option, Outgoing, Press, apology, incident_id
+from bot.fair_updates import FairUpdates
+from bot.limiter import SlidingWindowLimiter
 from bot.sender import Background
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split_text
@@ -59,13 +60,6 @@ MAX_NOTICE = 200   # answerCallbackQuery text
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
-RATE_LIMIT_RETRIES = 3
-# aiolimiter is a leaky bucket: a full bucket plus a window's refill can leave within one window, and the
-# network can bunch sends further. With buckets sized as below no second carries more than 25 messages
-# and no minute more than 18 to one group, under Telegram's published 30 a second and 20 a minute per group.
-# (Buckets of 10 per 0.5 s and 10 per minute reached exactly 30 and 20, and 31 once, in the benchmark.)
-OVERALL_LIMIT = (5, 0.25)   # 20 messages/s sustained, bursts of 5: at most 25 in any second
-GROUP_LIMIT = (6, 30.0)     # 12 messages/min per group sustained, bursts of 6: at most 18 a minute
 
 MigrationHook = Callable[[int, int], None]
 
@@ -82,25 +76,18 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     """The python-telegram-bot Application for one engine; `background` (the reminders) is started with it."""
     if not cfg.token:
         raise ValueError("a bot token is required (TFBOT_TOKEN)")
-    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(cfg.concurrent_updates)
-    if cfg.http == "aiohttp":
-        builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
-    else:   # a pool no larger than the concurrency: httpcore scans every pooled connection on each request
-        builder = builder.connection_pool_size(cfg.concurrent_updates)
+    # concurrent_updates at once, a quarter of them at most for one group (bot/fair_updates.py)
+    builder = ApplicationBuilder().token(cfg.token).concurrent_updates(FairUpdates(cfg.concurrent_updates))
+    # the one Bot API transport (bot/telegram_http.py): a connection per concurrent update, one for polling
+    builder = builder.request(AiohttpRequest(cfg.concurrent_updates)).get_updates_request(AiohttpRequest(1))
     url = base_url or cfg.api_base_url
     if url:
         api, files = api_urls(url)
         builder = builder.base_url(api).base_file_url(files)
     adapter = TelegramAdapter(engine, cfg, on_chat_migrated, background)
     builder = builder.post_init(adapter.post_init).post_stop(adapter.post_stop)
-    app: App
-    if rate_limit:
-        app = builder.rate_limiter(AIORateLimiter(
-            overall_max_rate=OVERALL_LIMIT[0], overall_time_period=OVERALL_LIMIT[1],
-            group_max_rate=GROUP_LIMIT[0], group_time_period=GROUP_LIMIT[1], max_retries=RATE_LIMIT_RETRIES,
-        )).build()
-    else:
-        app = builder.build()
+    # Telegram's flood limits as sliding windows (bot/limiter.py); tests may go without
+    app: App = builder.rate_limiter(SlidingWindowLimiter()).build() if rate_limit else builder.build()
     adapter.register(app)
     return app
 

@@ -1,9 +1,9 @@
-"""The Bot API transport: python-telegram-bot's `BaseRequest` over an aiohttp client session.
+"""The Bot API transport: python-telegram-bot's public `BaseRequest` interface over an aiohttp client session.
 
-PTB's default transport is httpx. Measured on this 2-core machine against a local aiohttp server
-(16 requests in flight), httpx spent 1.6-2.1 ms of CPU per Bot API call and aiohttp 0.3-0.5 ms; every
-answer is one call, so the transport was most of the bot's CPU per update. `[telegram] http = "httpx"`
-in config.toml switches back to PTB's own transport.
+PTB's default transport is httpx. Side by side in bench/telegram_bench.py (16 updates at once, a local
+server), a bare PTB echo bot answers about three times as many updates a second over this transport as over
+PTB's HTTPXRequest, and tfbot twice as many, at half the CPU per update (figures in the README); every
+answer is one call, so the transport is much of the bot's CPU per update. It is the bot's only transport.
 
 Proxies come from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY, as with httpx, but are looked up
 once per host: aiohttp's own `trust_env` reads the environment and ~/.netrc in a worker thread on every
@@ -15,14 +15,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# A timeout as PTB passes it: seconds, None for no limit, or BaseRequest.DEFAULT_NONE when the caller set none
+# (PTB types it with a private alias; `object` is what the public interface leaves for an override).
+Timeout = object
 
-def _value(given: ODVInput[float], default: float | None) -> float | None:
-    return default if isinstance(given, DefaultValue) else given
+
+def _seconds(given: Timeout, default: float | None) -> float | None:
+    """The timeout a call asked for, or ours when it asked for none (BaseRequest.DEFAULT_NONE)."""
+    if given is None or (isinstance(given, int | float) and not isinstance(given, bool)):
+        return given
+    return default   # BaseRequest.DEFAULT_NONE ("not set"), the only other value PTB passes
 
 
 class AiohttpRequest(BaseRequest):
@@ -72,19 +77,19 @@ class AiohttpRequest(BaseRequest):
         return self._proxies[key]
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+                         read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+                         write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Timeout = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
         """One HTTP request; the status code and body, or TimedOut / NetworkError."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None
-        read = _value(read_timeout, self._read)
-        connect = _value(connect_timeout, self._connect)
-        pool = _value(pool_timeout, self._pool)
-        write = _value(write_timeout, self._media_write if files else self._write)
+        read = _seconds(read_timeout, self._read)
+        connect = _seconds(connect_timeout, self._connect)
+        pool = _seconds(pool_timeout, self._pool)
+        write = _seconds(write_timeout, self._media_write if files else self._write)
         # aiohttp has no write timeout of its own: the four budgets together bound the whole exchange
         parts = (read, write, connect, pool)
         timeout = aiohttp.ClientTimeout(

@@ -29,9 +29,9 @@ def refusal(tmp_path: Path, text: str) -> str:
     return message
 
 
-def test_the_shipped_config_loads_with_the_aiohttp_transport() -> None:
+def test_the_shipped_config_loads() -> None:
     cfg = load_config(ROOT / "config.toml", env={})
-    assert cfg.http == "aiohttp" and cfg.concurrent_updates == 16 and cfg.token is None
+    assert cfg.concurrent_updates == 16 and cfg.token is None
     assert (cfg.log_level, cfg.log_format) == ("INFO", "text")
 
 
@@ -54,12 +54,9 @@ def test_no_config_file_in_the_working_directory_means_the_defaults(tmp_path: Pa
     assert load_config(env={}) == Config()
 
 
-def test_the_transport_can_be_switched_to_httpx(tmp_path: Path) -> None:
-    assert load_config(write(tmp_path, '[telegram]\nhttp = "httpx"\n'), env={}).http == "httpx"
-
-
-def test_an_unknown_transport_is_refused_by_name(tmp_path: Path) -> None:
-    assert '[telegram] http = "curl"' in refusal(tmp_path, '[telegram]\nhttp = "curl"\n')
+def test_the_removed_transport_setting_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    message = refusal(tmp_path, '[telegram]\nhttp = "httpx"\n')
+    assert "[telegram] http — 더 이상 쓰지 않는 설정입니다" in message and "aiohttp 하나뿐" in message
 
 
 def test_malformed_admin_ids_are_refused() -> None:

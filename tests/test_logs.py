@@ -91,7 +91,7 @@ def test_configuring_twice_leaves_one_handler(capsys: pytest.CaptureFixture[str]
 
 # --- the real `tfbot run`: what an operator sees on stderr ----------------------------------------------------
 def run_bot(tmp_path: Path, level: str, fmt: str) -> str:
-    """`tfbot run` (httpx transport) against the fake Bot API with a meeting that started 10 minutes ago.
+    """`tfbot run` against the fake Bot API with a meeting that started 10 minutes ago.
 
     Returns its stderr from start to its exit on SIGTERM, sent once it logged a skip and polls for updates.
     """
@@ -103,8 +103,7 @@ def run_bot(tmp_path: Path, level: str, fmt: str) -> str:
     store.set_setting(None, started.isoformat(), "group_chat_id", "-100123")   # a chat the reminders would reach
     store.close()
     config = tmp_path / "config.toml"
-    config.write_text(f'[telegram]\nhttp = "httpx"\n[logging]\nlevel = "{level}"\nformat = "{fmt}"\n',
-                      encoding="utf-8")
+    config.write_text(f'[logging]\nlevel = "{level}"\nformat = "{fmt}"\n', encoding="utf-8")
 
     async def main() -> str:
         fake = await FakeBotApi(token=TOKEN).start()
@@ -145,6 +144,6 @@ def test_tfbot_run_logs_json_lines_at_debug_without_the_token(tmp_path: Path) ->
     records = [json.loads(line) for line in err.splitlines()]   # every line is one JSON object
     skipped = [r for r in records if r["logger"] == "bot.scheduler" and "skipped" in r["message"]]
     assert len(skipped) == 2 and all(r["level"] == "WARNING" for r in skipped)
-    requests = [r["message"] for r in records if r["logger"] == "httpx"]
-    assert requests and all(f"/bot{REDACTED}/" in m for m in requests), "httpx logs each URL, redacted"
+    urls = [r["message"] for r in records if r["message"].startswith("Set Bot API URL")]
+    assert urls and all(m.endswith(f"/bot{REDACTED}") for m in urls), "python-telegram-bot logs the URL, redacted"
     assert TOKEN not in err and TOKEN.split(":")[1] not in err

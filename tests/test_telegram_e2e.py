@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import HTTP_CLIENTS, Config, load_config
+from bot.config import Config, load_config
 from bot.conversation import APOLOGY, EXPIRED, NOT_YOURS
 from bot.reminder_service import ReminderService
 from bot.telegram import SENT_PRIVATELY, build_application
@@ -30,12 +30,10 @@ GROUP = -100123
 BUSAN_PHONE = "315-9263"
 
 
-@pytest.fixture(params=HTTP_CLIENTS)
-def cfg(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
-    """A configuration with the test token and an empty config file; every test runs over both transports."""
-    cfg = load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
-    cfg.http = request.param
-    return cfg
+@pytest.fixture
+def cfg() -> Config:
+    """A configuration with the test token and an empty config file."""
+    return load_config(os.devnull, env={"TFBOT_TOKEN": "123:ABC"})
 
 
 @pytest.fixture

@@ -1,19 +1,21 @@
 """The aiohttp Bot API transport: requests, uploads, timeouts and network errors as PTB expects them."""
 
+import ast
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram_http import AiohttpRequest
 
+ROOT = Path(__file__).resolve().parent.parent
 Seen = list[tuple[str, dict[str, str], str]]
 
 
@@ -25,6 +27,9 @@ async def server(seen: Seen, delay: float = 0.0) -> AsyncIterator[str]:
         form = await request.post()
         fields = {k: (v.filename if isinstance(v, web.FileField) else str(v)) for k, v in form.items()}
         seen.append((request.path, fields, request.headers.get("User-Agent", "")))
+        if request.path.rsplit("/", 1)[-1].startswith("send"):   # a sent message, as Telegram answers
+            chat = {"id": int(fields.get("chat_id", 0)), "type": "private"}
+            return web.json_response({"ok": True, "result": {"message_id": 1, "date": 0, "chat": chat}})
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
@@ -40,21 +45,16 @@ async def server(seen: Seen, delay: float = 0.0) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def form(**values: object) -> RequestData:
-    """Request data as python-telegram-bot builds it for a call."""
-    return RequestData([RequestParameter.from_input(k, v) for k, v in values.items()])
-
-
-def test_a_form_request_round_trips() -> None:
+def test_a_message_sent_through_a_bot_round_trips() -> None:
     async def main() -> None:
         seen: Seen = []
         request = AiohttpRequest(2)
         await request.initialize()
         async with server(seen) as url:
-            status, body = await request.do_request(f"{url}/bot1:A/sendMessage", "POST",
-                                                    form(chat_id=5, text="<b>안녕</b>"))
+            bot = Bot("1:A", base_url=f"{url}/bot", request=request)
+            sent = await bot.send_message(5, "<b>안녕</b>")
         await request.shutdown()
-        assert status == 200 and b'"ok": true' in body
+        assert sent.chat.id == 5 and sent.message_id == 1
         assert seen == [("/bot1:A/sendMessage", {"chat_id": "5", "text": "<b>안녕</b>"}, AiohttpRequest.USER_AGENT)]
 
     asyncio.run(main())
@@ -66,10 +66,9 @@ def test_an_upload_keeps_its_korean_file_name() -> None:
         request = AiohttpRequest()
         await request.initialize()
         async with server(seen) as url:
-            data = form(chat_id=5, document=InputFile(b"BEGIN:VCALENDAR", filename="회의.ics", attach=True))
-            status, _ = await request.do_request(f"{url}/bot1:A/sendDocument", "POST", data)
+            bot = Bot("1:A", base_url=f"{url}/bot", request=request)
+            await bot.send_document(5, InputFile(b"BEGIN:VCALENDAR", filename="회의.ics", attach=True))
         await request.shutdown()
-        assert status == 200
         [(_, fields, _)] = seen
         assert fields["chat_id"] == "5" and "회의.ics" in fields.values()
 
@@ -86,6 +85,33 @@ def test_a_slow_server_is_a_timeout() -> None:
         await request.shutdown()
 
     asyncio.run(main())
+
+
+def test_a_timeout_the_call_gives_wins_over_the_default() -> None:
+    async def main() -> None:
+        request = AiohttpRequest(read_timeout=30.0)
+        await request.initialize()
+        async with server([], delay=2.0) as url:
+            started = time.monotonic()
+            with pytest.raises(TimedOut):
+                await request.do_request(f"{url}/bot1:A/getMe", "POST", read_timeout=0.2)
+            assert time.monotonic() - started < 1.5
+        await request.shutdown()
+
+    asyncio.run(main())
+
+
+def test_the_bot_modules_use_only_public_python_telegram_bot_modules() -> None:
+    private = []
+    for path in sorted(ROOT.glob("*/*.py")):
+        if path.parts[-2] not in ("bot", "intents", "store", "tests", "bench"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            private += [f"{path.name}: {n}" for n in names
+                        if n.split(".")[0] == "telegram" and any(p.startswith("_") for p in n.split("."))]
+    assert not private
 
 
 def test_a_refused_connection_is_a_network_error() -> None:
