@@ -5,9 +5,8 @@ import hashlib
 import logging
 import re
 import threading
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
@@ -36,12 +35,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Config
 from bot.conversation import Conversation, Incoming, Option, Outgoing, Press, apology, incident_id
 from bot.fair_updates import FairUpdates
-from bot.limiter import SlidingWindowLimiter
+from bot.limiter import SlidingWindowLimiter, retry_after_seconds
 from bot.sender import Background
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split_text
@@ -88,6 +86,7 @@ def build_application(engine: Engine, cfg: Config, *, base_url: str | None = Non
     builder = builder.post_init(adapter.post_init).post_stop(adapter.post_stop)
     # Telegram's flood limits as sliding windows (bot/limiter.py); tests may go without
     app: App = builder.rate_limiter(SlidingWindowLimiter()).build() if rate_limit else builder.build()
+    adapter.limiter_retries = rate_limit
     adapter.register(app)
     return app
 
@@ -156,14 +155,6 @@ def engine_text(message: TgMessage) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def retry_seconds(exc: RetryAfter) -> float:
-    """How long Telegram asked us to wait, in seconds."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 class TelegramAdapter:
     """Handlers and senders for one engine: updates become core messages and presses, outgoing replies become
     Bot API calls. The adapter keeps no state of its own: open choices live in the database."""
@@ -177,6 +168,7 @@ class TelegramAdapter:
         self._engine_lock = threading.Lock()
         self.background = list(background)
         self.bot: Bot | None = None
+        self.limiter_retries = False   # True when the rate limiter waits out 429s itself: not retried twice
 
     # --- wiring ----------------------------------------------------------------------------------
     def register(self, app: App) -> None:
@@ -381,9 +373,9 @@ class TelegramAdapter:
                 await self.locked(partial(self._rebind, chat_id, exc.new_chat_id))
                 chat_id = exc.new_chat_id
             except RetryAfter as exc:
-                if attempt == SEND_RETRIES:
+                if attempt == SEND_RETRIES or self.limiter_retries:   # the limiter has waited and retried already
                     raise
-                await asyncio.sleep(retry_seconds(exc) + 0.1)
+                await asyncio.sleep(retry_after_seconds(exc) + 0.1)
             except BadRequest:
                 raise
             except NetworkError:   # includes TimedOut
