@@ -139,6 +139,9 @@ class Conversation:
 
     def _answered(self, message: Message, reply: Reply) -> Outgoing:
         """The outgoing reply to a message; a reply with options has its choice kept for the asker."""
+        if reply.intent == "denied":   # ids only, never the text
+            log.info("user %s in chat %s refused: %s", message.user_id, message.chat_id,
+                     "sent on behalf of a chat" if message.on_behalf_of_chat else "no role")
         if not reply.buttons:
             return Outgoing(message.chat_id, reply, asker=message)
         if self.store.read_only:

@@ -1,5 +1,6 @@
 """The store: the only place SQL lives. Opens, migrates, loads and queries the TF database."""
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
+
+log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
@@ -93,13 +96,15 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
             db.execute("BEGIN IMMEDIATE")
             try:
                 fresh = inspect(db, file)   # again under the write lock: another process may have just made it
-                migrate(db)
+                applied = migrate(db)
                 if fresh:
                     load_dataset(db, data_dir)
             except BaseException:
                 db.rollback()
                 raise
             db.commit()
+            for name in [] if fresh else applied:   # a new file's migrations are its creation, not news
+                log.info("database %s: migration %s applied", file, name)
         except sqlite3.Error as exc:
             db.close()
             raise cannot_open(file, exc) from exc
