@@ -374,6 +374,8 @@ class Engine:
             nouns = [n for n in nouns_of(str(row["metric"])) if len(n) >= 2]
             if nouns and all(compact(n) in ask.query.compact for n in nouns):
                 return True
+            if any(n in vocab.RESULTS and n in ask.query.compact for n in nouns):   # "일자리 몇 명": 일자리 창출
+                return True
             said = compact(f"{row['metric']} {row['note'] or ''}")   # "정규직 비율": what its note says
             if unexplained and all(w in said for w in unexplained) and any(compact(n) in ask.query.compact
                                                                          for n in nouns):

@@ -80,6 +80,7 @@ from tests.scoring import lead
     ("팀장님이 물어봐서 그런데 전남지역사업평가딴 위치가 어디예요?", "그린로 370"),
     ("강원 디지털헬스케어 클러스터 기업 몇 개 유치했대요?", "기업 유치: 31건"),
     ("23년 지경위 보도자료에 산업부쪽 책임자 과장 누구임?", "송주호 과장"),   # that document's people
+    ("클러스터 1단계에서 일자리 몇 명 만들었어?", "일자리 창출: 649명"),   # the count, not a share of it
     # the last sentence asks; the one before checks a name
     ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line

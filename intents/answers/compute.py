@@ -390,7 +390,10 @@ def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
         return None
     said = ask.query.compact
     op = operation(ask) or ("diff" if "아닌" in said else None)
-    rates = [r for r in results if r["unit"] == "%" and _BASE.search(str(r["note"] or ""))]
+    counted = " ".join(str(r["metric"]) for r in results if r["unit"] != "%")
+    # a rate whose own words the question says (정규직, 청년), beyond those of the count it is a share of
+    rates = [r for r in results if r["unit"] == "%" and _BASE.search(str(r["note"] or ""))
+             and any(len(n) >= 2 and n in said and n not in counted for n in nouns_of(str(r["metric"])))]
     if rates and _COUNT_ASKED.search(said) and op not in ("diff", "sum"):
         top = rates[0]
         base = _BASE.search(str(top["note"] or ""))
