@@ -112,6 +112,7 @@ def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, f
     "대구 그린에너지 캠퍼스 준공 언제 된대요?",   # two names fit and neither has a date: nothing to choose
     "450억 중에 대구 그린에너지 캠퍼스에 배정된 금액 얼마야",
     "경북 지역사업평가단 담당자 이름 뭐예요",   # the data names no person there
+    "KIAT 산업혁신본부장 성함이 어떻게 되시죠",
 ])
 def test_what_the_data_lacks_is_said_with_no_card(ro_engine: Engine, question: str) -> None:
     reply = ask(ro_engine, question)

@@ -74,8 +74,8 @@ def answer_contact(ask: Ask) -> Reply:
             contacts = _contacts_for(store, row)
             if orgs:   # "기재부 쪽 TF 담당 사무관": only that organisation's people answer
                 contacts = [c for c in contacts if c["organisation"] in orgs]
-    if ask.query.has("누구", "성함", "이름") and subject.kind == "organisation" and \
-            not any(c["person"] for c in contacts):   # "평가단 담당자 이름": the data names no one there
+    if ask.query.has("누구", "성함", "이름") and subject.kind in ("organisation", "department") and \
+            not any(c["person"] for c in contacts):   # "평가단 담당자 이름", "본부장 성함": the data names no one
         return nothing(ask, "contact", f"'{subject.name}'의 담당자 이름을")
     if contacts and ask.query.document_year:   # "23년 지경위 보도자료에 산업부 과장": that document's people
         dated = [c for c in contacts
