@@ -217,6 +217,10 @@ class Engine:
             fallback = answer_without_subject(ask, intent, self.topics)
             if fallback is not None:
                 return fallback
+            described = self._described_in_regions(q)
+            if described is not None:   # "광주전남 초광역 협력산업은 뭐로 돼있어?": the one row there saying so
+                ask.subject = described
+                return self._dispatch(ask, intent)
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
             return _not_found(q)
@@ -360,6 +364,21 @@ class Engine:
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
+
+    def _described_in_regions(self, q: Query) -> Entity | None:
+        """The one program or task of the asked regions whose name or description says every word nothing else
+        explained; None when none or several do."""
+        if not q.regions or not q.unexplained:
+            return None
+        found = {(table, str(r["id"])): r for table in ("programs", "tasks") for region in q.regions
+                 for r in self.store.in_region(table, region)
+                 if all(w in compact(f"{r['name']} {r.get('area') or ''} {r.get('summary') or ''}")
+                        for w in q.unexplained)
+                 and set(q.regions) <= set(region_of(r))}
+        if len(found) != 1:
+            return None
+        (table, _), row = next(iter(found.items()))
+        return as_candidate(table, row)
 
     def _of_regions(self, subject: Entity, q: Query) -> bool:
         """Whether the question's region picked the subject out ("세종도 지역사업평가단 있어?": that one)."""
