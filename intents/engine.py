@@ -12,7 +12,7 @@ from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, nothing
 from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact, asks_for_person
-from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming
+from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.program import answer_program
@@ -354,7 +354,10 @@ class Engine:
             if narrowed:
                 rows, unexplained = narrowed, []
             if unexplained or not rows:
-                return _not_found(q)
+                # "협업과제 실적 경영평가 반영 어디": a fact said whole that also says the words the list does not
+                topics = [t for t in self.topics if all(w in t.head + t.body for w in unexplained)]
+                said = topics_said(ask, topics) if subject is None and unexplained and rows else None
+                return said or _not_found(q)
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
