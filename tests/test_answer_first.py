@@ -83,6 +83,7 @@ from tests.scoring import lead
     ("클러스터 1단계에서 일자리 몇 명 만들었어?", "일자리 창출: 649명"),   # the count, not a share of it
     ("광주전남 초광역 협력산업은 뭐로 돼있어?", "신재생에너지기반 지능형전력시스템"),   # the one row there saying so
     ("협업과제 실적 경영평가 반영하는 거 어디 담당이야? 진행 중이야?", "반영(기재부)"),   # a fact said whole
+    ("지역혁신협력지구 경북 2단계 과제 뭐였지?", "경북 국가혁신클러스터 — 육성분야 2단계"),   # name, then answer
     # the last sentence asks; the one before checks a name
     ("지역혁신협력지구 예전 이름이 국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요", "716억원"),
     # a search names what it found on its first line

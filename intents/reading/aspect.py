@@ -182,7 +182,9 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
             not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
     leads = [*first, *leads]
-    if lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
+    if lead_name and not leads and others:   # found for the asker: its name, then the first line asked of it
+        leads, others = [f"{lead_name} — {others[0].strip().removeprefix(BULLET)}"], others[1:]
+    elif lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
         leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
     elif len(leads) > 1:
         leads = [" · ".join(leads)]
