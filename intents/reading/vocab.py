@@ -103,7 +103,8 @@ def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
     return any(w in compact_text for w in words)
 
 
-_WHOLE_LIST = ("모두", "전부", "전체")   # "모두 알려줘" asks for a list; 모두발언, 전체회의 are names
+# "모두 알려줘", "뭐 있어?" ask for a list; 모두발언 is a name, 돼있어 says how something is
+_WHOLE_LIST = ("모두", "전부", "전체", "있어", "있어요")
 
 
 def asks_list(text: str) -> bool:
