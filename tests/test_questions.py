@@ -17,7 +17,7 @@ OWN = [q for f in OURS for q in load(f)]
 UNSEEN = [q for f in UNSEEN_FILES for q in load(f)]
 OWN_MINIMUM = 0.96   # the measured score when this bar was set; raise it as answers improve
 # the answer-first rule (the asked fact in the first content line), as check_questions.py --lead 1 scores it;
-# measured when set: all files 1128/1211 (93.1 %), the blind sets a–g 659/710 (92.8 %)
+# measured when set: all files 1129/1211 (93.2 %), the blind sets a–g 660/710 (93.0 %)
 ANSWER_FIRST_MINIMUM = 0.93
 UNSEEN_MINIMUM = 0.92
 
