@@ -4,7 +4,7 @@ import re
 from dataclasses import replace
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import FUNDING_NAMES, answer_compute, pointed_source, rows_named
+from intents.answers.compute import FUNDING_NAMES, answer_compute, phases_period, pointed_source, rows_named
 from intents.answers.render import amount, cited, describe
 from intents.message import Reply
 from store.store import Row
@@ -53,19 +53,6 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
     return sorted(picked, key=lambda r: (_FUNDING_ORDER.get(r["funding"], 3)))
 
 
-def _span_period(rows: list[Row], span: tuple[int, int]) -> str | None:
-    """The period phases `span[0]`..`span[1]` cover together, from their subtotal cells (2018~2020 and
-    2021~2022 → 2018~2022); None when a phase has no period in the data."""
-    firsts, lasts = [], []
-    for phase in range(span[0], span[1] + 1):
-        periods = [str(r["period"]) for r in rows if r["phase"] == phase and r["period"] and "~" in str(r["period"])]
-        if not periods:
-            return None
-        firsts.append(min(p.split("~")[0] for p in periods))
-        lasts.append(max(p.split("~")[1] for p in periods))
-    return f"{min(firsts)}~{max(lasts)}"
-
-
 def _one_cell(picked: list[Row]) -> list[Row]:
     """The leading cells that differ only in their source of money (합계, 국비, 지방비), when two or more do."""
     def key(r: Row) -> tuple[object, ...]:
@@ -109,7 +96,7 @@ def answer_budget(ask: Ask) -> Reply:
             lines.append(f"• {child['name']} ({describe(row)}): {amount(row['amount'], row['unit'])}")
         return finish(ask, "budget", lines, [r["source"] for _, r in child_rows])
     if ask.query.phase_span and ask.query.period is None:   # "1~2단계 통틀어": the period the phases cover
-        covered = _span_period(rows, ask.query.phase_span)
+        covered = phases_period(rows, *ask.query.phase_span)
         if covered:
             ask.query = replace(ask.query, period=covered, phase_span=None)
     picked = select(rows, ask)

@@ -64,6 +64,19 @@ def _holding(ask: Ask, rows: list[Row]) -> list[Row]:
     return rows
 
 
+def phases_period(rows: list[Row], first: int, last: int) -> str | None:
+    """The period phases `first`..`last` cover together, from their budget cells' periods (2018~2020 and
+    2021~2022 → 2018~2022); None when a phase has no period in the data."""
+    starts, ends = [], []
+    for phase in range(first, last + 1):
+        periods = [str(r["period"]) for r in rows if r["phase"] == phase and r["period"] and "~" in str(r["period"])]
+        if not periods:
+            return None
+        starts.append(min(p.split("~")[0] for p in periods))
+        ends.append(max(p.split("~")[1] for p in periods))
+    return f"{min(starts)}~{max(ends)}"
+
+
 def pointed_source(ask: Ask, sources: set[str]) -> str | None:
     """Of documents that disagree, the one a question points to: by its year ("21년 보도자료"), by the
     words of its title ("지역경제위 자료", "클러스터"), by its issuer; None when none stands out."""
@@ -124,8 +137,7 @@ def eok(row: Row) -> Decimal | None:
 
 def show(value: Decimal) -> str:
     """An amount in 억원 as the documents write it: `1,362억원`, `259.1억원`."""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return f"{text}억원"
+    return f"{_plain(value)}억원"
 
 
 def cell(rows: list[Row], year: int | None = None, phase: int | None = None, period: str | None = None,
@@ -193,8 +205,7 @@ _GIVEN = re.compile(r"(?<![0-9.,])([0-9][0-9,]*(?:\.[0-9]+)?)\s*(조|천억|억)
 
 def _given_amounts(ask: Ask) -> list[Decimal]:
     """Amounts the question states itself, in 억원."""
-    scale = {"억": Decimal(1), "천억": Decimal(1000), "조": Decimal(10000)}
-    return [Decimal(m.group(1).replace(",", "")) * scale[m.group(2)] for m in _GIVEN.finditer(ask.query.text)]
+    return [Decimal(m.group(1).replace(",", "")) * _TO_EOK[m.group(2) + "원"] for m in _GIVEN.finditer(ask.query.text)]
 
 
 def _given_answer(ask: Ask, op: str, given: list[Decimal]) -> Reply:
@@ -450,8 +461,7 @@ def facts_as_results(facts: list[Row]) -> list[Row]:
 
 
 def _plain(value: Decimal) -> str:
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
 def _refuse(ask: Ask, why: str) -> Reply:

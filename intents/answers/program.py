@@ -3,7 +3,7 @@
 import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import facts_as_results, result_arithmetic
+from intents.answers.compute import facts_as_results, phases_period, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
 from intents.reading.morph import nouns_of
@@ -133,10 +133,9 @@ def answer_program(ask: Ask) -> Reply:
 
 def phase_period(store: Store, row: Row, phase: int) -> str | None:
     """The years one phase of a program runs: from its budget subtotals, else from its text ("3단계('23~'27)")."""
-    periods = sorted({str(b["period"]) for b in store.budgets(str(row["id"]))
-                      if b["phase"] == phase and b["period"] and "~" in str(b["period"])})
-    if periods:
-        return f"{periods[0].split('~')[0]}~{periods[-1].split('~')[1]}"
+    from_budgets = phases_period(store.budgets(str(row["id"])), phase, phase)
+    if from_budgets:
+        return from_budgets
     text = " ".join([str(row.get("summary") or ""), *(str(f["value"]) for f in store.facts(str(row["id"])))])
     found = re.search(rf"{phase}단계\s*\(\s*'?(\d{{2}})\s*[~∼-]\s*'?(\d{{2}})\s*\)", text)
     return f"20{found.group(1)}~20{found.group(2)}" if found else None

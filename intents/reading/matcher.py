@@ -179,7 +179,7 @@ class NameIndex:
             for size in range(min(3, len(run)), 0, -1):
                 for k in range(len(run) - size + 1):
                     part = run[k:k + size]
-                    query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
+                    query = _span_text(words, part)
                     if len(query) < 2 or query.isdigit():
                         continue
                     candidates = self._fuzzy(query)
@@ -199,7 +199,7 @@ class NameIndex:
 
     def _fuzzy_run(self, part: list[int], words: Sequence[str]) -> Mention | None:
         """One guess for exactly these words, or None."""
-        query = "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
+        query = _span_text(words, part)
         keys = [self.keys[i] for i in self._prefilter(query)]   # a typo of a whole name (강원평가딘), not a part
         typos = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=None)
         candidates = _dedupe([c for key, score, _ in sorted(typos, key=lambda t: -t[1])
@@ -294,6 +294,11 @@ def _latin_typo(query: str, key: str) -> bool:
     """Whether a text may be a typo of a Latin-letter name (kepko → kepco): a Latin word of the same length, four
     letters or more; a shorter name inside a longer word, or one letter more or less, is another word (WTF, xxLHyy)."""
     return len(key) >= 4 and len(query) == len(key) and bool(_LATIN_WORD.fullmatch(query))
+
+
+def _span_text(words: Sequence[str], part: list[int]) -> str:
+    """The words of a span joined, the particle of its last word dropped: what a fuzzy guess compares."""
+    return "".join(words[i] for i in part[:-1]) + strip_particle(words[part[-1]])
 
 
 def _subsequence(letters: str, initials: tuple[str, ...]) -> bool:
