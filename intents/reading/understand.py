@@ -88,7 +88,8 @@ def understand(text: str, index: NameIndex) -> Query:
     leftover = [strip_particle(w) for w in raw]
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
-    clauses = morph.context_words(words, _sentence_ends(text))
+    stops = _sentence_ends(text)
+    clauses = morph.context_words(words, stops)
     context_at = clauses - covered
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
@@ -128,7 +129,7 @@ def understand(text: str, index: NameIndex) -> Query:
                            compact(" ".join(w for w in raw if w not in context)), money,
                            compact(" ".join(w for w in raw if w in context)),
                            tuple(w for i, w in enumerate(words) if i not in clauses))
-    last = max((i + 1 for i in _sentence_ends(text) if i + 1 < len(words)), default=0)
+    last = max((i + 1 for i in stops if i + 1 < len(words)), default=0)
     if last:   # "…국가혁신클러스터 맞죠? 그거 21년 국비 얼마였어요": the last sentence asks; the first checks
         tail = [w for i, w in enumerate(words) if i >= last and i not in context_at]
         asked = read_intents(" ".join(tail), compact(" ".join(tail)), compact(" ".join(w for w in tail if w in raw)),
