@@ -7,6 +7,7 @@ from intents.reading.normalize import compact
 from store.store import Row, Store
 
 WORKING_LEVEL = ("담당자", "문의처")   # the roles a press release gives for questions, before 책임자
+WHO = ("누구", "성함", "이름")   # words that ask for a person's name
 
 
 def contact_line(store: Store, row: Row) -> str:
@@ -74,7 +75,7 @@ def answer_contact(ask: Ask) -> Reply:
             contacts = _contacts_for(store, row)
             if orgs:   # "기재부 쪽 TF 담당 사무관": only that organisation's people answer
                 contacts = [c for c in contacts if c["organisation"] in orgs]
-    if ask.query.has("누구", "성함", "이름") and subject.kind in ("organisation", "department") and \
+    if ask.query.has(*WHO) and subject.kind in ("organisation", "department") and \
             not any(c["person"] for c in contacts):   # "평가단 담당자 이름", "본부장 성함": the data names no one
         return nothing(ask, "contact", f"'{subject.name}'의 담당자 이름을")
     if contacts and ask.query.document_year:   # "23년 지경위 보도자료에 산업부 과장": that document's people
@@ -112,12 +113,12 @@ def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
 
 def asks_for_person(ask: Ask) -> bool:
     """Whether a question asks who someone is (누구, 성함, a title such as 과장 or 사무관)."""
-    return ask.query.has("누구", "성함", "이름", "과장", "사무관", "책임자", "담당자", "국장", "주무관")
+    return ask.query.has(*WHO, "과장", "사무관", "책임자", "담당자", "국장", "주무관")
 
 
 def _asks_for_person(ask: Ask, contacts: list[Row]) -> bool:
     """Whether the question asks who (a person, by title or role) rather than the organisation's desk."""
-    return ask.query.has("누구", "성함", "이름") or any(
+    return ask.query.has(*WHO) or any(
         compact(str(c.get(k) or "")) in ask.query.compact for c in contacts for k in ("title", "role")
         if c.get(k) and len(str(c.get(k))) >= 2)
 
