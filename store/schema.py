@@ -149,6 +149,24 @@ def _m007_choices(db: Database) -> None:
     """)
 
 
+def _m008_data_origins(db: Database) -> None:
+    """Where each reference row came from when not from the built-in dataset (an import, a correction, a
+    document), the dataset version a database holds, and the choices the TF's own data writes wait for."""
+    _run(db, """
+        CREATE TABLE row_origins (tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('dataset', 'import', 'correction', 'document')),
+            ref TEXT, user_id INTEGER, at TEXT NOT NULL, PRIMARY KEY (tbl, row_id));
+        CREATE TABLE choices_new (id TEXT PRIMARY KEY, kind TEXT NOT NULL
+            CHECK (kind IN ('log', 'meeting', 'clarify', 'rsvp', 'import', 'correction', 'document')),
+            user_id INTEGER, chat_id INTEGER, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+            payload TEXT NOT NULL);
+        INSERT INTO choices_new SELECT id, kind, user_id, chat_id, created_at, expires_at, payload FROM choices;
+        DROP TABLE choices;
+        ALTER TABLE choices_new RENAME TO choices;
+        CREATE INDEX choices_expiry ON choices(expires_at)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -157,6 +175,7 @@ MIGRATIONS: list[Migration] = [
     ("005_unanswered", _m005_unanswered),
     ("006_reminder_claims", _m006_reminder_claims),
     ("007_choices", _m007_choices),
+    ("008_data_origins", _m008_data_origins),
 ]
 
 

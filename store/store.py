@@ -13,6 +13,7 @@ from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
+from store.origins import OriginRecords
 from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
@@ -62,7 +63,8 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords):
+class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
+            OriginRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False) -> None:
