@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, nothing
-from intents.answers.compute import answer_compute
+from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
 from intents.answers.help import answer_help
@@ -278,6 +278,10 @@ class Engine:
             return answer_meeting(ask)
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
+        if intent == "budget" and kind in ("program", "task") and operation(ask) is not None:
+            computed = answer_compute(ask)   # "세부사업 중 지원규모 가장 큰 건": computed, not the card
+            if computed is not None:
+                return computed
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
                 and not any("organisation" in KINDS_OF[a] for a in ask.aspects()):
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it

@@ -36,6 +36,15 @@ from tests.conftest import ask
     ("중기부 진흥계획 2864억이랑 산업부 추진계획 합하면 정확히 얼마야",
      "2023년도 지역산업진흥계획 2023년 · 합계 2,864억원 + "
      "2023년도 지역사업추진계획 2023년 · 합계 4,232억원 = 7,096억원"),
+    # a program with no cells of its own: over its parts, the measure asked ("선정규모", "지원규모") of each,
+    # a part lacking that measure looked for in its own parts (never added to them)
+    ("지역특화산업육성사업 내역사업들 선정규모 합계 얼마?",
+     "지역주력산업 R&D 2023년 1,207억원 + 지역스타기업 R&D 2023년 323억원 + "
+     "지역주력산업지원 2023년 · 신규 259.1억원 = 1,789.1억원"),
+    ("지역특화산업육성 세부사업 중 지원규모 가장 큰 건?",
+     "가장 많은 것: 지역주력산업 R&D 자유공모 2023년 688억원 (비교한 5개 중)"),
+    ("주력산업R&D랑 스타기업R&D 선정규모 더하면",
+     "지역주력산업 R&D 2023년 1,207억원 + 지역스타기업 R&D 2023년 323억원 = 1,530억원"),
     ("국가혁신클러스터 지방비 가장 많이 들어간 연도 어디?",
      "가장 많은 것: 2020년 · 1단계 · 지방비 273억원 (비교한 5개 중)"),
     # each name reads the figures of the documents that use it

@@ -11,7 +11,7 @@ from intents.answers.common import Ask, finish
 from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
-from intents.reading.normalize import compact
+from intents.reading.normalize import compact, strip_particle, tokens
 from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM, compared
 from store.store import Row
 
@@ -161,6 +161,59 @@ def cell(rows: list[Row], year: int | None = None, phase: int | None = None, per
     return [r for r in rows if (r["scope"] or None) == scope] if scope or any(not r["scope"] for r in rows) else rows
 
 
+def measure_word(ask: Ask, rows: list[Row], names: list[str]) -> str | None:
+    """A word of the question that some rows' labels hold and others not ("선정규모", "지원규모"): the
+    documents' own name for what an amount measures. Words of the programs' own names are not measures."""
+    labels = [compact(str(r["label"] or "")) for r in rows]
+    named = [compact(n) for n in names]
+    for word in sorted({compact(strip_particle(t)) for t in tokens(ask.query.text)}, key=len, reverse=True):
+        if len(word) < 3 or not word.isalpha() or any(word in n for n in named):
+            continue
+        hits = sum(word in label for label in labels)
+        if 0 < hits < len(rows):
+            return word
+    return None
+
+
+def measured(rows: list[Row], word: str | None) -> list[Row]:
+    """The rows whose label holds the measure word (all rows when there is none)."""
+    return rows if word is None else [r for r in rows if word in compact(str(r["label"] or ""))]
+
+
+def descendants(ask: Ask, program_id: str) -> list[Row]:
+    """Every program under a program, children first."""
+    found: list[Row] = []
+    for child in ask.store.children("programs", program_id):
+        found.append(child)
+        found.extend(descendants(ask, str(child["id"])))
+    return found
+
+
+def _part_figures(ask: Ask, parent: Entity, base: dict[str, Any]) -> list[Figure] | str:
+    """One figure per part of a program that has no cells of its own (its 내역사업), the measure asked of
+    each; a part without that measure is looked for in its own parts, never added to them."""
+    below = descendants(ask, parent.id)
+    word = measure_word(ask, [r for p in below for r in ask.store.budgets(str(p["id"]))],
+                        [parent.name, *(str(p["name"]) for p in below)])
+
+    def walk(program_id: str) -> list[Figure] | str:
+        figures: list[Figure] = []
+        for child in ask.store.children("programs", program_id):
+            rows = measured(ask.store.budgets(str(child["id"])), word)
+            if not rows:
+                deeper = walk(str(child["id"]))
+                if isinstance(deeper, str):
+                    return deeper
+                figures.extend(deeper)
+                continue
+            got = _figure(ask, rows, str(child["name"]), **base)
+            if isinstance(got, str):
+                return got
+            figures.append(got)
+        return figures
+    return walk(parent.id)
+
+
 def _label(name: str, **parts: object) -> str:
     words = [name] if name else []
     for key, value in parts.items():
@@ -256,6 +309,13 @@ def answer_compute(ask: Ask) -> Reply | None:
             "scope": q.scope if len(q.scopes) <= 1 else None}
     if base["year"] is not None or base["period"] is not None:
         base["phase"] = None   # a year or period says which cell; the phase only describes it
+    if op in ("sum", "max", "min", "mean") and subject.kind == "program" and not ask.store.budgets(subject.id) \
+            and all(o.id == subject.id for o in ask.others):   # "내역사업 3개 선정규모 다 더하면": over its parts
+        parts = _part_figures(ask, subject, base)
+        if isinstance(parts, str):
+            return _refuse(ask, parts)
+        if len(parts) >= 2:
+            return _answer(ask, op, parts, subject.name)
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories), ("scope", q.scopes)) if len(v) >= 2]
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
@@ -283,9 +343,11 @@ def answer_compute(ask: Ask) -> Reply | None:
                                       f"• {got.label}: {show(got.eok)}"], [str(got.row["source"])], asked=1)
     if len(subjects) >= 2 and op == "diff" and [k for k, _ in split] == ["funding"] and len(q.fundings) == 2:
         return _compare(ask, subjects, base, q.fundings[0], q.fundings[1])   # "지방비가 국비보다 많은 사업"
-    if len(subjects) >= 2 and not split:   # two programs, the same cell of each
+    if len(subjects) >= 2 and not split:   # two programs, the same cell of each (the measure asked of each)
+        word = measure_word(ask, [r for c in subjects for r in rows_named(ask, c.id)], [c.name for c in subjects])
         for c in subjects:
-            got = _figure(ask, rows_named(ask, c.id), c.name, **base)
+            rows = rows_named(ask, c.id)
+            got = _figure(ask, measured(rows, word) or rows, c.name, **base)
             if isinstance(got, str):
                 return _refuse(ask, got)
             figures.append(got)
@@ -340,7 +402,8 @@ def answer_compute(ask: Ask) -> Reply | None:
 def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:
     """The computed figure first, then each operand with its cell; refuses a total added to its parts."""
     rows = [f.row for f in figures]
-    if op in ("sum", "mean") and any(r["is_total"] for r in rows) and any(not r["is_total"] for r in rows):
+    totals = {r["program"] for r in rows if r["is_total"]}
+    if op in ("sum", "mean") and totals & {r["program"] for r in rows if not r["is_total"]}:
         return _refuse(ask, "소계·합계에 그 구성 항목을 더하면 같은 돈을 두 번 세게 됩니다.")
     periods = [(r["year"], r["period"]) for r in rows]
     if op in ("sum", "mean") and any(y for y, _ in periods) and any(p and not y for y, p in periods):
