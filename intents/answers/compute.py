@@ -311,11 +311,11 @@ def answer_compute(ask: Ask) -> Reply | None:
         base["phase"] = None   # a year or period says which cell; the phase only describes it
     if op in ("sum", "max", "min", "mean") and subject.kind == "program" and not ask.store.budgets(subject.id) \
             and all(o.id == subject.id for o in ask.others):   # "내역사업 3개 선정규모 다 더하면": over its parts
-        parts = _part_figures(ask, subject, base)
-        if isinstance(parts, str):
-            return _refuse(ask, parts)
-        if len(parts) >= 2:
-            return _answer(ask, op, parts, subject.name)
+        over_parts = _part_figures(ask, subject, base)
+        if isinstance(over_parts, str):
+            return _refuse(ask, over_parts)
+        if len(over_parts) >= 2:
+            return _answer(ask, op, over_parts, subject.name)
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories), ("scope", q.scopes)) if len(v) >= 2]
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
