@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from intents.answers.budget import answer_budget
-from intents.answers.common import Ask, nothing
+from intents.answers.common import Ask, budgets_of, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
@@ -464,7 +464,7 @@ class Engine:
     def _could_answer(self, q: Query, intent: str, c: Entity) -> bool:
         """Whether a candidate holds what is asked: a budget of one, a date of one when a date is asked."""
         if intent == "budget" and c.kind in ("program", "task"):
-            return bool(self.store.budgets(c.id)) or bool(self.store.children("programs", c.id))
+            return bool(budgets_of(self.store, c.id)) or bool(self.store.children("programs", c.id))
         if "time" in q.aspects and c.kind in ("program", "task"):
             return bool(self.store.meetings_of_program(c.id))
         return True
@@ -472,7 +472,7 @@ class Engine:
     def _has_data_for(self, intent: str, c: Entity) -> bool:
         """Whether the store holds what the question asks about this candidate."""
         if intent == "budget":
-            return bool(self.store.budgets(c.id))
+            return bool(budgets_of(self.store, c.id))
         if intent == "contact":
             return c.kind in ("contact", "department") or bool(
                 self.store.phones(c.kind, c.id) or (c.kind == "organisation" and self.store.has_contacts(c.id)))

@@ -110,3 +110,19 @@ def test_a_place_name_one_letter_off_is_read_as_that_place(ro_engine: Engine) ->
 def test_a_place_the_dictionary_knows_is_not_a_typo_for_another(ro_engine: Engine) -> None:
     reply = ask(ro_engine, "강남 평가단 주소")   # 강남 is one letter off 경남, and a place of its own
     assert reply.entities == [] and "경남" not in reply.text
+
+
+def test_a_name_after_a_region_may_be_that_regions_own(ro_engine: Engine) -> None:
+    # 디지털헬스케어 names a 협력권 of 대전·세종·충남; said after 강원 it may be 강원's cluster, whose alias says both
+    mentions = ro_engine.index.find("강원 디지털헬스케어 사례 국비")
+    named = [c.id for m in mentions for c in m.candidates if c.kind != "region"]
+    assert named[:2] == ["d004-prog-coop-health", "d002-cl-gangwon"]
+    answer = ask(ro_engine, "강원 디지털헬스케어 쪽 클러스터 예산 알려줘").text
+    assert lead(answer, 1).startswith("• 2018~2020년 · 1단계 · 비R&D · 국비: 15.2억원")
+
+
+def test_two_regions_share_the_name_after_them(ro_engine: Engine) -> None:
+    # "경북 강원 클러스터": 경북 클러스터 and 강원 클러스터
+    named = {c.id for m in ro_engine.index.find("경북 강원 클러스터 국비 합치면") for c in m.candidates}
+    assert {"d002-cl-gyeongbuk", "d002-cl-gangwon"} <= named
+    assert "= 85.9억원" in lead(ask(ro_engine, "경북 강원 클러스터 성과 사례 국비 더하면 얼마?").text, 1)

@@ -7,6 +7,8 @@ import pytest
 from intents.engine import Engine
 from intents.reading.morph import noun_head
 from intents.reading.understand import understand
+from tests.conftest import ask
+from tests.scoring import lead
 
 
 @pytest.mark.parametrize("text, worded, intent", [
@@ -63,3 +65,13 @@ def test_a_question_whether_something_happened_asks_the_status(question: str, in
 ])
 def test_a_word_is_read_as_the_noun_it_is_made_of_when_the_rest_is_grammar(word: str, head: str) -> None:
     assert noun_head(word) == head
+
+
+def test_a_name_said_as_the_documents_points_to_the_source(ro_engine: Engine) -> None:
+    # "지경위 자료에 나온 클러스터": the 클러스터 is asked, the 2023 지역경제위원회 document says which figure
+    q = understand("23년 지경위 자료에 나온 클러스터 18~22 지원 총액 얼마", ro_engine.index)
+    assert not q.mentions and ("programs", "클러스터") in q.kind_words
+    assert "6,418억원" in lead(ask(ro_engine, "지역경제위 보도자료 기준 클러스터 18~22년 총 얼마?").text, 1)
+    # but a document's people are the document's: "클러스터 보도자료에 담당과장"
+    q = understand("21년 클러스터 보도자료에 담당과장 누구", ro_engine.index)
+    assert any(c.kind == "meeting" for m in q.mentions for c in m.candidates)

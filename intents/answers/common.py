@@ -10,6 +10,24 @@ from intents.reading.understand import Query
 from intents.reading.vocab import compared, is_filler, is_generic
 from store.store import Row, Store
 
+_NAMED_IN_ROW = 6   # a name this long or longer, said in a row's label or note, says whose row it is
+
+
+def budgets_of(store: Store, program_id: str) -> list[Row]:
+    """A program's budget cells; for one with none of its own, the cells of its parent whose label or note
+    name it ("과제: 마이크로 e모빌리티 5대 부품 …" under its 클러스터): the row says whose money it is."""
+    rows = store.budgets(program_id)
+    if rows:
+        return rows
+    row = store.program(program_id) or store.task(program_id) or {}
+    parent = str(row.get("parent") or "")
+    if not parent:
+        return []
+    names = [compact(n) for n in [str(row.get("name") or ""), *store.aliases("program", program_id)]]
+    names = [n for n in names if len(n) >= _NAMED_IN_ROW]
+    return [r for r in store.budgets(parent)
+            if any(n in compact(f"{r['label'] or ''} {r['note'] or ''}") for n in names)]
+
 
 @dataclass
 class Ask:
@@ -78,8 +96,11 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
     """
     store = ask.store
     aspects = ask.aspects()
-    shaped = answer_first(lines, aspects, ask.subject.name if ask.implicit and ask.subject else None, asked,
-                          ask.subject.kind if ask.subject else None)
+    subject = ask.subject
+    # found for the asker, its name goes first; but an amount asked goes first when the header names it
+    lead = subject.name if subject and ask.implicit and not (
+        intent == "budget" and lines and lines[0].startswith(f"[{subject.name}]")) else None
+    shaped = answer_first(lines, aspects, lead, asked, subject.kind if subject else None)
     if shaped is None:
         what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
         whose = f"'{ask.subject.name}'의 " if ask.subject else "물으신 "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from intents.answers.common import Ask, finish
+from intents.answers.common import Ask, budgets_of, finish
 from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
@@ -36,7 +36,7 @@ def rows_named(ask: Ask, program_id: str) -> list[Row]:
     """A program's budget cells, those of the documents that use the name asked when they hold the year or
     period asked (국가혁신클러스터 → the 2021 release, 지역혁신협력지구 → the 2023 one): each name carries its
     own period; a year only the other document has is still found."""
-    rows = ask.store.budgets(program_id)
+    rows = budgets_of(ask.store, program_id)
     q = ask.query
     pointed = pointed_source(ask, {str(r["source"]) for r in rows})
     if pointed is not None:   # "지역경제위원회 자료 기준으로": that document's cells, whatever name is used
@@ -154,8 +154,9 @@ def cell(rows: list[Row], year: int | None = None, phase: int | None = None, per
         rows = broad or (rows if len({r["year"] for r in rows}) == 1 else [])
     if category is not None:
         rows = [r for r in rows if r["category"] == category]
-    elif funding is not None:
-        rows = [r for r in rows if r["funding"] in FUNDING_NAMES.get(funding, (funding,)) and not r["category"]]
+    elif funding is not None:   # the funding's own cell, not its R&D part; or the one cell there is of it
+        same = [r for r in rows if r["funding"] in FUNDING_NAMES.get(funding, (funding,))]
+        rows = [r for r in same if not r["category"]] or (same if len(same) == 1 else [])
     else:
         rows = [r for r in rows if not r["category"] and r["funding"] in (None, "", "합계")]
     return [r for r in rows if (r["scope"] or None) == scope] if scope or any(not r["scope"] for r in rows) else rows
@@ -318,7 +319,7 @@ def answer_compute(ask: Ask) -> Reply | None:
             return _answer(ask, op, over_parts, subject.name)
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories), ("scope", q.scopes)) if len(v) >= 2]
-    subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and ask.store.budgets(c.id)]
+    subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and budgets_of(ask.store, c.id)]
     subjects = list({c.id: c for c in subjects}.values())   # one program named twice is one operand
     if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells
         if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have

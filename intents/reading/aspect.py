@@ -183,9 +183,12 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
         return None
     leads = [*first, *leads]
     if lead_name and not leads and others:   # found for the asker: its name, then the first line asked of it
-        leads, others = [f"{lead_name} — {others[0].strip().removeprefix(BULLET)}"], others[1:]
-    elif lead_name and (leads or not (len(card) > top and card[top].startswith(lead_name))):
-        leads = [f"{lead_name}" + (f" — {' · '.join(leads)}" if leads else "")]
+        line = others[0].strip().removeprefix(BULLET)
+        leads, others = [line if lead_name in line else f"{lead_name} — {line}"], others[1:]
+    elif lead_name and leads:
+        leads = [" · ".join(leads) if lead_name in leads[0] else f"{lead_name} — {' · '.join(leads)}"]
+    elif lead_name and not (len(card) > top and card[top].startswith(lead_name)):
+        leads = [lead_name]
     elif len(leads) > 1:
         leads = [" · ".join(leads)]
     rest = [ln for i, ln in enumerate(card) if i not in used]

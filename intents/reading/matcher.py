@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from rapidfuzz import fuzz, process
@@ -26,6 +26,7 @@ ABBREVIATION = re.compile(r"^[가-힣]{3,4}$")
 ABBREVIATION_SCORE = 85.0     # below an exact or a close spelling: a guess the engine may still ask about
 TYPO_CUTOFF = 80.0            # a region and the word after it, one syllable off a whole name
 PLACE_TYPO_SCORE = 85.0       # a place name one letter off: a guess, as sure as an abbreviation
+REGIONAL_NAME_CUTOFF = 90.0   # "강원 디지털헬스케어": a region and the name after it, read as one name this close
 MAX_ABBREVIATED = 2           # an abbreviation that fits more entities than this is not read as one
 _PREFILTER_LIMIT = 120
 _COMMON_BIGRAM = 1500
@@ -115,8 +116,36 @@ class NameIndex:
                 typo = self._fuzzy_run([i], words)
                 if typo is not None:
                     mentions.append(typo)
+        mentions = [self._regional(m, words) if m.first - 1 in regions else m for m in mentions]
+        mentions.extend(self._shared_heads(mentions, words, regions))
         mentions.sort(key=lambda m: m.first)
         return mentions
+
+    def _shared_heads(self, mentions: list[Mention], words: Sequence[str], regions: set[int]) -> list[Mention]:
+        """"경북 강원 클러스터": a region said just before another region's name shares that name's head, when
+        the region and the head together are a name (경북 클러스터)."""
+        shared = []
+        for m in mentions:
+            if m.first - 1 not in regions or m.last == m.first or not any(
+                    n.kind == "region" for n in self.by_key.get(compact(words[m.first]), [])):
+                continue
+            key = compact(words[m.first - 1] + "".join(words[m.first + 1:m.last + 1]))
+            if key in self.by_key:
+                shared.append(Mention(m.first - 1, m.first - 1, key, self._candidates(self.by_key[key], 100.0, key),
+                                      exact=True))
+        return shared
+
+    def _regional(self, mention: Mention, words: Sequence[str]) -> Mention:
+        """A name said after a region may be that region's own ("강원 디지털헬스케어" → 강원 국가혁신클러스터,
+        whose alias says both, beside 디지털건강 관리(헬스케어) of other regions): the names that the region and
+        the words together spell are added as candidates; which one is meant is the engine's to rank."""
+        if all(c.kind in ("region", "city") for c in mention.candidates):
+            return mention
+        query = _span_text(words, [mention.first - 1, *range(mention.first, mention.last + 1)])
+        known = {(c.kind, c.id) for c in mention.candidates}
+        extra = [c for c in self._fuzzy(query) if c.kind not in ("region", "city") and
+                 c.score >= REGIONAL_NAME_CUTOFF and (c.kind, c.id) not in known]
+        return replace(mention, candidates=[*mention.candidates, *extra[:MAX_ABBREVIATED]]) if extra else mention
 
     def lookup(self, text: str, limit: int = 5) -> list[Entity]:
         """Candidates for one name-like text, best first (exact, 초성 or fuzzy)."""

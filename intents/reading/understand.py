@@ -24,6 +24,7 @@ _PHASE = re.compile(r"([0-9])\s*단계")
 # a year followed within two words by a document noun: the year the document was issued
 _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
                             r"(?:보도자료|자료|보고서)")
+_DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
@@ -99,7 +100,7 @@ def understand(text: str, index: NameIndex) -> Query:
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
-                   and not explains(w)]
+                   and not explains(w) and not _DOCUMENT.match(w)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -136,6 +137,14 @@ def understand(text: str, index: NameIndex) -> Query:
                              money)
         if next(n for n, _ in asked if n not in WORDED) != "other":
             intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
+    # "23년 지경위 자료에 나온 클러스터 …": a name said as the document's is where to look, not what is asked,
+    # when the question names something else — unless it asks for people, whom a document names (its 담당과장);
+    # which document it points to stays in the words (pointed_source)
+    pointers = [m for m in mentions if _DOCUMENT.match(m.text) or (
+        m.last + 1 < len(words) and _DOCUMENT.match(words[m.last + 1]))]
+    if pointers and (len(pointers) < len(mentions) or kind_words) and \
+            next(n for n, _ in intents if n not in WORDED) != "contact":
+        mentions = tuple(m for m in mentions if m not in pointers)
     return Query(
         text=text, compact=compact(text), mentions=mentions,
         intents=intents,
