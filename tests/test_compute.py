@@ -1,5 +1,8 @@
 """Arithmetic over budget cells: operands shown and cited, refusals where adding would be wrong."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from intents.engine import Engine
@@ -126,3 +129,14 @@ def test_two_amounts_the_asker_gives_are_computed_and_each_found_in_the_data(ro_
     text = ask(ro_engine, "중기부 2864억이랑 산업부 4232억 더하면 정확히 얼마?").text
     assert text.splitlines()[1] == "2,864억원 + 4,232억원 = 7,096억원"
     assert "• 4,232억원: 2023년도 지역사업추진계획 2023년 · 합계" in text
+
+
+def test_this_year_is_the_messages_year_or_the_latest_the_data_has(ro_engine: Engine) -> None:
+    seoul = ZoneInfo("Asia/Seoul")
+    later = ask(ro_engine, "지역혁신협력지구 올해 지방비", now=datetime(2026, 12, 2, 10, tzinfo=seoul)).text
+    assert "2023년 · 지방비: 433억원" in later.splitlines()[1]
+    assert "올해(2026년) 예산은 자료에 없어, 자료의 가장 최근 연도인 2023년" in later
+    same = ask(ro_engine, "지역혁신협력지구 올해 국비가 지방비보다 얼마 많아",
+               now=datetime(2023, 3, 2, 10, tzinfo=seoul)).text
+    assert same.splitlines()[1] == "2023년 · 국비 929억원 − 2023년 · 지방비 433억원 = 496억원"
+    assert "올해(" not in same

@@ -3,7 +3,7 @@
 import re
 from dataclasses import replace
 
-from intents.answers.common import Ask, finish, matching_rows, nothing
+from intents.answers.common import Ask, finish, matching_rows, nothing, this_year
 from intents.answers.compute import FUNDING_NAMES, answer_compute, phases_period, pointed_source, rows_named
 from intents.answers.render import amount, cited, describe
 from intents.message import Reply
@@ -71,6 +71,7 @@ def answer_budget(ask: Ask) -> Reply:
     computed = answer_compute(ask)
     if computed is not None:
         return computed
+    this_year(ask)
     rows = rows_named(ask, subject.id)
     if not rows:
         children = store.children("programs", subject.id)

@@ -1,6 +1,6 @@
 """Pieces every intent uses: the reply builder and the context an intent is called with."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from intents.answers.render import source_files, source_line
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
@@ -29,6 +29,22 @@ def budgets_of(store: Store, program_id: str) -> list[Row]:
             if any(n in compact(f"{r['label'] or ''} {r['note'] or ''}") for n in names)]
 
 
+def this_year(ask: "Ask") -> None:
+    """Read "올해" as the message's year, or, when the subject's cells stop before it, as their latest year,
+    saying so after the answer; a year, period or phase said in the question wins."""
+    q = ask.query
+    if not q.this_year or q.year is not None or q.period or q.phase is not None or ask.subject is None:
+        return
+    years = {int(r["year"]) for r in budgets_of(ask.store, ask.subject.id) if r["year"]}
+    now = ask.message.now.year
+    chosen = now if now in years else max((y for y in years if y <= now), default=None)
+    if chosen is None:
+        return
+    ask.query = replace(q, year=chosen, years=(chosen,))
+    if chosen != now:
+        ask.notes.append(f"※ 올해({now}년) 예산은 자료에 없어, 자료의 가장 최근 연도인 {chosen}년 것으로 답했습니다.")
+
+
 @dataclass
 class Ask:
     """Everything an intent needs: the store, the message, what was understood, the subject."""
@@ -40,6 +56,7 @@ class Ask:
     others: list[Entity] = field(default_factory=list)
     implicit: bool = False   # the subject was found for the asker (by region, organisation), not named
     pinned: bool = False     # the subject was chosen with a button or carried over from the last answer
+    notes: list[str] = field(default_factory=list)   # said after the answer (which year "올해" was taken as)
 
     def aspects(self) -> tuple[str, ...]:
         """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions. A word
@@ -105,7 +122,7 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
         what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
         whose = f"'{ask.subject.name}'의 " if ask.subject else "물으신 "
         return Reply(text=f"{whose}{what}은(는) 자료에 없습니다.", intent=intent, missed=True)
-    body = "\n".join(line for line in shaped if line is not None)
+    body = "\n".join([*(line for line in shaped if line is not None), *ask.notes])
     cite = source_line(store, sources) if sources else ""
     text = body + ("\n\n" + cite if cite else "")
     if len(text) > MAX_REPLY_CHARS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from intents.answers.common import Ask, budgets_of, finish
+from intents.answers.common import Ask, budgets_of, finish, this_year
 from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
@@ -299,6 +299,7 @@ def answer_compute(ask: Ask) -> Reply | None:
     subject = ask.subject
     if op is None or subject is None:
         return None
+    this_year(ask)
     given = _given_amounts(ask)
     if len(given) == 2 and op in ("sum", "diff"):   # "2864억이랑 4232억 더하면": the asker's own figures
         return _given_answer(ask, op, given)

@@ -24,6 +24,7 @@ _PHASE = re.compile(r"([0-9])\s*단계")
 # a year followed within two words by a document noun: the year the document was issued
 _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
                             r"(?:보도자료|자료|보고서)")
+_THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
@@ -64,6 +65,7 @@ class Query:
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
+    this_year: bool = False   # "올해", "금년": the year of the message, or the data's latest before it
 
     @property
     def intent(self) -> str:
@@ -226,6 +228,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "year": None if period else _year(folded),
         "phase": int(phase.group(1)) if phase and not phase_span else None,
         "phase_span": phase_span,
+        "this_year": bool(_THIS_YEAR.search(folded)),
         "category": "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
             "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
         "funding": next((f for f in ("지방비", "국비", "정부") if f in rest), None),
