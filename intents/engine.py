@@ -276,6 +276,11 @@ class Engine:
             ask.others, ask.subject = [*ask.others, ask.subject], Entity("meeting", str(first["id"]),
                                                                            str(first["title"]), 90.0)
             return answer_meeting(ask)
+        titled = self._titled_meeting(ask) if kind in ("program", "task") and (
+            "time" in ask.query.aspects or intent == "meeting") else None
+        if titled is not None:   # "지역주력산업 R&D 신청 접수 언제부터": its 사업's 신청 접수
+            ask.others, ask.subject = [*ask.others, ask.subject], titled
+            return answer_meeting(ask)
         if intent == "status" and kind in ("task", "program"):
             return answer_status(ask)
         if intent == "budget" and kind in ("program", "task") and operation(ask) is not None:
@@ -407,6 +412,25 @@ class Engine:
                                                                          for n in nouns):
                 return True
         return False
+
+    def _titled_meeting(self, ask: Ask) -> Entity | None:
+        """The one meeting of a program above the subject whose title's own words (beyond the programs'
+        names) the question all says: "신청 접수" of the 사업 a 내역사업 belongs to (its own dates are on its card)."""
+        assert ask.subject is not None
+        chain: list[dict[str, object]] = []
+        at = entity_row(self.store, ask.subject.kind, ask.subject.id)
+        while at is not None and len(chain) < 4:
+            chain.append(at)
+            parent = str(at.get("parent") or "")
+            at = (self.store.program(parent) or self.store.task(parent)) if parent else None
+        named = {n for row in chain for n in nouns_of(str(row["name"]))}
+        found = []
+        for row in chain[1:]:
+            for meeting in self.store.meetings_of_program(str(row["id"])):
+                own = [n for n in nouns_of(str(meeting["title"])) if len(n) >= 2 and n not in named]
+                if own and all(compact(n) in ask.query.compact for n in own):
+                    found.append(meeting)
+        return Entity("meeting", str(found[0]["id"]), str(found[0]["title"]), 90.0) if len(found) == 1 else None
 
     def _ordinal_missing(self, ask: Ask) -> Reply | None:
         """"TF 2차 회의": an N-th meeting of a program that its meetings do not include is not in the data."""

@@ -94,6 +94,12 @@ from tests.scoring import lead
     ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),
     # a word naming the subject's own kind asks nothing of it
     ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
+    # no budget cells, but its description says the funding asked
+    ("그린스타트업타운은 국비로 뭘 지원해줘?", "복합허브센터 설계·조성비 국비 지원"),
+    # a 내역사업 asked when its 사업's 신청 접수 is: that schedule, whose title's own words were said
+    ("지역스타기업 R&D 신청 접수 마감 언제?", "2023년 3월 15일(수) ~ 2023년 3월 29일(수)"),
+    # the law's name for the cluster program (seed 002, 근거: 국가혁신융복합단지의 육성)
+    ("국가혁신융복합단지 2단계 사업비 총 얼마", "1,812억원"),
 ])
 def test_the_asked_fact_is_on_the_first_line(ro_engine: Engine, question: str, first: str) -> None:
     reply = ask(ro_engine, question)

@@ -87,8 +87,10 @@ def answer_budget(ask: Ask) -> Reply:
                 lines = [f"[{subject.name}] 금액", *(f"• {f['attribute']}: {f['value']}" for f in money)]
                 return finish(ask, "budget", lines, [str(f["source"]) for f in money])
             row = store.program(subject.id) or store.task(subject.id) or {}
-            said = _AMOUNT.search(str(row.get("summary") or ""))
-            if said:   # "체험인턴(월185만원)": an amount its description states
+            summary = str(row.get("summary") or "")
+            funding = ask.query.funding
+            if _AMOUNT.search(summary) or (funding and funding in summary):
+                # "체험인턴(월185만원)": an amount its description states; "… 조성비 국비 지원": the funding asked
                 return finish(ask, "budget", [f"[{subject.name}] 금액", f"내용: {row['summary']}"],
                               [str(row["source"])])
             return nothing(ask, "budget", f"'{subject.name}'의 예산 정보를")
