@@ -57,6 +57,7 @@ class Ask:
     implicit: bool = False   # the subject was found for the asker (by region, organisation), not named
     pinned: bool = False     # the subject was chosen with a button or carried over from the last answer
     notes: list[str] = field(default_factory=list)   # said after the answer (which year "올해" was taken as)
+    source: str | None = None   # one document to take figures from, when documents disagree
 
     def aspects(self) -> tuple[str, ...]:
         """The aspects asked; a bare '어디' asks where the subject is: an address, a place or regions. A word

@@ -3,7 +3,7 @@ cells, with every operand cited and the arithmetic shown; refusals, saying why, 
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,8 @@ def phases_period(rows: list[Row], first: int, last: int) -> str | None:
 def pointed_source(ask: Ask, sources: set[str]) -> str | None:
     """Of documents that disagree, the one a question points to: by its year ("21년 보도자료"), by the
     words of its title ("지역경제위 자료", "클러스터"), by its issuer; None when none stands out."""
+    if ask.source in sources:
+        return ask.source
     q = ask.query
     subject = ask.subject.id if ask.subject else None
     named = compact(" ".join([*(m.text for m in q.mentions if any(c.id == subject for c in m.candidates)),
@@ -293,8 +295,39 @@ def _sum_of_sources(ask: Ask, rows: list[Row], name: str, **parts: object) -> Fi
                                                     "label": "국비와 지방비의 합"})
 
 
+_DISAGREE = "자료마다 다릅니다"
+
+
 def answer_compute(ask: Ask) -> Reply | None:
     """계산 — 예산 셀의 합·차이·비중·평균·최대/최소를 피연산자와 출처와 함께 (예: 2019년 국비랑 지방비 합치면)."""
+    reply = _compute(ask)
+    if reply is None or _DISAGREE not in reply.text or ask.subject is None or ask.source is not None:
+        return reply
+    # the documents disagree and the question points to none: the arithmetic in each document that holds it
+    subjects = [ask.subject, *ask.others]
+    sources = dict.fromkeys(str(r["source"]) for c in subjects for r in budgets_of(ask.store, c.id))
+    each: list[tuple[str, Reply]] = []
+    for source in sources:
+        one = replace(ask, source=source, notes=[])
+        got = _compute(one)
+        if got is not None and not got.text.startswith(_REFUSED):
+            each.append((source, got))
+    if not each:
+        return reply
+    if len(each) == 1:
+        return each[0][1]
+    ids = [s for s, _ in each]
+    leads = [f"{got.text.splitlines()[1]}{cited(ask.store, s, ids)}" for s, got in each]
+    head = each[0][1].text.splitlines()[0]
+    lines = [head, " / ".join(leads), "", "자료마다 금액이 달라 자료별로 계산했습니다. 계산에 쓴 금액:"]
+    for source, got in each:
+        operands = got.text.split("\n\n")[1].splitlines()[1:]
+        lines.extend(f"{line}{cited(ask.store, source, ids)}" for line in operands)
+    return finish(ask, "budget", lines, ids, asked=1)
+
+
+def _compute(ask: Ask) -> Reply | None:
+    """The arithmetic a question asks, or why not (a refusal), or None when it asks none."""
     op = operation(ask)
     subject = ask.subject
     if op is None or subject is None:
@@ -529,6 +562,9 @@ def _plain(value: Decimal) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
+_REFUSED = "계산하지 않았습니다"
+
+
 def _refuse(ask: Ask, why: str) -> Reply:
-    return Reply(text=f"계산하지 않았습니다: {why}", intent="budget")
+    return Reply(text=f"{_REFUSED}: {why}", intent="budget")
 
