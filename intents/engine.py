@@ -324,6 +324,15 @@ class Engine:
                 subject = None
         for table, kind in kind_words:
             everything = self.store.of_kind(table, kind)
+            if subject is not None and subject.kind in ("program", "task") and intent == "budget" \
+                    and operation(ask) in ("sum", "diff", "max", "min"):
+                owner = self._program_of_kind(everything, kind)   # "스마트특성화기반구축이랑 클러스터 국비 차이"
+                if owner is not None and owner.id not in {subject.id, *(o.id for o in ask.others)}:
+                    ask.others = [*ask.others, owner]
+                    computed = answer_compute(ask)
+                    if computed is not None:
+                        return computed
+                    ask.others = ask.others[:-1]
             named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
             fuzzy_subject = subject is not None and not any(m.exact for m in q.mentions)
             if named_area and fuzzy_subject:

@@ -49,6 +49,9 @@ from tests.scoring import lead
      "가장 많은 것: 지역주력산업 R&D 자유공모 2023년 688억원 (비교한 5개 중)"),
     ("주력산업R&D랑 스타기업R&D 선정규모 더하면",
      "지역주력산업 R&D 2023년 1,207억원 + 지역스타기업 R&D 2023년 323억원 = 1,530억원"),
+    # a kind word beside a named program names the program of that kind (클러스터 → 국가혁신클러스터육성사업)
+    ("지역협력혁신성장이랑 클러스터 23년 국비 더하면",
+     "지역협력혁신성장 2023년 · 국비 107억원 + 국가혁신클러스터육성사업 2023년 · 국비 929억원 = 1,036억원"),
     ("국가혁신클러스터 지방비 가장 많이 들어간 연도 어디?",
      "가장 많은 것: 2020년 · 1단계 · 지방비 273억원 (비교한 5개 중)"),
     # each name reads the figures of the documents that use it
