@@ -75,3 +75,10 @@ def test_a_name_said_as_the_documents_points_to_the_source(ro_engine: Engine) ->
     # but a document's people are the document's: "클러스터 보도자료에 담당과장"
     q = understand("21년 클러스터 보도자료에 담당과장 누구", ro_engine.index)
     assert any(c.kind == "meeting" for m in q.mentions for c in m.candidates)
+
+
+def test_a_compound_of_explained_words_is_explained(ro_engine: Engine) -> None:
+    # 주요기관 = 주요 + 기관: nothing left to contradict the city's listing
+    q = understand("충북 진천음성 혁신도시 주요기관이 어디야", ro_engine.index)
+    assert "주요기관" not in q.unexplained
+    assert "정보통신산업진흥원" in lead(ask(ro_engine, "진천음성 혁신도시 주요기관 알려줘").text, 1)

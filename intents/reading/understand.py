@@ -102,7 +102,7 @@ def understand(text: str, index: NameIndex) -> Query:
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
-                   and not explains(w) and not _DOCUMENT.match(w)]
+                   and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -168,6 +168,12 @@ def _sentence_ends(text: str) -> frozenset[int]:
         if count and sentence.rstrip()[-1:] in "?!.？！":
             ends.add(count - 1)
     return frozenset(ends)
+
+
+def _made_of_explained(word: str) -> bool:
+    """A compound whose every noun is a word the reading already explains (주요기관 → 주요 + 기관)."""
+    nouns = morph.nouns_of(word)
+    return len(nouns) >= 2 and "".join(nouns) == word and all(is_filler(n) or explains(n) for n in nouns)
 
 
 def _asks_only(word: str) -> bool:
