@@ -37,6 +37,15 @@ def is_known_place(word: str) -> bool:
     return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "지명"
 
 
+def as_modifier(word: str) -> str:
+    """A noun made a verb with 하다, in whatever ending (추진해, 담당했어요, 주관함), written the one way the
+    aspect words use (추진하는); any other word as it is."""
+    parsed = morphemes(word)
+    if len(parsed) >= 2 and parsed[0][1] == "NNG" and parsed[1][1].startswith("XSV"):
+        return f"{parsed[0][0]}하는"
+    return word
+
+
 def nouns_of(name: str) -> list[str]:
     """The nouns a name is made of (지역경제위원회 → 지역, 경제, 위원회)."""
     return [surface for surface, tag in morphemes(name) if tag.split("+")[0] in ("NNG", "NNP")]

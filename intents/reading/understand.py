@@ -154,7 +154,7 @@ def understand(text: str, index: NameIndex) -> Query:
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
-        aspects=aspect.asked(tuple(raw)), rest=rest,
+        aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         **qualifiers,
     )
