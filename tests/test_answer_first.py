@@ -94,6 +94,8 @@ from tests.scoring import lead
     ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정했지?", "132"),
     # a word naming the subject's own kind asks nothing of it
     ("지역주력산업지원 내역사업 예산 얼마야", "259.1억원"),
+    # 신규/계속 are the budget table's own split: said alone, they ask for that amount
+    ("지역스타기업 R&D 계속 과제 쪽은?", "89억원"),
     # no budget cells, but its description says the funding asked
     ("그린스타트업타운은 국비로 뭘 지원해줘?", "복합허브센터 설계·조성비 국비 지원"),
     # a 내역사업 asked when its 사업's 신청 접수 is: that schedule, whose title's own words were said

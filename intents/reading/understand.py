@@ -127,7 +127,7 @@ def understand(text: str, index: NameIndex) -> Query:
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
-    money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"])
+    money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"] or qualifiers["scope"])
     intents = read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
                            compact(" ".join(w for w in raw if w not in context)), money,
                            compact(" ".join(w for w in raw if w in context)),
