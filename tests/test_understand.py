@@ -82,3 +82,8 @@ def test_a_compound_of_explained_words_is_explained(ro_engine: Engine) -> None:
     q = understand("충북 진천음성 혁신도시 주요기관이 어디야", ro_engine.index)
     assert "주요기관" not in q.unexplained
     assert "정보통신산업진흥원" in lead(ask(ro_engine, "진천음성 혁신도시 주요기관 알려줘").text, 1)
+
+
+def test_a_result_is_found_by_its_words_not_by_the_question_words_around_them(ro_engine: Engine) -> None:
+    # 얼마라고 했었나: a question word and a verb, not topic words that a result must also say
+    assert "87.2%" in lead(ask(ro_engine, "1단계 일자리 중 정규직 비중 얼마라고 했었지").text, 1)

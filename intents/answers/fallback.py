@@ -8,10 +8,10 @@ from intents.answers.compute import result_arithmetic
 from intents.answers.meeting import answer_meeting, titled
 from intents.answers.render import cited
 from intents.message import Entity, Reply
-from intents.reading.morph import noun_head
+from intents.reading.morph import is_verb, noun_head
 from intents.reading.normalize import compact
 from intents.reading.understand import region_of
-from intents.reading.vocab import is_generic
+from intents.reading.vocab import is_generic, is_question_word
 from store.store import Row, Store
 
 MAX_PROGRAMS = 1
@@ -80,7 +80,8 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
 
 def _topic_words(ask: Ask) -> list[str]:
     heads = (noun_head(w) for w in ask.content_words())   # 얼마라고 → 얼마, 정규직이 → 정규직
-    return [w for w in heads if len(w) >= 2 and not is_generic(w)]
+    # not verb forms (했었나) nor question words (얼마): what the question asks with, not what it asks about
+    return [w for w in heads if len(w) >= 2 and not is_generic(w) and not is_verb(w) and not is_question_word(w)]
 
 
 def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:

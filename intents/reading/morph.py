@@ -46,6 +46,12 @@ def as_modifier(word: str) -> str:
     return word
 
 
+def is_verb(word: str) -> bool:
+    """True when a word begins as a verb or adjective does (했었나, 바뀌었어): it says what is done, names nothing."""
+    parts = morphemes(word)
+    return bool(parts) and parts[0][1].split("+")[0] in ("VV", "VA", "VX", "VCP", "XSV", "EP", "EF", "EC")
+
+
 def nouns_of(name: str) -> list[str]:
     """The nouns a name is made of (지역경제위원회 → 지역, 경제, 위원회)."""
     return [surface for surface, tag in morphemes(name) if tag.split("+")[0] in ("NNG", "NNP")]
