@@ -40,7 +40,7 @@ NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name 
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-WRITE_OFFERS = ("log", "meeting")   # offers whose choice finishes a write
+WRITE_OFFERS = ("log", "meeting", "correction")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -141,7 +141,7 @@ class Engine:
     def _writing(self, write: Callable[[], R]) -> R | Reply:
         """Run a command or finish a write: a read-only database refuses it with a message (questions still
         work), and so is an offer to finish a write it could only refuse; after a meeting was written, its
-        title is a name questions may use."""
+        title is a name questions may use, and after a correction, a renamed organisation or department."""
         try:
             written = write()
             if written is not None and written.offer is not None and written.offer.kind in WRITE_OFFERS \
@@ -151,7 +151,7 @@ class Engine:
             if not is_read_only_error(exc):
                 raise
             return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
-        if written is not None and any(w.what == "meeting" for w in written.written):
+        if written is not None and any(w.what in ("meeting", "correction") for w in written.written):
             self.refresh()
         return written
 

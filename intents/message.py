@@ -62,9 +62,10 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Offer:
-    """What a reply with buttons waits for: the kind of choice (`log`, `meeting`, `clarify`, `rsvp`), what its
-    intent needs to finish it (JSON), until when it may be answered (None: the kind's usual time) and whether
-    anyone it was sent to may answer it for themselves (an RSVP) rather than only the asker."""
+    """What a reply with buttons waits for: the kind of choice (`log`, `meeting`, `clarify`, `rsvp`,
+    `correction`), what its intent needs to finish it (JSON), until when it may be answered (None: the kind's
+    usual time) and whether anyone it was sent to may answer it for themselves (an RSVP) rather than only the
+    asker."""
 
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
@@ -83,7 +84,8 @@ class Pick:
 
 @dataclass(frozen=True)
 class Written:
-    """A write an intent made (`meeting`: added, moved or cancelled; `progress`; `attendance`) and its row's id."""
+    """A write an intent made (`meeting`: added, moved or cancelled; `progress`; `attendance`; `correction`: a
+    fact corrected, its history id) and its row's id."""
 
     what: str
     id: str

@@ -79,6 +79,9 @@ REGISTRY = Registry((
           "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
     Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
+    Entry("correct", "coordinator", "사실 바로잡기 (코디네이터): /correct <이름> <항목> <새 값> — 항목: 전화, 부서, "
+          "직급, 기관, 이름, 주소. 말로도: '배은주 사무관 지역산업과로 옮겼어'", "/correct",
+          "자료 고치기: /correct 정병찬 전화 044-203-4419"),
     Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>", "/move"),
     Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명>", "/cancel"),
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),

@@ -10,9 +10,11 @@ from store.errors import (
     NotTfbotDatabase,
     PermissionDenied,
     ReadOnly,
+    StaleValue,
     StoreError,
 )
 from store.store import Row, Store
 
 __all__ = ["CannotOpen", "DatasetError", "InvalidValue", "NewerDatabase", "NotADatabase", "NotFound",
-           "NotTfbotDatabase", "PermissionDenied", "ReadOnly", "Row", "Store", "StoreError"]
+           "NotTfbotDatabase", "PermissionDenied", "ReadOnly", "Row", "StaleValue", "Store",
+           "StoreError"]

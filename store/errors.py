@@ -21,6 +21,10 @@ class InvalidValue(StoreError):
     """A value offered for a write is out of range or malformed."""
 
 
+class StaleValue(StoreError):
+    """A value changed between the offer of a write and its confirmation; nothing was written."""
+
+
 class CannotOpen(StoreError):
     """The database file cannot be opened or created (a missing folder, a directory, no access)."""
 

@@ -167,6 +167,18 @@ def _m008_data_origins(db: Database) -> None:
     """)
 
 
+def _m011_corrections(db: Database) -> None:
+    """Facts corrected from chat: per changed field of a row, the old and the new value, where the old value
+    came from (its origin, the document or file, and that one's date), who corrected it and when."""
+    _run(db, """
+        CREATE TABLE corrections (id INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, row_id TEXT NOT NULL,
+            field TEXT NOT NULL, old TEXT, new TEXT NOT NULL,
+            old_origin TEXT CHECK (old_origin IS NULL OR old_origin IN ('dataset', 'import', 'correction', 'document')),
+            old_ref TEXT, old_at TEXT, user_id INTEGER, user_name TEXT, at TEXT NOT NULL);
+        CREATE INDEX corrections_row ON corrections(tbl, row_id, id)
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -176,6 +188,7 @@ MIGRATIONS: list[Migration] = [
     ("006_reminder_claims", _m006_reminder_claims),
     ("007_choices", _m007_choices),
     ("008_data_origins", _m008_data_origins),
+    ("011_corrections", _m011_corrections),
 ]
 
 

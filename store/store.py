@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.choices import ChoiceRecords
+from store.corrections import CorrectionRecords
 from store.dataset import DATA_DIR, load_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
@@ -64,7 +65,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords):
+            OriginRecords, CorrectionRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False) -> None:
@@ -125,6 +126,10 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         if not path:
             raise ValueError("an in-memory database has no second connection")
         return Store.open(path)
+
+    def forget(self) -> None:
+        """Drop the reference rows remembered, after this Store wrote to a reference table (a correction)."""
+        self._remembered.clear()
 
     def data_version(self) -> int:
         """A number that changes whenever another connection (this process or another) commits a write."""

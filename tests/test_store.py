@@ -123,7 +123,8 @@ def test_user_data_is_always_read_fresh(store: Store) -> None:
 
 
 def test_reference_tables_are_written_only_when_the_dataset_is_loaded() -> None:
-    """What a Store remembers stays true: no code outside the loader and migrations writes those tables."""
+    """What a Store remembers stays true: no code outside the loader and migrations writes those tables, but
+    for the TF's own corrections, which drop what the Store remembers once written (`forget`)."""
     root = Path(__file__).resolve().parent.parent
     write = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\[?(\w+)",
                        re.IGNORECASE)
@@ -133,6 +134,8 @@ def test_reference_tables_are_written_only_when_the_dataset_is_loaded() -> None:
         if path.name in ("dataset.py", "schema.py"):
             continue
         text = path.read_text(encoding="utf-8")
+        if path.name == "corrections.py" and "self.forget()" in text:
+            continue
         for table in [*write.findall(text), *table_write.findall(text)]:
             if table in REFERENCE_TABLES:
                 offenders.append(f"{path.name}: {table}")

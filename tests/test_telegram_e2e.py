@@ -133,7 +133,7 @@ def test_command_menu_published_in_korean(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
             names = [c["command"] for c in fake.commands]
-            assert names == ["start", "help", "log", "meeting", "meetings", "undo"]
+            assert names == ["start", "help", "log", "meeting", "meetings", "undo", "correct"]
             assert all(any("가" <= ch <= "힣" for ch in c["description"]) for c in fake.commands)
 
     e2e(check)
@@ -483,5 +483,29 @@ def test_member_log_refused_and_coordinator_log_accepted(engine: Engine, cfg: Co
             assert "40%" in status.text and "<b>기본설계</b> & 1<2" in status.text
             assert "&lt;b&gt;기본설계&lt;/b&gt; &amp; 1&lt;2" in status.raw, "a note's markup is shown, not obeyed"
         assert engine.store.latest_progress("d000-task-daegu")["note"] == "<b>기본설계</b> & 1<2"
+
+    e2e(check)
+
+
+def test_member_correction_refused_and_coordinator_correction_confirmed_with_a_button(engine: Engine,
+                                                                                      cfg: Config) -> None:
+    async def check(fake: FakeBotApi) -> None:
+        async with running(fake, engine, cfg):
+            fake.send_text("/correct 정병찬 전화 044-203-4419", user_id=MEMBER)
+            [refused] = await fake.wait_for_messages(1)
+            assert "코디네이터 권한" in refused.text
+            fake.send_text("정병찬 사무관 전화번호 044-203-4419로 바뀌었어요", user_id=COORDINATOR)
+            await fake.wait_for_messages(2)
+            asked = fake.sent[1]
+            assert "044-203-4418" in asked.text and "044-203-4419" in asked.text
+            assert [b["text"] for b in asked.buttons] == ["확인", "취소"]
+            assert engine.store.corrections_of("contacts", "d002-ct-jeongbyeongchan") == []
+            fake.press(asked, 0, user_id=COORDINATOR)
+            await fake.wait_for(lambda: len(fake.edits) == 1)
+            assert "고쳤습니다" in fake.edits[0].text
+            fake.send_text("정병찬 연락처", user_id=MEMBER)
+            await fake.wait_for(lambda: len(fake.messages_to(MEMBER)) == 2)
+            answer = fake.messages_to(MEMBER)[1]
+            assert "044-203-4419" in answer.text and "출처: 수정: " in answer.text and "2021-03-02" not in answer.text
 
     e2e(check)

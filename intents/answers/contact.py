@@ -1,7 +1,7 @@
 """Contact lookup: who is in charge, phone numbers and addresses."""
 
 from intents.answers.common import Ask, finish, nothing
-from intents.answers.render import name_of
+from intents.answers.render import name_of, row_source
 from intents.message import Reply
 from intents.reading.normalize import compact
 from store.store import Row, Store
@@ -62,7 +62,7 @@ def answer_contact(ask: Ask) -> Reply:
             block = organisation_block(store, org)
             if block:
                 lines.extend(block)
-                sources.append(org["source"])
+                sources.append(row_source(store, "organisations", org))
             org_phones = set(store.phones("organisation", subject.id))
             contacts = [c for c in store.contacts_of_organisation(subject.id)   # a desk row repeating the block
                         if c["person"] or not org_phones or set(store.phones("contact", c["id"])) != org_phones]
@@ -90,7 +90,7 @@ def answer_contact(ask: Ask) -> Reply:
             lines = [*(contact_line(store, c) for c in contacts), "", *lines]
             contacts = []
         lines.extend(contact_line(store, c) for c in contacts)
-        sources.extend(c["source"] for c in contacts)
+        sources.extend(row_source(store, "contacts", c) for c in contacts)
     if not lines:   # what was asked is not in the data: say so, and show no other entity's card
         return nothing(ask, "contact", f"'{subject.name}'의 담당자·연락처를")
     return finish(ask, "contact", [f"[{subject.name}] 연락처", *lines], sources, private=True)

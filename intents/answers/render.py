@@ -82,24 +82,54 @@ def cited(store: Store, source_id: str, source_ids: list[str]) -> str:
     return f" [{issuer} {src['date'] or '발행일 미상'}]"
 
 
+CORRECTION = "correction:"   # a source id that names a correction made from chat: `correction:<history id>`
+
+
+def row_source(store: Store, table: str, row: Row) -> str:
+    """What an answer cites for a row: its latest correction (`correction:<id>`) when a person corrected it
+    from chat, else the document it came from."""
+    origin = store.origin_of(table, str(row["id"]))
+    if origin.origin == "correction" and origin.ref:
+        return f"{CORRECTION}{origin.ref}"
+    return str(row.get("source") or "")
+
+
+def _correction_text(store: Store, sid: str | None) -> str | None:
+    """`수정: 김코디, 2026-12-02` for a correction's source id; None for a document's id or an unknown one."""
+    if not sid or not sid.startswith(CORRECTION) or not sid[len(CORRECTION):].isdigit():
+        return None
+    found = store.correction(int(sid[len(CORRECTION):]))
+    if found is None:
+        return None
+    return f"수정: {person_name(found['user_id'], found['user_name'])}, {str(found['at'])[:10]}"
+
+
+def source_name(store: Store, sid: str | None) -> str | None:
+    """A source as an answer names it: a document's title, issuer and date, or who corrected it and when."""
+    corrected = _correction_text(store, sid)
+    if corrected is not None:
+        return corrected
+    src = store.source(sid) if sid else None
+    if src is None:
+        return None
+    return f"{src['title']} ({src['issuer']}, {src['date'] or '발행일 미상'})"
+
+
 def source_line(store: Store, source_ids: list[str]) -> str:
-    """`출처: …` naming each source document with its issuer and date."""
-    parts = []
-    for sid in dict.fromkeys(source_ids):
-        src = store.source(sid)
-        if src is None:
-            continue
-        date_text = src["date"] or "발행일 미상"
-        parts.append(f"{src['title']} ({src['issuer']}, {date_text})")
+    """`출처: …` naming each source document with its issuer and date, and each correction with who and when."""
+    parts = dict.fromkeys(n for n in (source_name(store, sid) for sid in dict.fromkeys(source_ids)) if n)
     return "출처: " + "; ".join(parts) if parts else ""
 
 
 def source_files(store: Store, source_ids: list[str]) -> list[str]:
-    """The file names of the source documents, for the JSON `sources` list."""
+    """The file names of the source documents, for the JSON `sources` list (a correction as `수정: 누구, 날짜`)."""
     out = []
     for sid in dict.fromkeys(source_ids):
-        src = store.source(sid)
-        if src is not None:
+        corrected = _correction_text(store, sid)
+        src = store.source(sid) if corrected is None and sid else None
+        if corrected is not None and corrected not in out:
+            out.append(corrected)
+        elif src is not None:
             out.append(str(src["file"]))
     return out
 

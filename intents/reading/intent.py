@@ -1,7 +1,7 @@
 """Which intents a message may mean, read and write together, ranked: the one place that decides it.
 
-A write is read only from an unmistakable statement (a progress report, a request to schedule a meeting);
-everything else is a question, ranked by the words that ask it.
+A write is read only from an unmistakable statement (a progress report, a request to schedule a meeting, a
+fact that changed); everything else is a question, ranked by the words that ask it.
 """
 
 import re
@@ -14,6 +14,16 @@ from store.progress import STATUSES
 PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
 STATUS = re.compile("|".join(STATUSES))
 SCHEDULE_VERB = re.compile(r"(잡아|등록해|예약해|추가해|만들어|열어)\s*(줘|주세요|줄래)?")
+# a fact that changed, said in the message's last words: 바뀌었어요, 옮겼어, 변경, 수정해 줘, 승진했습니다
+CHANGE = re.compile(r"바뀌|바뀐|바꿨|바꿔|바꾸|바뀜|변경|옮기|옮겼|옮김|이동|발령|전보|전출|전입|승진|"
+                    r"고쳐|고치|수정|정정|개명|이전했|이전됐|이전함|이전됨|이전하였")
+MOVED = re.compile(r"옮기|옮겼|옮김|이동|발령|전보|전출|전입")   # a person went to another department or organisation
+PROMOTED = re.compile(r"승진")   # a person's title changed
+# endings that ask rather than tell: 바뀌었나요, 옮겼죠, 바뀐 거야, 변경된 건가
+_ASKING = ("나요", "나", "니", "냐", "까", "까요", "죠", "지", "지요", "는지", "가요", "거야", "건가", "건가요",
+           "거예요", "거지", "던가", "을까")
+_NEW_VALUE = re.compile(r"\S(으로|로)$")   # the new value a change names: 지역산업과로, 044-203-4419로
+_PHONE_LIKE = re.compile(r"\d{2,4}\)?[-.\s]?\d{3,4}[-.\s]?\d{4}")
 _GATHERING = ("회의", "미팅", "간담회", "위원회", "설명회", "워크숍", "점검")
 _NOTE_AFTER = re.compile(r"\s[-–:]\s|,")
 _COUNT = re.compile(r"몇(개|명|건|곳|군데|가지)")   # a count asked: not whether something happened
@@ -33,6 +43,27 @@ def reports(text: str) -> bool:
     if "?" in body or any(vocab.is_question_word(w) for w in words) or not morph.states(words):
         return False
     return bool(PERCENT.search(body)) or (bool(STATUS.search(body)) and bool(_NOTE_AFTER.search(body)))
+
+
+def change_verb(words: list[str]) -> int | None:
+    """The index of the word among the last two of a message that says a fact changed (바뀌었어요, 수정해 주세요),
+    or None."""
+    return next((i for i in range(len(words) - 1, max(len(words) - 3, -1), -1) if CHANGE.search(words[i])), None)
+
+
+def corrects(text: str) -> bool:
+    """A correction told in words, unmistakably: a statement or a request (no '?', no question word, no asking
+    ending) whose last words say that something changed, naming the new value (a word ending in (으)로, or a
+    phone number): "배은주 사무관 지역산업과로 옮겼어". "정병찬 전화 044-203-4418 맞아?" asks."""
+    body = text.strip()
+    words = body.split()
+    if len(words) < 3 or "?" in body or "？" in body or any(vocab.is_question_word(w) for w in tokens(body)):
+        return False
+    verb = change_verb(words)
+    if verb is None or words[-1].rstrip(".!~").endswith(_ASKING):
+        return False
+    before = words[:verb]
+    return any(_NEW_VALUE.search(w) for w in before) or bool(_PHONE_LIKE.search(" ".join(before)))
 
 
 def schedules(text: str) -> bool:
@@ -69,6 +100,8 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
         ranked.append(("log", 1.0))
     if schedules(text):
         ranked.append(("schedule", 1.0))
+    if corrects(text):
+        ranked.append(("correct", 1.0))
     if vocab.has_any(said, vocab.STALE):
         ranked.append(("stale", 1.0))
     seen: set[str] = set()
@@ -85,5 +118,6 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
     return tuple(ranked)
 
 
-# intents told in words that a command handles: a progress report, a meeting to schedule, the stale-task list
-WORDED = frozenset({"log", "schedule", "stale"})
+# intents told in words that a command handles: a progress report, a meeting to schedule, the stale-task list,
+# a fact that changed
+WORDED = frozenset({"log", "schedule", "stale", "correct"})

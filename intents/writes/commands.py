@@ -9,6 +9,7 @@ from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, allowed, refuse
 from intents.writes.admin import grant, revoke, show_audit, stale
+from intents.writes.correction import confirm_correction, correct
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
@@ -45,6 +46,7 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/cancel": ("meeting", lambda c, m: move_or_cancel(c.store, c.index, m)),
     "/meetings": ("ask", lambda c, m: list_upcoming(c.store, m)),
     "/bind": ("bind", _bind),
+    "/correct": ("correct", lambda c, m: correct(c.store, c.index, m)),
 }
 
 
@@ -53,15 +55,18 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "log": ("log", lambda c, m, p: confirm_log(c.store, m, p)),
     "meeting": ("meeting", lambda c, m, p: confirm(c.store, m, p)),
     "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
+    "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
 }
 
 
 def run_command(ctx: Context, command: str, role: str, message: Message, worded: str | None = None) -> Reply | None:
     """Answer a command or a command told in words (`worded`, as the one reading of the message found it: log,
-    schedule, stale); None when the message is a question."""
+    schedule, stale, correct); None when the message is a question."""
     if not command:
         if worded == "log":
             command = "/log"
+        elif worded == "correct":
+            command = "/correct"
         elif worded == "schedule":
             command = "/meeting"
             message = replace(message, text=SCHEDULE_VERB.sub("", message.text))
