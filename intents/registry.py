@@ -79,6 +79,8 @@ REGISTRY = Registry((
           "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
     Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
+    Entry("document", "coordinator", "보도자료 등록 (코디네이터): /document 뒤에 본문을 붙여 넣거나 HWP·HWPX·PDF·TXT "
+          "파일 보내기", "/document", "보도자료 등록: /document 본문"),
     Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>", "/move"),
     Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명>", "/cancel"),
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),

@@ -167,6 +167,21 @@ def _m008_data_origins(db: Database) -> None:
     """)
 
 
+def _m010_documents(db: Database) -> None:
+    """Documents coordinators send (보도자료 as HWP, HWPX, PDF or text): each is a source with its full text, and
+    its passages in an FTS5 index with the trigram tokenizer over their spacing-free text (`bare`), so that any
+    substring of three characters or more is found; shorter words are looked for with instr() over the same
+    column (trigram matches nothing under three characters, and this SQLite's LIKE on such a table finds nothing
+    for a two-character pattern either)."""
+    _run(db, """
+        CREATE TABLE documents (source TEXT PRIMARY KEY REFERENCES sources(id), kind TEXT NOT NULL
+            CHECK (kind IN ('hwp', 'hwpx', 'pdf', 'txt', 'paste')), sha256 TEXT NOT NULL UNIQUE,
+            chars INTEGER NOT NULL, text TEXT NOT NULL, added_by INTEGER, added_at TEXT NOT NULL);
+        CREATE VIRTUAL TABLE passages USING fts5(bare, text UNINDEXED, source UNINDEXED, seq UNINDEXED,
+            tokenize = 'trigram')
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -176,6 +191,7 @@ MIGRATIONS: list[Migration] = [
     ("006_reminder_claims", _m006_reminder_claims),
     ("007_choices", _m007_choices),
     ("008_data_origins", _m008_data_origins),
+    ("010_documents", _m010_documents),
 ]
 
 

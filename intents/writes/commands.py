@@ -9,6 +9,7 @@ from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, allowed, refuse
 from intents.writes.admin import grant, revoke, show_audit, stale
+from intents.writes.document import confirm_document, paste_document
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
@@ -45,7 +46,9 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/cancel": ("meeting", lambda c, m: move_or_cancel(c.store, c.index, m)),
     "/meetings": ("ask", lambda c, m: list_upcoming(c.store, m)),
     "/bind": ("bind", _bind),
+    "/document": ("document", lambda c, m: paste_document(c.store, m)),
 }
+LONG_BODY = frozenset({"/document"})   # commands whose body is a pasted text, not a question
 
 
 # the kinds of choice a write finishes, and the action (of the registry) whose role answering one needs
@@ -53,6 +56,7 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "log": ("log", lambda c, m, p: confirm_log(c.store, m, p)),
     "meeting": ("meeting", lambda c, m, p: confirm(c.store, m, p)),
     "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
+    "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
 }
 
 
