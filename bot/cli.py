@@ -127,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     missed.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
     ics = command("export-ics", "write every upcoming meeting to an .ics file")
     ics.add_argument("path", nargs="?", default="tf-meetings.ics", help="the file to write (default tf-meetings.ics)")
+    document = command("document", "read a 보도자료 (HWP, HWPX, PDF, TXT): show what it would add, and save it on "
+                       "확인 (--yes, or the choice key it prints)")
+    document.add_argument("file", metavar="FILE", help="the document file")
+    document.add_argument("--yes", action="store_true",
+                          help="save it at once: the document and the new contacts of its contact block")
+    document.add_argument("--user", type=_positive_id, metavar="ID",
+                          help="as this Telegram user id, who must be a coordinator (default: the local operator)")
     chat = command("chat", "console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=_positive_id, metavar="ID",
                       help="chat as this Telegram user id (default: the local operator, an admin)")
@@ -271,6 +278,39 @@ def print_answer(out: Outgoing, args: argparse.Namespace, batch: bool) -> None:
         print(flush=True)
 
 
+def cmd_document(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot document FILE [--yes]`: the preview of a document (with the key of its choice), or with --yes the
+    document saved with its new contacts. Exit 0 only when it was read (and, with --yes, saved)."""
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"tfbot: 문서 파일을 읽을 수 없습니다: {path.absolute()} ({_why_not_read(exc)})", file=sys.stderr)
+        return FAULT
+    core = Conversation(open_engine(cfg))
+    message = ask_message(cfg, args, "")
+    out = core.receive_document(path.name, data, message)
+    if args.yes and out.options:
+        print(out.body(), flush=True)
+        out = core.handle(Press(out.options[0].key, message))   # 확인: the document and its new contacts
+        print(out.body(), flush=True)
+        return OK if out.written else FAILED
+    args.json = False
+    print_answer(out, args, batch=False)
+    return OK if out.options else FAILED
+
+
+def _why_not_read(exc: OSError) -> str:
+    """Why a file could not be read, in Korean."""
+    if isinstance(exc, FileNotFoundError):
+        return "파일이 없습니다"
+    if isinstance(exc, IsADirectoryError):
+        return "파일이 아니라 폴더입니다"
+    if isinstance(exc, PermissionError):
+        return "읽기 권한이 없습니다"
+    return exc.strerror or type(exc).__name__
+
+
 def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot match`: the candidate entities for a text, with scores."""
     engine = open_engine(cfg)
@@ -399,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(cfg.log_level, cfg.log_format, cfg.token)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
                    "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
-                   "export-ics": cmd_export_ics}[args.command]
+                   "export-ics": cmd_export_ics, "document": cmd_document}[args.command]
         status = handler(args, cfg)
         sys.stdout.flush()   # a closed pipe is met here, not at exit
         return status

@@ -27,7 +27,8 @@ NOT_YOURS = "질문하신 분만 고를 수 있습니다."
 NOT_KEPT = "(읽기 전용 데이터베이스라 선택지를 둘 수 없습니다. 이름을 정확히 넣어 다시 물어봐 주세요.)"
 CLARIFY_LIFETIME = timedelta(days=1)   # a clarifying question's buttons: answering one only reads
 RSVP_LIFETIME = timedelta(days=7)      # 참석/불참 of a message that does not say when its meeting begins
-ONE_SHOT = ("log", "meeting", "clarify", "correction")   # answered once; an RSVP may be answered by many, and changed
+# answered once; an RSVP may be answered by many, and changed
+ONE_SHOT = ("log", "meeting", "clarify", "correction", "document")
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+")
 _KEY = re.compile(rf"^([0-9a-f]{{{2 * ID_BYTES}}})\.([1-9][0-9]?)$")
 
@@ -115,6 +116,20 @@ class Conversation:
                       message.chat_id, exc_info=True)
             return Outgoing(message.chat_id, Reply(text=apology(incident), intent="error"), asker=message)
 
+    def receive_document(self, file_name: str, data: bytes, message: Message) -> Outgoing:
+        """A document file sent in a chat: its preview with the choice to save it kept for the sender, or why it
+        cannot be read; never raises (an unexpected failure is an apology). The file transport calls this."""
+        try:
+            return self._answered(message, self.engine.receive_document(file_name, data, message))
+        except ReadOnly:
+            return Outgoing(message.chat_id, Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly"),
+                            asker=message)
+        except Exception:
+            incident = incident_id()
+            log.error("incident %s: reading a document from user %s in chat %s failed", incident, message.user_id,
+                      message.chat_id, exc_info=True)
+            return Outgoing(message.chat_id, Reply(text=apology(incident), intent="error"), asker=message)
+
     def offer(self, chat: int | None, reply: Reply, now: datetime) -> Outgoing:
         """A message nobody asked for (a reminder) with its choice kept, for anyone it reaches to answer; sent
         without buttons when the choice cannot be kept."""
@@ -160,7 +175,7 @@ class Conversation:
         return [Option(f"{choice_id}.{n}", b.label) for n, b in enumerate(reply.buttons, start=1)]
 
     def _lifetime(self, kind: str) -> timedelta:
-        if kind in ("log", "meeting", "correction"):
+        if kind in ("log", "meeting", "correction", "document"):
             return timedelta(minutes=self.engine.policy.confirm_minutes)
         return CLARIFY_LIFETIME if kind == "clarify" else RSVP_LIFETIME
 

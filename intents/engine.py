@@ -15,6 +15,7 @@ from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
+from intents.answers.passage import answer_from_passages
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.answers.task import answer_status
@@ -28,7 +29,8 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import Context, run_command, run_pick
+from intents.writes.commands import LONG_BODY, Context, run_command, run_pick
+from intents.writes.document import receive_document
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
@@ -40,7 +42,7 @@ NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name 
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-WRITE_OFFERS = ("log", "meeting", "correction")   # offers whose choice finishes a write
+WRITE_OFFERS = ("log", "meeting", "correction", "document")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -102,10 +104,11 @@ class Engine:
         text = clean(message.text)
         if pick is None and not text:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
-        if len(text) > MAX_QUESTION_CHARS:
+        command = text.split()[0].lower() if text.startswith("/") and pick is None else ""
+        # a pasted document, and the choice that finishes a write, are not questions: their length is theirs
+        if len(text) > MAX_QUESTION_CHARS and command not in LONG_BODY and (pick is None or pick.kind == "clarify"):
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
-        command = text.split()[0].lower() if text.startswith("/") and pick is None else ""
         message = replace(message, text=text)
         role = role_of(self.store, self.policy, message)
         if role is None:
@@ -118,6 +121,9 @@ class Engine:
         context = Context(self.store, self.index, self.policy, self.registry)
         if pick is not None and pick.kind != "clarify":
             return self._writing(lambda: run_pick(context, role, message, pick))
+        if command in LONG_BODY:   # read as a document, never as a question
+            return self._writing(lambda: run_command(context, command, role, message)) or \
+                Reply(text="알 수 없는 명령입니다.", intent="help")
         query = understand(text, self.index)   # once: everything below reads this
         written = self._writing(lambda: run_command(context, command, role, message, query.worded))
         if written is not None:
@@ -128,6 +134,8 @@ class Engine:
         previous = following[0] if following else None
         query = following[1] if following else query
         reply = self._route(Ask(self.store, message, query, pinned=bool(forced or previous)), forced or previous)
+        if reply.missed:   # what no structured row answers, a passage of a document coordinators sent may
+            reply = answer_from_passages(self.store, query) or reply
         if previous is not None and reply.entities:
             body, _, cite = reply.text.partition("\n\n출처:")
             said = f"{body}\n(앞의 질문에 이어 '{previous.name}'에 대해 답했습니다)"
@@ -137,6 +145,11 @@ class Engine:
             self._last[message.chat_id] = (message.now, Entity(e.kind, str(e.id), e.name, 100.0), query)
         self._learn(message, query, reply, choice)
         return reply
+
+    def receive_document(self, file_name: str, data: bytes, message: Message) -> Reply:
+        """A document file sent in a chat (or named on the command line): its preview to confirm, or why it
+        cannot be read; a read-only database refuses it."""
+        return self._writing(lambda: receive_document(self.store, file_name, data, message, self.policy))
 
     def _writing(self, write: Callable[[], R]) -> R | Reply:
         """Run a command or finish a write: a read-only database refuses it with a message (questions still
@@ -151,8 +164,8 @@ class Engine:
             if not is_read_only_error(exc):
                 raise
             return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
-        if written is not None and any(w.what in ("meeting", "correction") for w in written.written):
-            self.refresh()
+        if written is not None and any(w.what in ("meeting", "correction", "document") for w in written.written):
+            self.refresh()   # a meeting's title, a renamed name, a document's contacts: names questions may use
         return written
 
     def _follows(self, message: Message, q: Query) -> tuple[Entity, Query] | None:

@@ -82,6 +82,8 @@ REGISTRY = Registry((
     Entry("correct", "coordinator", "사실 바로잡기 (코디네이터): /correct <이름> <항목> <새 값> — 항목: 전화, 부서, "
           "직급, 기관, 이름, 주소. 말로도: '배은주 사무관 지역산업과로 옮겼어'", "/correct",
           "자료 고치기: /correct 정병찬 전화 044-203-4419"),
+    Entry("document", "coordinator", "보도자료 등록 (코디네이터): /document 뒤에 본문을 붙여 넣거나 HWP·HWPX·PDF·TXT "
+          "파일 보내기", "/document", "보도자료 등록: /document 본문"),
     Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>", "/move"),
     Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명>", "/cancel"),
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),

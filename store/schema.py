@@ -167,6 +167,21 @@ def _m008_data_origins(db: Database) -> None:
     """)
 
 
+def _m010_documents(db: Database) -> None:
+    """Documents coordinators send (보도자료 as HWP, HWPX, PDF or text): each is a source with its full text, and
+    its passages in an FTS5 index with the trigram tokenizer over their spacing-free text (`bare`), so that any
+    substring of three characters or more is found; shorter words are looked for with instr() over the same
+    column (trigram matches nothing under three characters, and this SQLite's LIKE on such a table finds nothing
+    for a two-character pattern either)."""
+    _run(db, """
+        CREATE TABLE documents (source TEXT PRIMARY KEY REFERENCES sources(id), kind TEXT NOT NULL
+            CHECK (kind IN ('hwp', 'hwpx', 'pdf', 'txt', 'paste')), sha256 TEXT NOT NULL UNIQUE,
+            chars INTEGER NOT NULL, text TEXT NOT NULL, added_by INTEGER, added_at TEXT NOT NULL);
+        CREATE VIRTUAL TABLE passages USING fts5(bare, text UNINDEXED, source UNINDEXED, seq UNINDEXED,
+            tokenize = 'trigram')
+    """)
+
+
 def _m011_corrections(db: Database) -> None:
     """Facts corrected from chat: per changed field of a row, the old and the new value, where the old value
     came from (its origin, the document or file, and that one's date), who corrected it and when."""
@@ -188,6 +203,7 @@ MIGRATIONS: list[Migration] = [
     ("006_reminder_claims", _m006_reminder_claims),
     ("007_choices", _m007_choices),
     ("008_data_origins", _m008_data_origins),
+    ("010_documents", _m010_documents),
     ("011_corrections", _m011_corrections),
 ]
 

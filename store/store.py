@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from store.choices import ChoiceRecords
 from store.corrections import CorrectionRecords
 from store.dataset import DATA_DIR, load_dataset
+from store.documents import DocumentRecords
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
@@ -65,7 +66,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False) -> None:

@@ -10,6 +10,7 @@ from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, allowed, refuse
 from intents.writes.admin import grant, revoke, show_audit, stale
 from intents.writes.correction import confirm_correction, correct
+from intents.writes.document import confirm_document, paste_document
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
 from store.store import Store
@@ -47,7 +48,9 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/meetings": ("ask", lambda c, m: list_upcoming(c.store, m)),
     "/bind": ("bind", _bind),
     "/correct": ("correct", lambda c, m: correct(c.store, c.index, m)),
+    "/document": ("document", lambda c, m: paste_document(c.store, m)),
 }
+LONG_BODY = frozenset({"/document"})   # commands whose body is a pasted text, not a question
 
 
 # the kinds of choice a write finishes, and the action (of the registry) whose role answering one needs
@@ -56,6 +59,7 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "meeting": ("meeting", lambda c, m, p: confirm(c.store, m, p)),
     "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
     "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
+    "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
 }
 
 
