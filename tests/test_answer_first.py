@@ -149,3 +149,8 @@ def test_a_sitting_a_program_never_held_is_not_in_the_data(ro_engine: Engine) ->
 ])
 def test_a_programs_dates_and_first_meeting_answer_when_and_how(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_result_that_says_more_of_the_question_leads_a_fact_that_says_less(ro_engine: Engine) -> None:
+    # 기업 유치 (a result) names both words of "기업 유치"; 유치 의료 빅데이터 기관 (a fact) only one
+    assert "기업 유치: 31건" in lead(ask(ro_engine, "강원 클러스터 기업 유치 실적 알려줘").text, 1)

@@ -87,6 +87,11 @@ def answer_program(ask: Ask) -> Reply:
     named_results = asked_results or (results if q.has(*RESULTS) else [])
     if not by_label and named_results:   # a result named by its metric before a fact matched only by its text
         asked_facts = []
+    words = ask.content_words()
+    fact_named = max((sum(w in compact(str(f["attribute"])) for w in words) for f in asked_facts), default=0)
+    result_named = max((sum(w in compact(str(r["metric"])) for w in words) for r in named_results), default=0)
+    if result_named > fact_named:   # "기업 유치 실적": the result 기업 유치 says more of it than a fact on 유치
+        asked_facts = []
     for fact in [] if asked else asked_facts:
         asked.append(f"• {fact['attribute']}: {fact['value']}")
         sources.append(fact["source"])
