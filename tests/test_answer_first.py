@@ -154,3 +154,11 @@ def test_a_programs_dates_and_first_meeting_answer_when_and_how(ro_engine: Engin
 def test_a_result_that_says_more_of_the_question_leads_a_fact_that_says_less(ro_engine: Engine) -> None:
     # 기업 유치 (a result) names both words of "기업 유치"; 유치 의료 빅데이터 기관 (a fact) only one
     assert "기업 유치: 31건" in lead(ask(ro_engine, "강원 클러스터 기업 유치 실적 알려줘").text, 1)
+
+
+def test_a_figure_a_fact_says_and_no_budget_cell_does_leads_the_budget(ro_engine: Engine) -> None:
+    # 사업화매출 is no budget cell's word: the fact that states it is what "얼마" asks, before the 70.7억원 cell
+    text = ask(ro_engine, "경북 전기차부품 사례 사업화매출 얼마나 나왔어").text
+    assert "사업화 매출(296억원)" in lead(text, 1) and "70.7억원" in text
+    # without such a word, the cell leads
+    assert "국비: 70.7억원" in lead(ask(ro_engine, "경북 전기차부품 사례 국비 얼마였지").text, 1)

@@ -7,6 +7,7 @@ from intents.answers.common import Ask, finish, matching_rows, nothing, this_yea
 from intents.answers.compute import FUNDING_NAMES, answer_compute, phases_period, pointed_source, rows_named
 from intents.answers.render import amount, cited, describe
 from intents.message import Reply
+from intents.reading.normalize import compact
 from store.store import Row
 
 _AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
@@ -124,10 +125,15 @@ def answer_budget(ask: Ask) -> Reply:
         lines.append(f"• {describe(row)}: {amount(row['amount'], row['unit'])}{note}{source}")
     facts = store.facts(subject.id)
     related = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=2, at_least=2)
-    lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4])
+    # a word nothing named explains (사업화매출, 신규사업) that a fact says and no cell does: that fact is asked
+    unsaid = [w for w in ask.query.unexplained
+              if not any(w in compact(f"{r['label'] or ''} {r['note'] or ''}") for r in picked)]
+    leading = [f for f in related if any(w in compact(str(f["value"])) for w in unsaid)][:2]
+    lines[1:1] = [f"• {f['attribute']}: {f['value']}" for f in leading]
+    lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4] if f not in leading)
     parts = [r for r in picked if not r["is_total"] and r["amount"] is not None]
     units = {r["unit"] for r in parts}
     if ask.query.want_total and len(parts) > 1 and len(units) == 1 and not any(r["is_total"] for r in picked):
         total = sum(int(r["amount"]) for r in parts)
         lines.append(f"• 합계(위 항목의 합): {amount(total, parts[0]['unit'])}")
-    return finish(ask, "budget", lines, [r["source"] for r in picked])
+    return finish(ask, "budget", lines, [r["source"] for r in picked], asked=len(leading))
