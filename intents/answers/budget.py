@@ -7,7 +7,8 @@ from intents.answers.common import Ask, finish, matching_rows, nothing, this_yea
 from intents.answers.compute import FUNDING_NAMES, answer_compute, phases_period, pointed_source, rows_named
 from intents.answers.render import amount, cited, describe
 from intents.message import Reply
-from intents.reading.normalize import compact
+from intents.reading.morph import as_modifier
+from intents.reading.normalize import compact, tokens
 from store.store import Row
 
 _AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
@@ -126,9 +127,12 @@ def answer_budget(ask: Ask) -> Reply:
     facts = store.facts(subject.id)
     related = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=2, at_least=2)
     # a word nothing named explains (사업화매출, 신규사업) that a fact says and no cell does: that fact is asked
-    unsaid = [w for w in ask.query.unexplained
-              if not any(w in compact(f"{r['label'] or ''} {r['note'] or ''}") for r in picked)]
-    leading = [f for f in related if any(w in compact(str(f["value"])) for w in unsaid)][:2]
+    # (not a noun said as a verb, 확정된거임: that asks a state, not a figure)
+    verbal = {w for t in tokens(ask.query.text) for w in ask.query.unexplained
+              if t.startswith(w) and as_modifier(t) != t}
+    unsaid = [w for w in ask.query.unexplained if w not in verbal
+              and not any(w in compact(f"{r['label'] or ''} {r['note'] or ''}") for r in picked)]
+    leading = [f for f in facts if any(w in compact(str(f["value"])) for w in unsaid)][:2]
     lines[1:1] = [f"• {f['attribute']}: {f['value']}" for f in leading]
     lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4] if f not in leading)
     parts = [r for r in picked if not r["is_total"] and r["amount"] is not None]
