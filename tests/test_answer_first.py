@@ -162,3 +162,9 @@ def test_a_figure_a_fact_says_and_no_budget_cell_does_leads_the_budget(ro_engine
     assert "사업화 매출(296억원)" in lead(text, 1) and "70.7억원" in text
     # without such a word, the cell leads
     assert "국비: 70.7억원" in lead(ask(ro_engine, "경북 전기차부품 사례 국비 얼마였지").text, 1)
+
+
+def test_the_name_a_subject_was_called_by_asks_nothing_of_its_facts(ro_engine: Engine) -> None:
+    # 지역혁신협력지구 names the program; facts whose label says that name are not what "무슨 뜻" asks
+    first = lead(ask(ro_engine, "지역혁신협력지구가 무슨 뜻이야").text, 1)
+    assert "혁신거점들을 연계하여" in first and "14곳" not in first

@@ -100,9 +100,12 @@ def matching_rows(rows: list[Row], column: str, ask: Ask, min_len: int = 2, at_l
 
 
 def _is_subject_word(word: str, ask: Ask) -> bool:
-    if ask.subject is None:
+    """A word of the subject's name, or of the name the question called it by (지역혁신협력지구)."""
+    if ask.subject is None or is_filler(word):
         return False
-    return word in compact(ask.subject.name) and not is_filler(word)
+    subject = ask.subject
+    called = [compact(m.text) for m in ask.query.mentions if any(c.id == subject.id for c in m.candidates)]
+    return word in compact(subject.name) or any(word in name for name in called)
 
 
 def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
