@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from store.choices import ChoiceRecords
-from store.dataset import DATA_DIR, load_dataset
+from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
@@ -19,13 +19,15 @@ from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
+from store.upgrade import held_version, record_dataset, upgrade_dataset
 
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
-# Tables filled from the built-in dataset when the database is created and changed after that only by
-# migrations, which run in `open`: a Store keeps what it read of them (copies handed out) while it is open.
+# Tables filled from the built-in dataset and changed by dataset updates, imports, corrections and documents:
+# a Store keeps what it read of them (copies handed out) until any of them changes, in any process
+# (`generation`, a counter the database's triggers bump on every write to them).
 # Only small results are kept, and only so many: a listing of thousands of rows in a big store is cheap
 # to read again, and keeping it made garbage collection pauses long (bench/engine_bench.py, 100x store).
 # Users, progress, meetings, settings and the rest are read fresh every time.
@@ -67,10 +69,12 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
             OriginRecords):
     """Domain-level queries over one TF database."""
 
-    def __init__(self, db: Database, read_only: bool = False) -> None:
+    def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
         self.db = db
         self.read_only = read_only   # answers work; every write raises ReadOnly
+        self.data_dir = data_dir     # the built-in dataset this database is kept up to date with
         self._remembered: dict[tuple[str, tuple[Any, ...]], tuple[Row, ...]] = {}
+        self._remembered_at = -1     # the generation the remembered rows were read at
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
@@ -78,7 +82,8 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
 
         A file that cannot be a tfbot database is refused before anything is written to it: CannotOpen,
         NotADatabase, NotTfbotDatabase, NewerDatabase; a read-only one opens for reading, or raises ReadOnly
-        when it would need migrating.
+        when it would need migrating. A database holding an older built-in dataset gets the new dataset's
+        changes in the same transaction as the migrations (store/upgrade.py), never over a person's rows.
         """
         memory = str(path) == ":memory:"
         file = Path(path)
@@ -100,20 +105,26 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
                 fresh = inspect(db, file)   # again under the write lock: another process may have just made it
                 applied = migrate(db)
                 if fresh:
-                    load_dataset(db, data_dir)
+                    dataset = read_dataset(data_dir)
+                    insert_dataset(db, dataset)
+                    record_dataset(db, dataset)
+                elif not read_only:
+                    upgrade_dataset(db, data_dir)
             except BaseException:
                 db.rollback()
                 raise
             db.commit()
             for name in [] if fresh else applied:   # a new file's migrations are its creation, not news
                 log.info("database %s: migration %s applied", file, name)
+            if read_only and held_version(db) != dataset_version(data_dir):
+                log.warning("database %s is read-only: the built-in dataset's update is not applied", file)
         except sqlite3.Error as exc:
             db.close()
             raise cannot_open(file, exc) from exc
         except BaseException:
             db.close()
             raise
-        return cls(db, read_only)
+        return cls(db, read_only, data_dir)
 
     def close(self) -> None:
         """Close the underlying connection."""
@@ -124,11 +135,16 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if not path:
             raise ValueError("an in-memory database has no second connection")
-        return Store.open(path)
+        return Store.open(path, self.data_dir)
 
     def data_version(self) -> int:
         """A number that changes whenever another connection (this process or another) commits a write."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def generation(self) -> int:
+        """A number that changes whenever the reference tables, meetings or agenda items change, written by this
+        connection or any other (what is kept from them must be read again)."""
+        return int(self.db.conn.execute("SELECT n FROM data_generation").fetchone()[0])
 
     # --- generic helpers -------------------------------------------------------------------
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
@@ -141,7 +157,11 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         return found[0] if found else None
 
     def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
-        """Rows of a read over reference tables only, remembered while this Store is open (copies returned)."""
+        """Rows of a read over reference tables only, remembered until they change (copies returned)."""
+        generation = self.generation()
+        if generation != self._remembered_at:
+            self._remembered.clear()
+            self._remembered_at = generation
         key = (sql, tuple(params))
         found = self._remembered.get(key)
         if found is None:
