@@ -19,7 +19,7 @@ from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
-from store.upgrade import held_version, record_dataset, upgrade_dataset
+from store.upgrade import Upgrade, held_version, log_upgrade, record_dataset, upgrade_dataset
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
             if not read_only and not memory:
                 db.enable_wal()
             db.execute("BEGIN IMMEDIATE")
+            upgraded: Upgrade | None = None
             try:
                 fresh = inspect(db, file)   # again under the write lock: another process may have just made it
                 applied = migrate(db)
@@ -109,13 +110,15 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
                     insert_dataset(db, dataset)
                     record_dataset(db, dataset)
                 elif not read_only:
-                    upgrade_dataset(db, data_dir)
+                    upgraded = upgrade_dataset(db, data_dir)
             except BaseException:
                 db.rollback()
                 raise
             db.commit()
             for name in [] if fresh else applied:   # a new file's migrations are its creation, not news
                 log.info("database %s: migration %s applied", file, name)
+            if upgraded is not None:
+                log_upgrade(file, upgraded)
             if read_only and held_version(db) != dataset_version(data_dir):
                 log.warning("database %s is read-only: the built-in dataset's update is not applied", file)
         except sqlite3.Error as exc:

@@ -74,18 +74,21 @@ def record_dataset(db: Database, dataset: Dataset, keep: Iterable[tuple[str, str
 
 
 def upgrade_dataset(db: Database, data_dir: Path = DATA_DIR) -> Upgrade | None:
-    """Apply a newer dataset's changes inside the caller's write transaction; None when the database already
-    holds this version (then nothing is read beyond the files' hash)."""
+    """Apply a newer dataset's changes inside the caller's write transaction (the caller logs them once committed,
+    `log_upgrade`); None when the database already holds this version (nothing is read beyond the files' hash)."""
     version = dataset_version(data_dir)
     old = held_version(db)
     if old == version:
         return None
     dataset = read_dataset(data_dir)
-    done = _Upgrader(db, dataset, old).run()
-    log.info("%s", done.line())
+    return _Upgrader(db, dataset, old).run()
+
+
+def log_upgrade(where: Path, done: Upgrade) -> None:
+    """Log what a committed dataset update did: one line of counts, and one per row kept for its referrers."""
+    log.info("database %s: %s", where, done.line())
     for ref in done.kept_referred:
-        log.info("dataset: %s is no longer in the dataset but is kept: other rows refer to it", ref)
-    return done
+        log.info("database %s: %s is no longer in the dataset but is kept: other rows refer to it", where, ref)
 
 
 class _Upgrader:
