@@ -86,8 +86,8 @@ class Engine:
 
     def follow_store(self) -> None:
         """Forget the indexes when the names, facts or agenda changed since they were built (written by this
-        process or another): one read of a counter in the database."""
-        generation = self.store.generation()
+        process or another): one read of a counter in the database, once per question."""
+        generation = self.store.current_generation()
         if generation != self._built_at:
             self.refresh()
             self._built_at = generation
@@ -96,6 +96,10 @@ class Engine:
         """Candidate entities for a piece of text, best first: the name the text says (its longest exact
         span, else its best guess) before the others it mentions, so a region inside a full name or a
         generic word inside many names does not tie with the name itself."""
+        with self.store.answering():
+            return self._match(text, limit)
+
+    def _match(self, text: str, limit: int) -> list[Entity]:
         text = clean(text)[:MAX_QUESTION_CHARS]
         mentions = self.index.find(text, ignore=vocab.is_filler)
         named = [m for m in mentions if any(c.kind != "region" for c in m.candidates)]
@@ -110,6 +114,10 @@ class Engine:
     def answer(self, message: Message, pick: Pick | None = None) -> Reply:
         """Answer one message, or finish a choice offered earlier with the option `pick` (a clarifying
         question's `kind:id` is answered as the message again, about that entity)."""
+        with self.store.answering():   # the store's changes are looked for once per question
+            return self._answer(message, pick)
+
+    def _answer(self, message: Message, pick: Pick | None) -> Reply:
         text = clean(message.text)
         if pick is None and not text:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")

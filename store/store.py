@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from store.choices import ChoiceRecords
 from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
+from store.freshness import Freshness
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
@@ -25,16 +26,6 @@ log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
-# Tables filled from the built-in dataset and changed by dataset updates, imports, corrections and documents:
-# a Store keeps what it read of them (copies handed out) until any of them changes, in any process
-# (`generation`, a counter the database's triggers bump on every write to them).
-# Only small results are kept, and only so many: a listing of thousands of rows in a big store is cheap
-# to read again, and keeping it made garbage collection pauses long (bench/engine_bench.py, 100x store).
-# Users, progress, meetings, settings and the rest are read fresh every time.
-REFERENCE_TABLES = frozenset({"sources", "regions", "organisations", "contacts", "phones", "programs", "tasks",
-                              "aliases", "fields", "budgets", "results", "facts"})
-REFERENCE_MEMO = 4096      # results kept, oldest dropped first
-REFERENCE_MAX_ROWS = 200   # larger results are read again each time
 
 
 @dataclass(frozen=True)
@@ -65,7 +56,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
+class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
             OriginRecords):
     """Domain-level queries over one TF database."""
 
@@ -73,8 +64,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         self.db = db
         self.read_only = read_only   # answers work; every write raises ReadOnly
         self.data_dir = data_dir     # the built-in dataset this database is kept up to date with
-        self._remembered: dict[tuple[str, tuple[Any, ...]], tuple[Row, ...]] = {}
-        self._remembered_at = -1     # the generation the remembered rows were read at
+        Freshness.__init__(self)
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
@@ -144,11 +134,6 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         """A number that changes whenever another connection (this process or another) commits a write."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
-    def generation(self) -> int:
-        """A number that changes whenever the reference tables, meetings or agenda items change, written by this
-        connection or any other (what is kept from them must be read again)."""
-        return int(self.db.conn.execute("SELECT n FROM data_generation").fetchone()[0])
-
     # --- generic helpers -------------------------------------------------------------------
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""
@@ -158,22 +143,6 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         """Run a read query and return its first row, or None."""
         found = self.rows(sql, params)
         return found[0] if found else None
-
-    def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
-        """Rows of a read over reference tables only, remembered until they change (copies returned)."""
-        generation = self.generation()
-        if generation != self._remembered_at:
-            self._remembered.clear()
-            self._remembered_at = generation
-        key = (sql, tuple(params))
-        found = self._remembered.get(key)
-        if found is None:
-            found = tuple(query(self.db, sql, params))
-            if len(found) <= REFERENCE_MAX_ROWS:
-                if len(self._remembered) >= REFERENCE_MEMO:
-                    del self._remembered[next(iter(self._remembered))]
-                self._remembered[key] = found
-        return [dict(row) for row in found]
 
     def _first(self, sql: str, params: list[Any]) -> Row | None:
         found = self.reference(sql, params)

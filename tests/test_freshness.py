@@ -8,7 +8,7 @@ from pathlib import Path
 
 from intents.engine import Engine
 from store import Store
-from store.store import REFERENCE_TABLES
+from store.freshness import WATCHED_TABLES
 from tests.conftest import ask
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +97,29 @@ def test_every_table_answers_are_read_from_bumps_the_generation_on_every_write(s
     triggers = {(r["tbl_name"], m.group(1)) for r in store.rows("SELECT tbl_name, sql FROM sqlite_master "
                                                                     "WHERE type = 'trigger'")
                 if "data_generation" in r["sql"] and (m := re.search(r"AFTER (\w+) ON", r["sql"]))}
-    watched = REFERENCE_TABLES | {"meetings", "agenda_items"}   # the name index reads meetings, topics agenda
+    watched = WATCHED_TABLES
     assert {(t, e) for t in watched for e in ("INSERT", "UPDATE", "DELETE")} <= triggers
     before = store.generation()
     store.db.execute("INSERT INTO aliases (entity_kind, entity_id, alias) VALUES ('organisation', 'org-mss', '중기')")
     assert store.generation() == before + 1
+
+
+def test_a_question_reads_the_counter_once_however_many_rows_it_reads(engine: Engine, store: Store) -> None:
+    ask(engine, "정승훈 연락처")
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    ask(engine, "국가혁신클러스터 2단계 지방비는?")
+    store.db.conn.set_trace_callback(None)
+    assert sum("data_generation" in s for s in statements) == 1
+
+
+def test_within_a_question_this_connections_writes_are_read_and_other_processes_from_the_next(
+        store: Store) -> None:
+    other = Store.open(_path(store))
+    with store.answering():
+        assert (store.organisation("org-mss") or {})["address"] != "고친 주소"
+        store.db.execute("UPDATE organisations SET address = '고친 주소' WHERE id = 'org-mss'")
+        assert (store.organisation("org-mss") or {})["address"] == "고친 주소"
+        other.db.execute("UPDATE organisations SET address = '다른 프로세스 주소' WHERE id = 'org-mss'")
+    assert (store.organisation("org-mss") or {})["address"] == "다른 프로세스 주소"
+    other.close()

@@ -129,8 +129,8 @@ def test_user_data_is_always_read_fresh(store: Store) -> None:
 
 def test_large_reference_results_are_read_again_and_the_oldest_kept_result_is_dropped(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("store.store.REFERENCE_MAX_ROWS", 1)
-    monkeypatch.setattr("store.store.REFERENCE_MEMO", 2)
+    monkeypatch.setattr("store.freshness.REFERENCE_MAX_ROWS", 1)
+    monkeypatch.setattr("store.freshness.REFERENCE_MEMO", 2)
     ministries = store.of_kind("organisations", "부처")
     assert len(ministries) > 1
     for org in ("org-mss", "org-molit", "org-motie"):   # three kept results where only two fit
