@@ -61,19 +61,22 @@ class Engine:
         self.registry = registry
         self._index: NameIndex | None = None
         self._topics: list[Topic] | None = None
+        self._built_at = -1   # the store's generation the indexes were built at
         # per chat: when the last answer with one subject was given, its subject and what was understood
         self._last: dict[int | None, tuple[datetime, Entity, Query]] = {}
 
     @property
     def index(self) -> NameIndex:
-        """The name index, built on first use and after `refresh`."""
+        """The name index, built on first use and again after the store's names changed (or `refresh`)."""
+        self.follow_store()
         if self._index is None:
             self._index = NameIndex(self.store.names())
         return self._index
 
     @property
     def topics(self) -> list[Topic]:
-        """Facts, results and agenda items normalised for word search, built on first use."""
+        """Facts, results and agenda items normalised for word search, built on first use and after a change."""
+        self.follow_store()
         if self._topics is None:
             self._topics = build_topics(self.store)
         return self._topics
@@ -83,10 +86,22 @@ class Engine:
         self._index = None
         self._topics = None
 
+    def follow_store(self) -> None:
+        """Forget the indexes when the names, facts or agenda changed since they were built (written by this
+        process or another): one read of a counter in the database, once per question."""
+        generation = self.store.current_generation()
+        if generation != self._built_at:
+            self.refresh()
+            self._built_at = generation
+
     def match(self, text: str, limit: int = 5) -> list[Entity]:
         """Candidate entities for a piece of text, best first: the name the text says (its longest exact
         span, else its best guess) before the others it mentions, so a region inside a full name or a
         generic word inside many names does not tie with the name itself."""
+        with self.store.answering():
+            return self._match(text, limit)
+
+    def _match(self, text: str, limit: int) -> list[Entity]:
         text = clean(text)[:MAX_QUESTION_CHARS]
         mentions = self.index.find(text, ignore=vocab.is_filler)
         named = [m for m in mentions if any(c.kind != "region" for c in m.candidates)]
@@ -101,6 +116,10 @@ class Engine:
     def answer(self, message: Message, pick: Pick | None = None) -> Reply:
         """Answer one message, or finish a choice offered earlier with the option `pick` (a clarifying
         question's `kind:id` is answered as the message again, about that entity)."""
+        with self.store.answering():   # the store's changes are looked for once per question
+            return self._answer(message, pick)
+
+    def _answer(self, message: Message, pick: Pick | None) -> Reply:
         text = clean(message.text)
         if pick is None and not text:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
@@ -153,8 +172,8 @@ class Engine:
 
     def _writing(self, write: Callable[[], R]) -> R | Reply:
         """Run a command or finish a write: a read-only database refuses it with a message (questions still
-        work), and so is an offer to finish a write it could only refuse; after a meeting was written, its
-        title is a name questions may use, and after a correction, a renamed organisation or department."""
+        work), and so is an offer to finish a write it could only refuse (a meeting written is a name questions
+        may use from the next question on: the store's generation changed)."""
         try:
             written = write()
             if written is not None and written.offer is not None and written.offer.kind in WRITE_OFFERS \
@@ -164,8 +183,6 @@ class Engine:
             if not is_read_only_error(exc):
                 raise
             return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
-        if written is not None and any(w.what in ("meeting", "correction", "document") for w in written.written):
-            self.refresh()   # a meeting's title, a renamed name, a document's contacts: names questions may use
         return written
 
     def _follows(self, message: Message, q: Query) -> tuple[Entity, Query] | None:

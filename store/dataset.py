@@ -1,7 +1,10 @@
 """Load the built-in dataset (CSV files extracted from the source documents) into a database."""
 
 import csv
-from collections.abc import Iterator
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +67,75 @@ def _cell(column: str, value: str, where: str) -> Any:
     return value
 
 
-def load_dataset(db: Database, data_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Insert every row of the dataset into an empty, migrated database; return rows per table."""
-    counts: dict[str, int] = {}
+# The tables the dataset fills, in the order they are written (a row's references are written before it), the
+# column that keys each, and the columns the dataset gives.
+DATASET_TABLES = ("sources", "regions", *(table for table, _ in _ENTITY_FILES.values()))
+KEY_COLUMN = {"regions": "name"}
+_SOURCE_COLUMNS = ("id", "file", "title", "issuer", "date", "date_note")
+_REGION_COLUMNS = ("name", "full_name", "kind")
+PHONE_OWNER = {"organisations": "organisation", "contacts": "contact"}
+ALIAS_OWNER = {**_ALIAS_KIND, "regions": "region"}
+
+
+def columns_of(table: str) -> tuple[str, ...]:
+    """The columns of a dataset table the dataset gives (its key first)."""
+    if table == "sources":
+        return _SOURCE_COLUMNS
+    if table == "regions":
+        return _REGION_COLUMNS
+    return ("id", "source", *next(cols for t, cols in _ENTITY_FILES.values() if t == table))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dataset row as it is written: its cells, and the aliases and phones that belong to it."""
+
+    row: dict[str, Any]
+    aliases: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+
+    def digest(self) -> str:
+        """A fingerprint of everything this entry writes (cells in column order, aliases, phones)."""
+        return fingerprint(list(self.row.values()), self.aliases, self.phones)
+
+
+def fingerprint(cells: list[Any], aliases: Sequence[str], phones: Sequence[str]) -> str:
+    """The fingerprint of a row's cells with its aliases and phones; a row read back from the database has the
+    fingerprint of the entry that wrote it."""
+    text = json.dumps([[None if c is None else str(c) for c in cells], sorted(aliases), list(phones)],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The built-in dataset read and checked: its version and, per table, its entries by key in file order."""
+
+    version: str
+    tables: dict[str, dict[str, Entry]]
+
+
+def dataset_version(data_dir: Path = DATA_DIR) -> str:
+    """The version of a dataset: a hash of its CSV files (names and bytes), so that no change goes unnoticed."""
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.rglob("*.csv")):
+        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Read and check every file of the dataset (DatasetError names what is wrong)."""
+    version = dataset_version(data_dir)
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table, _ in _ENTITY_FILES.values()}
-    aliases: list[dict[str, str]] = []
-    phones: list[dict[str, str | None]] = []
-    sources = list(_read(data_dir / "sources.csv"))
+    aliases: dict[tuple[str, str], tuple[str, ...]] = {}
+    phones: dict[tuple[str, str], tuple[str, ...]] = {}
+    sources = [{c: s.get(c, "") for c in _SOURCE_COLUMNS} for s in _read(data_dir / "sources.csv")]
     source_ids = {s["id"] for s in sources}
     regions = list(_read(data_dir / "regions.csv"))
     for region in regions:
-        for alias in {region["full_name"], *split_multi(region["aliases"])} - {region["name"]}:
-            aliases.append({"entity_kind": "region", "entity_id": region["name"], "alias": alias})
+        names = {region["full_name"], *split_multi(region["aliases"])} - {region["name"]}
+        aliases[("regions", region["name"])] = tuple(sorted(names))
 
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir()):
         for file_name, (table, columns) in _ENTITY_FILES.items():
@@ -92,25 +152,55 @@ def load_dataset(db: Database, data_dir: Path = DATA_DIR) -> dict[str, int]:
                 if table == "budgets" and not record["unit"]:
                     record["unit"] = "억원"
                 rows[table].append(record)
-                kind = _ALIAS_KIND.get(table)
-                if kind:
-                    for alias in set(split_multi(row.get("aliases"))) - {row["name"]}:
-                        aliases.append({"entity_kind": kind, "entity_id": row["key"], "alias": alias})
-                if table in ("organisations", "contacts"):
-                    owner = "organisation" if table == "organisations" else "contact"
-                    for phone in split_multi(row.get("phones")):
-                        number, last = parse_phone(phone)
-                        phones.append({"owner_kind": owner, "owner_id": row["key"], "number": number,
-                                       "last": last, "display": phone})
+                if table in _ALIAS_KIND:
+                    aliases[(table, row["key"])] = tuple(sorted(set(split_multi(row.get("aliases"))) - {row["name"]}))
+                if table in PHONE_OWNER:
+                    phones[(table, row["key"])] = tuple(split_multi(row.get("phones")))
     _check_unique_keys(rows)
     _check_references(rows)
+    tables: dict[str, dict[str, Entry]] = {
+        "sources": {s["id"]: Entry(s) for s in sources},
+        "regions": {r["name"]: Entry({c: r[c] for c in _REGION_COLUMNS}, aliases[("regions", r["name"])])
+                    for r in regions},
+    }
+    for table, table_rows in rows.items():
+        tables[table] = {r["id"]: Entry(r, aliases.get((table, r["id"]), ()), phones.get((table, r["id"]), ()))
+                         for r in table_rows}
+    return Dataset(version, tables)
+
+
+def owned_rows(table: str, key: str, entry: Entry) -> tuple[list[dict[str, str]], list[dict[str, str | None]]]:
+    """The alias rows and phone rows an entry writes along with its own row."""
+    kind = ALIAS_OWNER.get(table)
+    aliases = [{"entity_kind": kind, "entity_id": key, "alias": a} for a in entry.aliases] if kind else []
+    owner = PHONE_OWNER.get(table)
+    phones: list[dict[str, str | None]] = []
+    for phone in entry.phones if owner else ():
+        number, last = parse_phone(phone)
+        phones.append({"owner_kind": owner, "owner_id": key, "number": number, "last": last, "display": phone})
+    return aliases, phones
+
+
+def load_dataset(db: Database, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Insert every row of the dataset into an empty, migrated database; return rows per table."""
+    return insert_dataset(db, read_dataset(data_dir))
+
+
+def insert_dataset(db: Database, dataset: Dataset) -> dict[str, int]:
+    """Insert every row of a dataset already read into an empty, migrated database; return rows per table."""
+    counts: dict[str, int] = {}
+    aliases: list[dict[str, str]] = []
+    phones: list[dict[str, str | None]] = []
     with db.atomic():
-        db.table("sources").insert_all(sources)
-        db.table("regions").insert_all({k: r[k] for k in ("name", "full_name", "kind")} for r in regions)
-        for table, table_rows in rows.items():
-            if table_rows:
-                db.table(table).insert_all(table_rows)
-            counts[table] = len(table_rows)
+        for table in DATASET_TABLES:
+            entries = dataset.tables[table]
+            if entries:
+                db.table(table).insert_all(e.row for e in entries.values())
+            counts[table] = len(entries)
+            for key, entry in entries.items():
+                owned_aliases, owned_phones = owned_rows(table, key, entry)
+                aliases.extend(owned_aliases)
+                phones.extend(owned_phones)
         db.table("aliases").insert_all(aliases, ignore=True)
         db.table("phones").insert_all(phones)
     counts["aliases"] = len(aliases)
@@ -131,7 +221,7 @@ def _check_unique_keys(rows: dict[str, list[dict[str, Any]]]) -> None:
 
 
 # column -> tables its value must be a key of
-_REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
+REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "organisations": {"parent": ("organisations",)},
     "programs": {"parent": ("programs", "tasks"), "lead": ("organisations",), "ministry": ("organisations",)},
     "tasks": {"parent": ("tasks", "programs"), "lead": ("organisations",), "ministry": ("organisations",)},
@@ -156,7 +246,7 @@ def _check_references(rows: dict[str, list[dict[str, Any]]]) -> None:
             for column in _REQUIRED.get(table, ()):
                 if row.get(column) in (None, ""):
                     raise DatasetError(f"{table} {row['id']}: {column} is required")
-            for column, targets in _REFERENCES.get(table, {}).items():
+            for column, targets in REFERENCES.get(table, {}).items():
                 value = row.get(column)
                 if value and not any(value in keys[t] for t in targets):
                     raise DatasetError(f"{table} {row['id']}: {column}={value!r} names no {'/'.join(targets)}")

@@ -167,6 +167,26 @@ def _m008_data_origins(db: Database) -> None:
     """)
 
 
+def _m009_dataset_version(db: Database) -> None:
+    """What the built-in dataset last wrote, so that a newer dataset can update a database without touching what
+    a person wrote: a fingerprint per dataset row (`dataset_rows`; the dataset's version is the setting
+    `dataset_version`). And a change counter (`data_generation`) that every write to the tables questions are
+    answered from bumps, from any connection or process, so that what a Store or an Engine kept is read again
+    after a change (PRAGMA data_version does not change for the connection's own commits). A later migration
+    that rebuilds one of these tables must create its three triggers again (tests/test_freshness.py checks)."""
+    _run(db, """
+        CREATE TABLE dataset_rows (tbl TEXT NOT NULL, row_id TEXT NOT NULL, digest TEXT NOT NULL,
+            PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;
+        CREATE TABLE data_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+        INSERT INTO data_generation (id, n) VALUES (1, 0)
+    """)
+    for table in ("sources", "regions", "organisations", "contacts", "phones", "programs", "tasks", "aliases",
+                  "fields", "budgets", "results", "facts", "meetings", "agenda_items"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER {table}_{event.lower()}_generation AFTER {event} ON {table} "
+                       "BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END")
+
+
 def _m010_documents(db: Database) -> None:
     """Documents coordinators send (보도자료 as HWP, HWPX, PDF or text): each is a source with its full text, and
     its passages in an FTS5 index with the trigram tokenizer over their spacing-free text (`bare`), so that any
@@ -203,6 +223,7 @@ MIGRATIONS: list[Migration] = [
     ("006_reminder_claims", _m006_reminder_claims),
     ("007_choices", _m007_choices),
     ("008_data_origins", _m008_data_origins),
+    ("009_dataset_version", _m009_dataset_version),
     ("010_documents", _m010_documents),
     ("011_corrections", _m011_corrections),
 ]

@@ -10,8 +10,9 @@ from sqlite_utils import Database
 
 from store.choices import ChoiceRecords
 from store.corrections import CorrectionRecords
-from store.dataset import DATA_DIR, load_dataset
+from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
 from store.documents import DocumentRecords
+from store.freshness import Freshness
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
 from store.opening import cannot_open, check_path, inspect, is_read_only_file, refuse_to_migrate
@@ -21,20 +22,12 @@ from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
 from store.tx import query
+from store.upgrade import Upgrade, held_version, log_upgrade, record_dataset, upgrade_dataset
 
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 BUSY_TIMEOUT_MS = 10_000
-# Tables filled from the built-in dataset when the database is created and changed after that only by
-# migrations, which run in `open`: a Store keeps what it read of them (copies handed out) while it is open.
-# Only small results are kept, and only so many: a listing of thousands of rows in a big store is cheap
-# to read again, and keeping it made garbage collection pauses long (bench/engine_bench.py, 100x store).
-# Users, progress, meetings, settings and the rest are read fresh every time.
-REFERENCE_TABLES = frozenset({"sources", "regions", "organisations", "contacts", "phones", "programs", "tasks",
-                              "aliases", "fields", "budgets", "results", "facts"})
-REFERENCE_MEMO = 4096      # results kept, oldest dropped first
-REFERENCE_MAX_ROWS = 200   # larger results are read again each time
 
 
 @dataclass(frozen=True)
@@ -65,14 +58,15 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
     return db
 
 
-class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
+class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
             OriginRecords, CorrectionRecords, DocumentRecords):
     """Domain-level queries over one TF database."""
 
-    def __init__(self, db: Database, read_only: bool = False) -> None:
+    def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
         self.db = db
         self.read_only = read_only   # answers work; every write raises ReadOnly
-        self._remembered: dict[tuple[str, tuple[Any, ...]], tuple[Row, ...]] = {}
+        self.data_dir = data_dir     # the built-in dataset this database is kept up to date with
+        Freshness.__init__(self)
 
     @classmethod
     def open(cls, path: str | Path, data_dir: Path = DATA_DIR) -> "Store":
@@ -80,7 +74,8 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
 
         A file that cannot be a tfbot database is refused before anything is written to it: CannotOpen,
         NotADatabase, NotTfbotDatabase, NewerDatabase; a read-only one opens for reading, or raises ReadOnly
-        when it would need migrating.
+        when it would need migrating. A database holding an older built-in dataset gets the new dataset's
+        changes in the same transaction as the migrations (store/upgrade.py), never over a person's rows.
         """
         memory = str(path) == ":memory:"
         file = Path(path)
@@ -98,24 +93,33 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
             if not read_only and not memory:
                 db.enable_wal()
             db.execute("BEGIN IMMEDIATE")
+            upgraded: Upgrade | None = None
             try:
                 fresh = inspect(db, file)   # again under the write lock: another process may have just made it
                 applied = migrate(db)
                 if fresh:
-                    load_dataset(db, data_dir)
+                    dataset = read_dataset(data_dir)
+                    insert_dataset(db, dataset)
+                    record_dataset(db, dataset)
+                elif not read_only:
+                    upgraded = upgrade_dataset(db, data_dir)
             except BaseException:
                 db.rollback()
                 raise
             db.commit()
             for name in [] if fresh else applied:   # a new file's migrations are its creation, not news
                 log.info("database %s: migration %s applied", file, name)
+            if upgraded is not None:
+                log_upgrade(file, upgraded)
+            if read_only and held_version(db) != dataset_version(data_dir):
+                log.warning("database %s is read-only: the built-in dataset's update is not applied", file)
         except sqlite3.Error as exc:
             db.close()
             raise cannot_open(file, exc) from exc
         except BaseException:
             db.close()
             raise
-        return cls(db, read_only)
+        return cls(db, read_only, data_dir)
 
     def close(self) -> None:
         """Close the underlying connection."""
@@ -126,7 +130,7 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if not path:
             raise ValueError("an in-memory database has no second connection")
-        return Store.open(path)
+        return Store.open(path, self.data_dir)
 
     def forget(self) -> None:
         """Drop the reference rows remembered, after this Store wrote to a reference table (a correction)."""
@@ -145,18 +149,6 @@ class Store(PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQ
         """Run a read query and return its first row, or None."""
         found = self.rows(sql, params)
         return found[0] if found else None
-
-    def reference(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[Row]:
-        """Rows of a read over reference tables only, remembered while this Store is open (copies returned)."""
-        key = (sql, tuple(params))
-        found = self._remembered.get(key)
-        if found is None:
-            found = tuple(query(self.db, sql, params))
-            if len(found) <= REFERENCE_MAX_ROWS:
-                if len(self._remembered) >= REFERENCE_MEMO:
-                    del self._remembered[next(iter(self._remembered))]
-                self._remembered[key] = found
-        return [dict(row) for row in found]
 
     def _first(self, sql: str, params: list[Any]) -> Row | None:
         found = self.reference(sql, params)

@@ -1,6 +1,5 @@
 """The store: created and loaded on first use, only migrated afterwards, WAL, every row sourced."""
 
-import re
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 from store import DatasetError, Store
 from store.dataset import DATA_DIR, load_dataset, parse_phone
 from store.schema import MIGRATIONS
-from store.store import REFERENCE_TABLES, connect
+from store.store import connect
 
 
 def test_a_missing_database_is_created_migrated_and_loaded(tmp_path: Path) -> None:
@@ -101,19 +100,25 @@ def test_an_older_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) 
     assert "progress_reverses" in {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type='index'")}
 
 
-def test_reference_rows_are_remembered_handed_out_as_copies_and_read_again_when_reopened(tmp_path: Path) -> None:
+def test_reference_rows_are_remembered_handed_out_as_copies_and_read_again_after_a_write(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "tf.db")
     first = store.organisation("org-mss")
     assert first is not None
     first["address"] = "호출한 쪽이 바꾼 값"
     again = store.organisation("org-mss")
     assert again is not None and again["address"] != "호출한 쪽이 바꾼 값"
+    read = _reads(store)
+    assert store.organisation("org-mss") == again and not read, "remembered while nothing changed"
     store.db.execute("UPDATE organisations SET address = '고친 주소' WHERE id = 'org-mss'")
-    assert store.organisation("org-mss") == again, "remembered while the store is open"
+    assert (store.organisation("org-mss") or {})["address"] == "고친 주소", "read again after its own write"
     store.close()
-    reopened = Store.open(tmp_path / "tf.db")
-    assert (reopened.organisation("org-mss") or {})["address"] == "고친 주소"
-    reopened.close()
+
+
+def _reads(store: Store) -> list[str]:
+    """The reads of reference tables this store's connection runs from now on."""
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(lambda sql: seen.append(sql) if "data_generation" not in sql else None)
+    return seen
 
 
 def test_user_data_is_always_read_fresh(store: Store) -> None:
@@ -122,43 +127,18 @@ def test_user_data_is_always_read_fresh(store: Store) -> None:
     assert (store.user(4242) or {})["role"] == "member"
 
 
-# writers of reference tables beside the loader and migrations, each of which forgets what its Store remembers
-# when it writes (the cross-process case is the freshness work of issue 11)
-FORGETTING_WRITERS = ("documents.py",)
-
-
-def test_reference_tables_are_written_only_when_the_dataset_is_loaded() -> None:
-    """What a Store remembers stays true: no code outside the loader, migrations and the writers that forget
-    what their Store remembers writes those tables."""
-    root = Path(__file__).resolve().parent.parent
-    write = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+\[?(\w+)",
-                       re.IGNORECASE)
-    table_write = re.compile(r"""(?:\.table\(|db\[)["'](\w+)["']\]?\)?\.(?:insert|upsert|update|delete)""")
-    offenders = []
-    for path in [*root.glob("store/*.py"), *root.glob("intents/*.py"), *root.glob("bot/*.py")]:
-        if path.name in ("dataset.py", "schema.py"):
-            continue
-        if path.name in FORGETTING_WRITERS:
-            assert "self._remembered.clear()" in path.read_text(encoding="utf-8"), path.name
-            continue
-        text = path.read_text(encoding="utf-8")
-        if path.name == "corrections.py" and "self.forget()" in text:
-            continue
-        for table in [*write.findall(text), *table_write.findall(text)]:
-            if table in REFERENCE_TABLES:
-                offenders.append(f"{path.name}: {table}")
-    assert not offenders
-
-
 def test_large_reference_results_are_read_again_and_the_oldest_kept_result_is_dropped(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("store.store.REFERENCE_MAX_ROWS", 1)
-    monkeypatch.setattr("store.store.REFERENCE_MEMO", 2)
+    monkeypatch.setattr("store.freshness.REFERENCE_MAX_ROWS", 1)
+    monkeypatch.setattr("store.freshness.REFERENCE_MEMO", 2)
     ministries = store.of_kind("organisations", "부처")
     assert len(ministries) > 1
     for org in ("org-mss", "org-molit", "org-motie"):   # three kept results where only two fit
         store.organisation(org)
-    store.db.execute("UPDATE organisations SET address = '새 주소' WHERE id IN ('org-mss', 'org-motie')")
-    assert {r["id"]: r["address"] for r in store.of_kind("organisations", "부처")}["org-mss"] == "새 주소"
-    assert (store.organisation("org-mss") or {})["address"] == "새 주소", "the oldest was dropped"
-    assert (store.organisation("org-motie") or {})["address"] != "새 주소", "the newest is still kept"
+    read = _reads(store)
+    store.of_kind("organisations", "부처")
+    assert len(read) == 1, "a large result is read again"
+    store.organisation("org-mss")
+    assert len(read) == 2, "the oldest was dropped"
+    store.organisation("org-motie")
+    assert len(read) == 2, "the newest is still kept"
