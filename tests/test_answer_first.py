@@ -168,3 +168,9 @@ def test_the_name_a_subject_was_called_by_asks_nothing_of_its_facts(ro_engine: E
     # 지역혁신협력지구 names the program; facts whose label says that name are not what "무슨 뜻" asks
     first = lead(ask(ro_engine, "지역혁신협력지구가 무슨 뜻이야").text, 1)
     assert "혁신거점들을 연계하여" in first and "14곳" not in first
+
+
+def test_the_regions_of_a_listed_kind_are_counted_once_each(ro_engine: Engine) -> None:
+    # 5개 협력권's 시·도, a region in two 협력권 counted once
+    first = lead(ask(ro_engine, "협력권에 참여한 시도는 모두 몇 곳?").text, 1)
+    assert "시·도 14곳 (겹치는 곳은 한 번)" in first

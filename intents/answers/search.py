@@ -52,9 +52,14 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
     areas = list(dict.fromkeys(str(r["area"]) for r in rows if r.get("area")))
     if {"field", "type"} & set(ask.aspects()) and 1 < len(areas) < len(rows):   # "3대 분야가 뭐뭐": the fields
         lines = [f"{kind}{where}의 분야 {len(areas)}개: {', '.join(areas)} ({len(rows)}개 {kind})", *lines]
+    places = list(dict.fromkeys(p for r in rows for p in region_of(r)))
+    counted = {"region", "count"} <= set(ask.aspects()) and len(rows) > 1 and bool(places)
+    if counted:   # "참여하는 시도 다 세면 몇 곳": the regions of all of them, each once
+        lines = [f"[{kind}] 시·도", f"{kind}{where} {len(rows)}개에 든 시·도 {len(places)}곳 (겹치는 곳은 한 번): "
+                 f"{', '.join(places)}", *lines]
     lines.extend(row_line(store, r) for r in rows)
     ents = [as_candidate(table, r) for r in rows]
-    return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents)
+    return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents, asked=int(counted))
 
 
 def answer_led(ask: Ask) -> Reply | None:
