@@ -102,6 +102,7 @@ def understand(text: str, index: NameIndex) -> Query:
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
+                   and morph.as_modifier(r) == r
                    and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
