@@ -174,3 +174,9 @@ def test_the_regions_of_a_listed_kind_are_counted_once_each(ro_engine: Engine) -
     # 5개 협력권's 시·도, a region in two 협력권 counted once
     first = lead(ask(ro_engine, "협력권에 참여한 시도는 모두 몇 곳?").text, 1)
     assert "시·도 14곳 (겹치는 곳은 한 번)" in first
+
+
+def test_a_phase_asked_picks_the_label_of_that_phase(ro_engine: Engine) -> None:
+    # 지구 지정 기준 (1~2단계) and (3단계 예시): asked for 3단계, its own
+    first = lead(ask(ro_engine, "클러스터 3단계 지구 지정 기준은 뭐야").text, 1)
+    assert "3단계 예시" in first and "벨트형" in first

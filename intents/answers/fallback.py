@@ -1,5 +1,6 @@
 """Questions that name no entity: budgets by their qualifiers alone, facts and results by topic words."""
 
+import re
 from dataclasses import dataclass
 
 from intents.answers.budget import answer_budget, select
@@ -84,6 +85,11 @@ def _topic_words(ask: Ask) -> list[str]:
     return [w for w in heads if len(w) >= 2 and not is_generic(w) and not is_verb(w) and not is_question_word(w)]
 
 
+def _says_phase(head: str, phase: int) -> bool:
+    """Whether a compacted label names this phase, alone or in a span (3단계, 2~3단계)."""
+    return bool(re.search(rf"(?<![0-9]){phase}단계|[0-9]~{phase}단계|(?<![0-9]){phase}~[0-9]단계", head))
+
+
 def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
     """Facts, results or agenda items whose whole label the question says ("안건 의결 및 보고 순서"): stronger
     than a name only guessed from a part of it."""
@@ -114,7 +120,9 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
             hits = {w for w in words if w in head or w in body}
             strong = any(len(w) >= 4 for w in in_head) or len(in_head) >= 2
             if len(hits) >= needed and (strong or len(hits) >= 2):
-                scored.append((len(hits) * 2 + len(in_head), table, row))
+                # a phase asked ("3단계 … 기준"): the label that says that phase before the one of other phases
+                phased = ask.query.phase is not None and _says_phase(head, ask.query.phase)
+                scored.append((len(hits) * 2 + len(in_head) + phased, table, row))
     if not scored:
         return None
     scored.sort(key=lambda t: -t[0])
