@@ -87,3 +87,22 @@ def test_a_compound_of_explained_words_is_explained(ro_engine: Engine) -> None:
 def test_a_result_is_found_by_its_words_not_by_the_question_words_around_them(ro_engine: Engine) -> None:
     # 얼마라고 했었나: a question word and a verb, not topic words that a result must also say
     assert "87.2%" in lead(ask(ro_engine, "1단계 일자리 중 정규직 비중 얼마라고 했었지").text, 1)
+
+
+@pytest.mark.parametrize("text, kept, dropped", [
+    ("평가단 말고 중기부 담당 부서 번호", "중기부", "평가단"),
+    ("경남은 LH 산학연 클러스터 말고 국가혁신클러스터 분야가 뭐였지", "국가혁신클러스터", "lh"),
+])
+def test_a_name_set_aside_is_not_what_is_asked(ro_engine: Engine, text: str, kept: str, dropped: str) -> None:
+    named = [m.text for m in understand(text, ro_engine.index).mentions]
+    assert kept in named and dropped not in named
+
+
+@pytest.mark.parametrize("text, contact", [
+    ("예전 이름 국가혁신클러스터일 때 21년 국비 얼마", False),   # the name of a thing
+    ("협력권 협력산업 이름 뭐로 돼있어", False),
+    ("대전 평가단 담당자 이름 알려줘", True),                   # the name of a person
+    ("이름이 뭐였더라 산업부 지역경제총괄과 과장", True),
+])
+def test_a_name_asked_is_a_persons_only_after_a_person(ro_engine: Engine, text: str, contact: bool) -> None:
+    assert (understand(text, ro_engine.index).intent == "contact") is contact

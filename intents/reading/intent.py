@@ -8,7 +8,7 @@ import re
 
 from intents.dates.when import temporal_phrases
 from intents.reading import morph, vocab
-from intents.reading.normalize import tokens
+from intents.reading.normalize import compact, tokens
 from store.progress import STATUSES
 
 PERCENT = re.compile(r"(-?\d{1,4}(?:\.\d+)?)\s*(%|퍼센트|프로)")
@@ -71,7 +71,19 @@ def schedules(text: str) -> bool:
     return bool(SCHEDULE_VERB.search(text)) and any(g in text for g in _GATHERING) and bool(temporal_phrases(text))
 
 
-def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool:
+_CONTACT_NOT_NAME = tuple(w for w in vocab.CONTACT if w != "이름")
+
+
+def _asks_persons_name(words: tuple[str, ...]) -> bool:
+    """"이름" asks for a person's name when it follows a person (담당자 이름, 과장 이름) or stands first; after a
+    thing (협업과제 이름, 예전 이름, 협력산업 이름) it asks for that thing's name."""
+    for i, word in enumerate(words):
+        if word.startswith("이름"):
+            return i == 0 or vocab.has_any(compact(words[i - 1]), _CONTACT_NOT_NAME)
+    return False
+
+
+def _asks(name: str, strength: float, said: str, rest: str, money: bool, words: tuple[str, ...] = ()) -> bool:
     if name == "help":
         return vocab.has_any(said, vocab.HELP) and len(said) <= 12
     if name == "meeting" and strength > 0.9:
@@ -79,7 +91,7 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool) -> bool
     if name == "status":
         return vocab.has_any(said, vocab.STATUS) or vocab.has_any(rest, REPORTED)
     if name == "contact":
-        return vocab.has_any(said, vocab.CONTACT)
+        return vocab.has_any(said, _CONTACT_NOT_NAME) or _asks_persons_name(words)
     if name == "budget":
         return vocab.has_any(said, vocab.BUDGET) or money
     return vocab.has_any(said, vocab.MEETING)
@@ -106,7 +118,7 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
         ranked.append(("stale", 1.0))
     seen: set[str] = set()
     for name, strength in _QUESTIONS:
-        if name not in seen and _asks(name, strength, said, rest, money):
+        if name not in seen and _asks(name, strength, said, rest, money, asked_words or tokens(text)):
             seen.add(name)
             ranked.append((name, strength))
     if not seen and vocab.has_any(context, REPORTED) and not vocab.has_any(said, (*vocab.RESULTS, "몇")):

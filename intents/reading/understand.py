@@ -24,6 +24,7 @@ _PHASE = re.compile(r"([0-9])\s*단계")
 # a year followed within two words by a document noun: the year the document was issued
 _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
                             r"(?:보도자료|자료|보고서)")
+_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라)")   # "X 말고 Y": X is set aside
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
@@ -140,6 +141,10 @@ def understand(text: str, index: NameIndex) -> Query:
                              money)
         if next(n for n, _ in asked if n not in WORDED) != "other":
             intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
+    # "평가단 말고 중기부 주관부서", "클러스터 분야 말고요": a name said to be set aside is not what is asked
+    set_aside = [m for m in mentions if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 4])]
+    if set_aside and len(set_aside) < len(mentions):
+        mentions = tuple(m for m in mentions if m not in set_aside)
     # "23년 지경위 자료에 나온 클러스터 …": a name said as the document's is where to look, not what is asked,
     # when the question names something else — unless it asks for people, whom a document names (its 담당과장);
     # which document it points to stays in the words (pointed_source)
