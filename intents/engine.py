@@ -237,6 +237,11 @@ class Engine:
             return answer_help(self.registry.questions(), self.registry.commands())
         if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
             return answer_next(ask)
+        if intent == "budget" and ask.subject is not None and ask.subject.kind in ("program", "task") \
+                and operation(ask) is not None:
+            computed = answer_compute(ask)   # "지특 내역사업 3개(…) 선정규모 다 더하면": computed, not listed
+            if computed is not None:
+                return computed
         if forced is None:
             listed = self._listing(ask)
             if listed is not None:

@@ -106,3 +106,19 @@ def test_a_name_set_aside_is_not_what_is_asked(ro_engine: Engine, text: str, kep
 ])
 def test_a_name_asked_is_a_persons_only_after_a_person(ro_engine: Engine, text: str, contact: bool) -> None:
     assert (understand(text, ro_engine.index).intent == "contact") is contact
+
+
+def test_a_clause_ending_in_ira_is_context(ro_engine: Engine) -> None:
+    # "방문 예정이라": the reason the asker gives, not a contact to look for
+    answer = ask(ro_engine, "대전평가단 사무실 주소랑 전화 같이 알려주세요, 다음 주 방문 예정이라").text
+    assert "테크노9로 35" in lead(answer, 1)
+
+
+def test_a_role_said_in_other_words_puts_its_desk_first(ro_engine: Engine) -> None:
+    # 주관부처 asked as 주관과: the ministry's desk for the program, before its officers
+    assert "044-204-7587" in lead(ask(ro_engine, "지역특화산업육성 중기부 주관과 전화 몇 번?").text, 1)
+
+
+def test_a_computation_over_named_parts_is_not_a_listing(ro_engine: Engine) -> None:
+    text = ask(ro_engine, "지특 내역사업(지역주력산업R&D, 지역스타기업R&D, 지역주력산업지원) 선정규모 합치면").text
+    assert "= 1,789.1억원" in lead(text, 1)

@@ -3,6 +3,7 @@
 from intents.answers.common import Ask, finish, nothing
 from intents.answers.render import name_of, row_source
 from intents.message import Reply
+from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
 from store.store import Row, Store
 
@@ -103,10 +104,12 @@ def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
 
     desk = "대표" in said   # 대표번호, 대표 전화: the desk line (a contact row with no person)
 
-    def named(c: Row) -> tuple[bool, int, bool]:
+    def named(c: Row) -> tuple[bool, int, int, bool]:
         values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
+        # a role said in other words (주관부처 asked as "주관과", "주관부서"): its first noun said
+        heads = [nouns[0] for k in ("title", "role") if len(nouns := nouns_of(str(c.get(k) or ""))) > 1]
         return (desk and bool(c.get("person")), -sum(1 for v in values if len(v) >= 2 and compact(v) in said),
-                str(c.get("role") or "") not in WORKING_LEVEL)
+                -sum(1 for h in heads if len(h) >= 2 and h in said), str(c.get("role") or "") not in WORKING_LEVEL)
 
     return sorted(contacts, key=named)
 

@@ -81,6 +81,8 @@ def closes_context(word: str) -> bool:
     if not parts:
         return False
     surface, tag = parts[-1]
+    if surface == "라" and tag == "EC" and len(parts) > 1 and parts[-2][1] == "VCP":
+        return True   # 이라 after a noun, the -이라서 of speech: "방문 예정이라", "보고용이라"
     return tag.split("+")[-1] in ("EC", "EF") and surface.endswith(_CONTEXT_ENDINGS)
 
 
