@@ -180,3 +180,10 @@ def test_a_phase_asked_picks_the_label_of_that_phase(ro_engine: Engine) -> None:
     # 지구 지정 기준 (1~2단계) and (3단계 예시): asked for 3단계, its own
     first = lead(ask(ro_engine, "클러스터 3단계 지구 지정 기준은 뭐야").text, 1)
     assert "3단계 예시" in first and "벨트형" in first
+
+
+def test_the_measure_asked_picks_its_cell_and_the_programs_own_names_measure_nothing(ro_engine: Engine) -> None:
+    # 선정규모 (a 신규 cell) beside 지원 규모 (the table's): the one asked
+    assert "259.1억원 (선정규모" in lead(ask(ro_engine, "지역주력산업지원 선정규모 얼마?").text, 1)
+    # 지역혁신협력지구, a name of the program found in some labels, is not a measure of them
+    assert "150억원" in lead(ask(ro_engine, "지역혁신협력지구 2018년 R&D 얼마였어").text, 1)

@@ -4,11 +4,19 @@ import re
 from dataclasses import replace
 
 from intents.answers.common import Ask, finish, matching_rows, nothing, this_year
-from intents.answers.compute import FUNDING_NAMES, answer_compute, phases_period, pointed_source, rows_named
+from intents.answers.compute import (
+    FUNDING_NAMES,
+    answer_compute,
+    measure_word,
+    measured,
+    phases_period,
+    pointed_source,
+    rows_named,
+)
 from intents.answers.render import amount, cited, describe
 from intents.message import Reply
 from intents.reading.morph import as_modifier
-from intents.reading.normalize import compact, tokens
+from intents.reading.normalize import compact, strip_particle, tokens
 from store.store import Row
 
 _AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
@@ -104,6 +112,8 @@ def answer_budget(ask: Ask) -> Reply:
         covered = phases_period(rows, *ask.query.phase_span)
         if covered:
             ask.query = replace(ask.query, period=covered, phase_span=None)
+    names = [subject.name, *store.aliases(subject.kind, subject.id), *(m.text for m in ask.query.mentions)]
+    rows = measured(rows, measure_word(ask, rows, names)) or rows   # "선정규모" of 선정규모 and 지원 규모
     picked = select(rows, ask)
     pointed = pointed_source(ask, {str(r["source"]) for r in picked}) if len({r["source"] for r in picked}) > 1 \
         else None
@@ -132,7 +142,11 @@ def answer_budget(ask: Ask) -> Reply:
               if t.startswith(w) and as_modifier(t) != t}
     unsaid = [w for w in ask.query.unexplained if w not in verbal
               and not any(w in compact(f"{r['label'] or ''} {r['note'] or ''}") for r in picked)]
-    leading = [f for f in facts if any(w in compact(str(f["value"])) for w in unsaid)][:2]
+    # … unless the question names what a cell measures (선정규모): then the cell is what is asked
+    labels = " ".join(compact(str(r["label"] or "")) for r in picked).replace(compact(subject.name), "")
+    names_measure = any(len(w) >= 3 and w.isalpha() and w in labels
+                        for w in (compact(strip_particle(t)) for t in tokens(ask.query.text)))
+    leading = [] if names_measure else [f for f in facts if any(w in compact(str(f["value"])) for w in unsaid)][:2]
     lines[1:1] = [f"• {f['attribute']}: {f['value']}" for f in leading]
     lines.extend(f"• {f['attribute']}: {f['value']}" for f in related[:4] if f not in leading)
     parts = [r for r in picked if not r["is_total"] and r["amount"] is not None]

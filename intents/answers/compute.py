@@ -168,7 +168,7 @@ def measure_word(ask: Ask, rows: list[Row], names: list[str]) -> str | None:
     """A word of the question that some rows' labels hold and others not ("선정규모", "지원규모"): the
     documents' own name for what an amount measures. Words of the programs' own names are not measures."""
     labels = [compact(str(r["label"] or "")) for r in rows]
-    named = [compact(n) for n in names]
+    named = [compact(n) for n in [*names, *(m.text for m in ask.query.mentions)]]   # and the names it was called by
     for word in sorted({compact(strip_particle(t)) for t in tokens(ask.query.text)}, key=len, reverse=True):
         if len(word) < 3 or not word.isalpha() or any(word in n for n in named):
             continue
