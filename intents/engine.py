@@ -22,7 +22,7 @@ from intents.answers.task import answer_status
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
-from intents.reading.matcher import NameIndex
+from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact, strip_particle, tokens
 from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
@@ -507,6 +507,10 @@ class Engine:
         # meeting, not the ministry), then the best scored
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
                                                  m.exact, m.best.score, m.best.kind == "contact", len(m.text)))
+        # a name said with its parent's ("지역주력산업 R&D 안에 들어가있는 지역혁신 선도기업"): the one under it
+        nested = self._nested(q)
+        if nested is not None:
+            primary = nested
         # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
         others = [m.best for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
@@ -519,6 +523,16 @@ class Engine:
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
         return self._descend(q, top), others
+
+    def _nested(self, q: Query) -> Mention | None:
+        """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""
+        for mention in q.mentions:
+            elsewhere = {c.id for m in q.mentions if m is not mention for c in m.candidates}
+            under = [c for c in mention.candidates
+                     if str((entity_row(self.store, c.kind, c.id) or {}).get("parent") or "") in elsewhere]
+            if len(under) == 1:
+                return replace(mention, candidates=under)
+        return None
 
     def _same_answer(self, q: Query, options: list[Entity]) -> bool:
         """Whether the options all give the same answer to what is asked (a project and its 협업과제 asked for

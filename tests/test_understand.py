@@ -122,3 +122,9 @@ def test_a_role_said_in_other_words_puts_its_desk_first(ro_engine: Engine) -> No
 def test_a_computation_over_named_parts_is_not_a_listing(ro_engine: Engine) -> None:
     text = ask(ro_engine, "지특 내역사업(지역주력산업R&D, 지역스타기업R&D, 지역주력산업지원) 선정규모 합치면").text
     assert "= 1,789.1억원" in lead(text, 1)
+
+
+def test_a_name_said_with_its_parents_is_the_one_under_it(ro_engine: Engine) -> None:
+    # 지역혁신 선도기업 is a 사업 of its own and a 내역사업 of 지역주력산업 R&D: said with the latter, the 내역사업
+    text = ask(ro_engine, "지역주력산업 R&D 쪽 지역혁신 선도기업 지원규모 얼마").text
+    assert text.startswith("[지역주력산업 R&D 지역혁신 선도기업]") and "83억원" in lead(text, 1)
