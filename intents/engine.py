@@ -28,7 +28,7 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import Context, run_command, run_pick
+from intents.writes.commands import Context, run_command, run_file, run_pick
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
@@ -40,7 +40,7 @@ NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name 
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-WRITE_OFFERS = ("log", "meeting")   # offers whose choice finishes a write
+WRITE_OFFERS = ("log", "meeting", "import")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -100,7 +100,7 @@ class Engine:
         """Answer one message, or finish a choice offered earlier with the option `pick` (a clarifying
         question's `kind:id` is answered as the message again, about that entity)."""
         text = clean(message.text)
-        if pick is None and not text:
+        if pick is None and not text and message.file is None:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
@@ -118,6 +118,8 @@ class Engine:
         context = Context(self.store, self.index, self.policy, self.registry)
         if pick is not None and pick.kind != "clarify":
             return self._writing(lambda: run_pick(context, role, message, pick))
+        if message.file is not None:
+            return self._writing(lambda: run_file(context, role, message))
         query = understand(text, self.index)   # once: everything below reads this
         written = self._writing(lambda: run_command(context, command, role, message, query.worded))
         if written is not None:
@@ -140,8 +142,8 @@ class Engine:
 
     def _writing(self, write: Callable[[], R]) -> R | Reply:
         """Run a command or finish a write: a read-only database refuses it with a message (questions still
-        work), and so is an offer to finish a write it could only refuse; after a meeting was written, its
-        title is a name questions may use."""
+        work), and so is an offer to finish a write it could only refuse; after a meeting or an import was
+        written, its names are names questions may use."""
         try:
             written = write()
             if written is not None and written.offer is not None and written.offer.kind in WRITE_OFFERS \
@@ -151,7 +153,7 @@ class Engine:
             if not is_read_only_error(exc):
                 raise
             return Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly")
-        if written is not None and any(w.what == "meeting" for w in written.written):
+        if written is not None and any(w.what in ("meeting", "import") for w in written.written):
             self.refresh()
         return written
 
