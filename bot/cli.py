@@ -360,7 +360,7 @@ def cmd_import(args: argparse.Namespace, cfg: Config) -> int:
         print(f"tfbot: {exc} 아무것도 바꾸지 않았습니다.", file=sys.stderr)
         return FAILED
     plan = plan_import(path.name, raws, snapshot(store.db), cfg.tz)
-    print("\n".join(preview_lines(plan)), flush=True)
+    print("\n".join(preview_lines(plan, apply="적용하면")), flush=True)
     if not plan.ok:
         return FAILED
     if not plan.changes or args.dry_run:

@@ -131,7 +131,8 @@ def test_a_large_preview_is_a_summary_with_the_whole_attached(engine: Engine, st
     from tests.sheetfiles import read_xlsx
 
     shown = read_xlsx(attached.data)["미리보기"]
-    assert shown[0][:3] == ["결과", "시트", "행"] and sum(r[0] == "추가" for r in shown) >= 40
+    assert shown[0][:2] == ["결과", "위치"] and sum(r[0] == "추가" for r in shown) == 40
+    assert shown[40] == ["추가", "예산 41행", "국가혁신클러스터육성사업 2034 국비 시험 39 (새 ID " + shown[40][2][-20:]]
     press(engine, preview)
     assert len([r for r in store.budgets("prog-nic") if str(r["label"]).startswith("시험")]) == 40
 

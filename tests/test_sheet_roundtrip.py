@@ -42,8 +42,9 @@ def test_export_edit_import_export(store: Store) -> None:
     preview = send(engine, "수정본.xlsx", xlsx(edited))
     assert preview.offer is not None, preview.text
     plan = Plan.from_json(preview.offer.payload["plan"])
-    assert {(c.sheet, c.id, header) for c in plan.changes for header, _, _ in c.cells} == expected
-    assert all(c.op == "change" and len(c.cells) == 1 for c in plan.changes)
+    header = {s.name: s.headers for s in SHEETS}
+    assert {(c.sheet, c.id, header[c.sheet][key]) for c in plan.changes for key in c.new} == expected
+    assert all(c.op == "change" and len(c.new) == 1 for c in plan.changes)
     assert "금액: 150 → 151" in preview.text
     assert "시작: 2023-02-27T14:00:00+09:00 → 2023-02-27T15:30:00+09:00" in preview.text
     assert "(읽지 않은 시트: 진행상황, 회의 참석, 감사 기록 — 내보내기 전용)" in preview.text

@@ -63,9 +63,8 @@ def receive_sheet(store: Store, message: Message) -> Reply:
 def preview_reply(plan: Plan, now: datetime) -> Reply:
     """The preview of a plan: the whole of it when short, else a summary with the whole attached as xlsx; with
     확인/취소 when it can be applied."""
-    lines = preview_lines(plan)
     large = len(plan.rejections) + len(plan.changes) > SHOWN_IN_CHAT
-    text = "\n".join(preview_lines(plan, SHOWN_IN_CHAT) if large else lines)
+    text = "\n".join(preview_lines(plan, SHOWN_IN_CHAT if large else None))
     files = [Attachment(f"{Path(plan.file).stem}-미리보기.xlsx", preview_workbook(plan, now.tzinfo or UTC), XLSX)] \
         if large else []
     if not plan.ok or not plan.changes:
@@ -75,9 +74,10 @@ def preview_reply(plan: Plan, now: datetime) -> Reply:
                  buttons=[Button("확인", CONFIRM), Button("취소", CANCEL)])
 
 
-def preview_lines(plan: Plan, limit: int | None = None) -> list[str]:
+def preview_lines(plan: Plan, limit: int | None = None, apply: str = "확인을 누르면") -> list[str]:
     """The preview as lines: counts per sheet, then the rows to add and change (old → new per cell) and every
-    rejected row with its sheet, row, column and reason (only the first `limit` of each when given)."""
+    rejected row with its sheet, row, column and reason (only the first `limit` of each when given); `apply`
+    says how it is applied (a button, or the terminal's answer)."""
     lines = [f"'{plan.file}' 가져오기 미리보기"]
     for sheet, n in plan.counts.items():
         parts = [f"추가 {n.added}", f"변경 {n.changed}", f"그대로 {n.unchanged}"]
@@ -101,7 +101,7 @@ def preview_lines(plan: Plan, limit: int | None = None) -> list[str]:
     elif not plan.changes:
         lines += ["", f"바뀐 내용이 없습니다. {NOTHING_WRITTEN}"]
     else:
-        lines += ["", "확인을 누르면 이대로 저장합니다(저장 전에 데이터베이스를 백업합니다). 파일에 없는 행은 지우지 "
+        lines += ["", f"{apply} 이대로 저장합니다(저장 전에 데이터베이스를 백업합니다). 파일에 없는 행은 지우지 "
                       "않습니다."]
     return lines
 

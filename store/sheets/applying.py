@@ -1,6 +1,7 @@
 """Write a previewed import: one transaction, each row's origin recorded, one audit entry per row written. The
 rows are checked first against what the preview saw; if the database changed since, nothing is written."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from store.dataset import parse_phone, split_multi
@@ -37,11 +38,11 @@ def apply_plan(store: Store, plan: Plan, user_id: int | None, at: str) -> Applie
         raise ImportRejected(f"거부된 행이 {len(plan.rejections)}개 있어 가져오지 않았습니다.")
     with immediate(store.db):
         _check_unchanged(store, plan)
-        for change in plan.changes:
-            _write(store, change)
-            store.record_origin(change.table, change.id, "import", plan.file, user_id, at)
-            store.audit(at, user_id, "import", f"{change.table}/{change.id}", change.old or None,
-                        {k: v for k, v in change.new.items() if v is not None} if change.op == "add" else change.new)
+        _write(store, plan.changes)
+        store.record_origins([(c.table, c.id) for c in plan.changes], "import", plan.file, user_id, at)
+        store.audit_all(at, user_id, "import", [
+            (f"{c.table}/{c.id}", c.old or None,
+             {k: v for k, v in c.new.items() if v is not None} if c.op == "add" else c.new) for c in plan.changes])
     store.forget_reference_rows()
     return Applied(sum(c.op == "add" for c in plan.changes), sum(c.op == "change" for c in plan.changes))
 
@@ -64,30 +65,42 @@ def _check_unchanged(store: Store, plan: Plan) -> None:
                              "아무것도 바꾸지 않았습니다: 파일을 다시 보내 주세요.")
 
 
-def _write(store: Store, change: Change) -> None:
-    """Insert or update one row, and replace its phones and aliases when the file gives them."""
-    own = {k: v for k, v in change.new.items() if k not in ("phones", "aliases")}
-    db = store.db
-    if change.op == "add":
-        columns = ["id", *own]
-        db.execute(f"INSERT INTO {change.table} ({', '.join(_q(c) for c in columns)}) "
-                   f"VALUES ({', '.join('?' for _ in columns)})", [change.id, *own.values()])
-    elif own:
-        db.execute(f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in own)} WHERE id = ?",
-                   [*own.values(), change.id])
-    kind = _OWNER_KIND.get(change.table)
-    if kind is None:
-        return
-    if "phones" in change.new:
-        db.execute("DELETE FROM phones WHERE owner_kind = ? AND owner_id = ?", [kind, change.id])
-        for display in split_multi(_text(change.new["phones"])):
+def _write(store: Store, changes: list[Change]) -> None:
+    """Insert the new rows (many at once, in sheet order: an organisation before the contacts naming it), then
+    update the changed ones, and replace the phones and aliases of every row whose file gives them."""
+    inserts: dict[tuple[str, tuple[str, ...]], list[list[Value]]] = defaultdict(list)
+    cleared: dict[str, list[tuple[str, str]]] = {"phones": [], "aliases": []}
+    phones: list[tuple[str, str, str, str | None, str]] = []
+    aliases: list[tuple[str, str, str]] = []
+    conn = store.db.conn
+    for change in changes:
+        own = {k: v for k, v in change.new.items() if k not in ("phones", "aliases")}
+        if change.op == "add":
+            inserts[(change.table, tuple(own))].append([change.id, *own.values()])
+        kind = _OWNER_KIND.get(change.table)
+        if kind is None:
+            continue
+        for key in ("phones", "aliases"):
+            if key in change.new and change.op == "change":
+                cleared[key].append((kind, change.id))
+        for display in split_multi(_text(change.new.get("phones"))):
             number, last = parse_phone(display)
-            db.execute("INSERT INTO phones (owner_kind, owner_id, number, last, display) VALUES (?, ?, ?, ?, ?)",
-                       [kind, change.id, number, last, display])
-    if "aliases" in change.new:
-        db.execute("DELETE FROM aliases WHERE entity_kind = ? AND entity_id = ?", [kind, change.id])
-        db.conn.executemany("INSERT OR IGNORE INTO aliases (entity_kind, entity_id, alias) VALUES (?, ?, ?)",
-                       [(kind, change.id, alias) for alias in split_multi(_text(change.new["aliases"]))])
+            phones.append((kind, change.id, number, last, display))
+        aliases.extend((kind, change.id, alias) for alias in split_multi(_text(change.new.get("aliases"))))
+    for (table, columns), rows in inserts.items():
+        names = ["id", *columns]
+        conn.executemany(f"INSERT INTO {table} ({', '.join(_q(c) for c in names)}) "
+                         f"VALUES ({', '.join('?' for _ in names)})", rows)
+    for change in changes:
+        own = {k: v for k, v in change.new.items() if k not in ("phones", "aliases")}
+        if change.op == "change" and own:
+            conn.execute(f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in own)} WHERE id = ?",
+                         [*own.values(), change.id])
+    conn.executemany("DELETE FROM phones WHERE owner_kind = ? AND owner_id = ?", cleared["phones"])
+    conn.executemany("DELETE FROM aliases WHERE entity_kind = ? AND entity_id = ?", cleared["aliases"])
+    conn.executemany("INSERT INTO phones (owner_kind, owner_id, number, last, display) VALUES (?, ?, ?, ?, ?)",
+                     phones)
+    conn.executemany("INSERT OR IGNORE INTO aliases (entity_kind, entity_id, alias) VALUES (?, ?, ?)", aliases)
 
 
 def _q(column: str) -> str:

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from store.sheets.columns import AMOUNT, DATE, FLAG, INTEGER, PHONE, REF, SEP, Column
+from store.sheets.columns import AMOUNT, DATE, FLAG, INTEGER, PHONE, REF, SEP, TEXT, Column
 
 Value = str | int | None
 Raw = str | int | float | bool | date | datetime | time | timedelta | None
@@ -46,9 +46,13 @@ def as_text(raw: Raw) -> str:
 def parse(column: Column, raw: Raw, tz: tzinfo) -> Value:
     """The stored value of a cell of `column` (None when empty); CellError says why a cell cannot be one.
     A reference is returned as the text written: the plan resolves it."""
+    kind = column.type
+    if type(raw) is str and kind in (REF, TEXT) and not column.multi and not column.choices:
+        return raw.strip() or None   # most cells: plain text, or a name another sheet's row goes by
+    if type(raw) is float and kind in (INTEGER, AMOUNT) and raw.is_integer():
+        return int(raw)   # a number as calamine reads it
     if blank(raw):
         return None
-    kind = column.type
     if kind == INTEGER:
         return _integer(raw)
     if kind == AMOUNT:

@@ -2,7 +2,8 @@
 whether it is required. The template, the importer's validation and the exporter all read these definitions."""
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 # column types
 TEXT, INTEGER, AMOUNT, DATE, PHONE, REF, FLAG = "text", "integer", "amount", "date", "phone", "ref", "flag"
@@ -54,10 +55,21 @@ class Sheet:
     columns: tuple[Column, ...]
     match: tuple[str, ...]
     owner: dict[str, str]
+    by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
+    headers: dict[str, str] = field(init=False, repr=False, compare=False)   # key -> header
+    references: frozenset[str] = field(init=False, repr=False, compare=False)   # keys naming rows of a sheet
+    only: tuple[Column, ...] = field(init=False, repr=False, compare=False)   # columns of one of its tables
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {c.key: c for c in self.columns})
+        object.__setattr__(self, "headers", {c.key: c.header for c in self.columns})
+        object.__setattr__(self, "references", frozenset(c.key for c in self.columns
+                                                         if c.type == REF and c.targets != ("regions",)))
+        object.__setattr__(self, "only", tuple(c for c in self.columns if c.only))
 
     def column(self, key: str) -> Column:
         """The column that fills `key`."""
-        return next(c for c in self.columns if c.key == key)
+        return self.by_key[key]
 
     @property
     def required(self) -> list[Column]:
@@ -158,6 +170,7 @@ ID_PREFIX = {"organisations": "org", "programs": "prog", "tasks": "task", "conta
              "budgets": "budget", "meetings": "meeting"}
 
 
+@lru_cache(maxsize=65536)   # the same names and headers are compared row after row
 def normal(text: str) -> str:
     """A name or header as compared: width and compatibility forms folded, case and spacing ignored, the
     middle dots Korean writes several ways (· ‧ ・ ㆍ) as one."""

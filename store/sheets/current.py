@@ -33,11 +33,18 @@ class Current:
     regions: dict[str, str] = field(default_factory=dict)
     region_names: list[str] = field(default_factory=list)
     label: dict[str, str] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)   # display() of each id asked for
 
     def display(self, row_id: str | None) -> str:
         """How a reference is written in a sheet: the row's name when that name finds only it, else its ID."""
         if not row_id:
             return ""
+        found = self.shown.get(row_id)
+        if found is None:
+            found = self.shown[row_id] = self._display(row_id)
+        return found
+
+    def _display(self, row_id: str) -> str:
         name = self.label.get(row_id)
         table = self.table_of.get(row_id)
         if not name or table is None:

@@ -48,8 +48,8 @@ class Rejection:
 @dataclass
 class Change:
     """A row to add or change: where it is in the file, the row it writes, the stored values before and after
-    (a change: only the cells that differ), the cells as shown (header, old, new) and, for a new row without ID,
-    a near existing row it may have meant."""
+    (a change: only the cells that differ), a change's cells as shown (header, old, new), the row's name as
+    shown and, for a new row without ID, a near existing row it may have meant."""
 
     sheet: str
     row: int
@@ -89,15 +89,27 @@ class Plan:
         return not self.rejections
 
     def to_json(self) -> dict[str, Any]:
-        """The plan as JSON data (kept with the open choice until 확인)."""
-        return asdict(self)
+        """What applying the plan needs, as JSON data (kept with the open choice until 확인): the rows to write
+        with their old and new values; not how the preview showed them."""
+        # new rows grouped by sheet, table and the columns they fill: each column's name is written once
+        groups: dict[tuple[str, str, tuple[str, ...]], list[list[Any]]] = {}
+        for c in self.changes:
+            if c.op == "add":
+                groups.setdefault((c.sheet, c.table, tuple(c.new)), []).append([c.row, c.id, *c.new.values()])
+        return {"file": self.file, "skipped": self.skipped, "rejections": [asdict(r) for r in self.rejections],
+                "counts": {k: asdict(v) for k, v in self.counts.items()},
+                "adds": [[sheet, table, list(keys), rows] for (sheet, table, keys), rows in groups.items()],
+                "changes": [[c.sheet, c.row, c.table, c.id, c.old, c.new] for c in self.changes if c.op == "change"]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Plan":
-        """A plan from `to_json`."""
-        return cls(file=data["file"],
-                   changes=[Change(**{**c, "cells": [tuple(x) for x in c["cells"]]}) for c in data["changes"]],
-                   rejections=[Rejection(**r) for r in data["rejections"]],
+        """A plan from `to_json` (its changes without their shown cells, label and hint), in sheet order."""
+        changes = [Change(sheet, row[0], table, row[1], "add", {}, dict(zip(keys, row[2:], strict=True)), [], "")
+                   for sheet, table, keys, rows in data["adds"] for row in rows]
+        changes += [Change(sheet, row, table, row_id, "change", old, new, [], "")
+                    for sheet, row, table, row_id, old, new in data["changes"]]
+        changes.sort(key=lambda c: (_sheet_order(c.sheet), c.row))
+        return cls(file=data["file"], changes=changes, rejections=[Rejection(**r) for r in data["rejections"]],
                    counts={k: Counts(**v) for k, v in data["counts"].items()}, skipped=list(data["skipped"]))
 
 
@@ -123,6 +135,7 @@ class _Planner:
         self.staged_ids: dict[str, str] = {}
         self.staged_label: dict[str, str] = {}
         self._keys: dict[str, dict[tuple[str, ...], list[str]]] = {}
+        self._names_of: dict[str, dict[str, str]] = {}
 
     def reject(self, sheet: str, row: int, column: str, reason: str) -> None:
         self.plan.rejections.append(Rejection(sheet, row, column, reason))
@@ -184,22 +197,22 @@ class _Planner:
     # --- rows --------------------------------------------------------------------------------------
     def rows(self, sheet: Sheet, raw: RawSheet, at: list[Column | None]) -> list[_Row]:
         out = []
+        present = [(i, c) for i, c in enumerate(at) if c is not None]
+        width, tz = len(at), self.tz
         for index, cells in enumerate(raw.rows[1:], start=2):
-            if all(blank(c) for c in cells):
+            if all(c is None or c == "" or (type(c) is str and not c.strip()) for c in cells):
                 continue
+            if len(cells) < width:
+                cells = [*cells, *[None] * (width - len(cells))]
             values: dict[str, Value] = {}
             bad = False
-            for column, cell in zip(at, cells, strict=False):
-                if column is None:
-                    continue
+            for i, column in present:
                 try:
-                    values[column.key] = parse(column, cell, self.tz)
+                    values[column.key] = parse(column, cells[i], tz)
                 except CellError as exc:
                     self.reject(sheet.name, index, column.header, str(exc))
+                    values[column.key] = None
                     bad = True
-            for column in at:
-                if column is not None:
-                    values.setdefault(column.key, None)
             for column in sheet.required:
                 if values.get(column.key) is None and not bad:
                     self.reject(sheet.name, index, column.header, f"'{column.header}'이(가) 비어 있습니다 (필수)")
@@ -300,17 +313,15 @@ class _Planner:
     def diff(self, row: _Row) -> None:
         counts = self.plan.counts[row.sheet.name]
         values = {k: v for k, v in row.values.items() if k != "table"}
-        for column in row.sheet.columns:
-            if column.only and column.only != row.table and values.pop(column.key, None) is not None:
-                self._no(row, column.header, f"'{column.header}'은(는) {TABLE_WORDS[column.only]}에만 적습니다")
+        for column in row.sheet.only:
+            if column.only != row.table and values.pop(column.key, None) is not None:
+                self._no(row, column.header, f"'{column.header}'은(는) {TABLE_WORDS[str(column.only)]}에만 적습니다")
                 return
         for key, value in values.items():
             if value is None and (row.table, key) in DEFAULTS:
                 values[key] = DEFAULTS[(row.table, key)]
-        headers = {c.key: c.header for c in row.sheet.columns}
-        if row.op == "add":
-            cells = [(headers[k], "", self._shown(row.sheet, k, v)) for k, v in values.items() if v is not None]
-            self.plan.changes.append(Change(row.sheet.name, row.number, row.table, row.id, "add", {}, values, cells,
+        if row.op == "add":   # shown by its name and new ID: its cells are the file's own
+            self.plan.changes.append(Change(row.sheet.name, row.number, row.table, row.id, "add", {}, values, [],
                                             self._label(row.sheet, row.id, values), row.hint))
             counts.added += 1
             return
@@ -319,6 +330,7 @@ class _Planner:
         if not changed:
             counts.unchanged += 1
             return
+        headers = row.sheet.headers
         cells = [(headers[k], self._shown(row.sheet, k, before.get(k)), self._shown(row.sheet, k, values[k]))
                  for k in changed]
         self.plan.changes.append(Change(row.sheet.name, row.number, row.table, row.id, "change",
@@ -362,17 +374,21 @@ class _Planner:
         name = row.values.get(key)
         if not name:
             return ""
-        choices = {i: normal(str(v.get(key) or "")) for i, v in self.now.rows[row.sheet.name].items() if v.get(key)}
-        found = process.extractOne(normal(str(name)), choices, scorer=fuzz.ratio, score_cutoff=HINT_SCORE)
+        if row.sheet.name not in self._names_of:
+            self._names_of[row.sheet.name] = {i: normal(str(v[key])) for i, v in self.now.rows[row.sheet.name].items()
+                                              if v.get(key)}
+        found = process.extractOne(normal(str(name)), self._names_of[row.sheet.name], scorer=fuzz.ratio,
+                                   score_cutoff=HINT_SCORE)
         if found is None:
             return ""
         return f"혹시 '{self.now.label.get(found[2], found[2])}'(ID {found[2]})?"
 
     def _shown(self, sheet: Sheet, key: str, value: Value) -> str:
-        column = sheet.column(key)
-        if column.type == REF and column.targets != ("regions",) and value is not None:
+        if value is None:
+            return ""
+        if key in sheet.references:
             return self._display(str(value))
-        return shown(value) if value is not None else ""
+        return shown(value)
 
     def _display(self, row_id: str) -> str:
         if row_id in self.now.table_of:

@@ -26,6 +26,7 @@ from store.sheets.columns import (
     ORGANISATIONS,
     PROGRAMS,
     REF,
+    TEXT,
     Column,
     Sheet,
 )
@@ -154,9 +155,15 @@ def _listing(book: _Book, listing: Listing, tz: tzinfo) -> None:
               for i in range(len(listing.headers))]
     written = _sheet(book, listing.name, listing.headers, [min(w, 16) if t == DATE else w
                                                            for w, t in zip(widths, listing.types, strict=True)])
+    text = written.write_string
     for r, row in enumerate(listing.rows, start=1):
         for col, kind in enumerate(listing.types):
-            _write(book, written, r, col, kind, row[col], tz)
+            value = row[col]
+            if kind == TEXT and isinstance(value, str):
+                if value:
+                    text(r, col, value)
+            else:
+                _write(book, written, r, col, kind, value, tz)
 
 
 def _guide(book: _Book) -> None:
@@ -194,18 +201,21 @@ def template_workbook(tz: tzinfo) -> bytes:
 
 
 def preview_workbook(plan: Plan, tz: tzinfo) -> bytes:
-    """An import's whole preview: every row to add or change with each cell's old and new value, and every
-    rejection with its sheet, row, column and reason."""
+    """An import's whole preview, a row for each row of the file: what it adds (its cells) or changes (each
+    cell's old → new), and every rejection with its sheet, row, column and reason."""
     rows: list[list[Any]] = []
     for change in plan.changes:
-        what = "추가" if change.op == "add" else "변경"
-        for header, old, new in change.cells:
-            rows.append([what, change.sheet, change.row, change.id, change.label, header, old, new, change.hint])
+        if change.op == "add":
+            hint = f" — {change.hint} (새 행으로 추가됩니다)" if change.hint else ""
+            rows.append(["추가", f"{change.sheet} {change.row}행", f"{change.label} (새 ID {change.id}){hint}"])
+        else:
+            cells = "; ".join(f"{header}: {old} → {new}" for header, old, new in change.cells)
+            rows.append(["변경", f"{change.sheet} {change.row}행", f"{change.label} [{change.id}] {cells}"])
     for rejection in plan.rejections:
-        rows.append(["거부", rejection.sheet, rejection.row or None, None, None, rejection.column, None, None,
-                     rejection.reason])
-    listing = Listing("미리보기", ["결과", "시트", "행", "ID", "이름", "열", "이전 값", "새 값", "사유·참고"],
-                      ["text", "text", INTEGER, "text", "text", "text", "text", "text", "text"], rows)
+        where = f"{rejection.sheet} {rejection.row}행" if rejection.row > 1 else rejection.sheet or "파일"
+        column = f"'{rejection.column}' 열: " if rejection.column else ""
+        rows.append(["거부", where, f"{column}{rejection.reason}"])
+    listing = Listing("미리보기", ["결과", "위치", "내용 (새 행, [ID] 이전 → 새 값, 거부 사유)"], [TEXT] * 3, rows)
     book = _Book()
     _listing(book, listing, tz)
     return book.close()
