@@ -6,9 +6,9 @@ import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
@@ -46,7 +46,7 @@ from bot.telegram_http import AiohttpRequest
 from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split_text
 from intents.engine import Engine
 from intents.message import Attachment, IncomingFile, Message, Reply
-from intents.writes.commands import FILE_HANDLERS, MAX_UPLOAD_BYTES
+from intents.writes.commands import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -224,9 +224,10 @@ class TelegramAdapter:
         await self.deliver(context.bot, chat, await self.handle(ask))
 
     async def on_document(self, update: Update, context: Context) -> None:
-        """A file sent in a private chat: fetched (getFile) when a handler reads its kind and it is not over
-        the limit — a larger one is refused from the size Telegram reports, before any download — and handed to
-        the core with its caption as the text, on a worker thread (reading a sheet can take a while)."""
+        """A file sent in a private chat: fetched (getFile) when a handler reads its kind, the sender's role
+        allows it and it is not over the limit — a larger one is refused from the size Telegram reports, before
+        any download — and handed to the core with its caption as the text, on a worker thread (reading a sheet
+        can take a while)."""
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None or message.document is None:
             return
@@ -234,7 +235,10 @@ class TelegramAdapter:
         name = document.file_name or "이름 없는 파일"
         size = document.file_size or 0
         data: bytes | None = None
-        if Path(name).suffix.lower() in FILE_HANDLERS and size <= MAX_UPLOAD_BYTES:
+        ask = Message(text=message.caption or "", now=message.date.astimezone(self.cfg.tz), user_id=user.id,
+                      chat_id=chat.id, user_name=user.full_name, chat_kind="private",
+                      on_behalf_of_chat=message.sender_chat is not None)
+        if size <= MAX_UPLOAD_BYTES and await self.locked(partial(self.engine.takes_file, ask, name)):
             try:
                 fetched = await context.bot.get_file(document.file_id)
                 data = bytes(await fetched.download_as_bytearray())
@@ -244,10 +248,7 @@ class TelegramAdapter:
                 await self.send_reply(context.bot, chat.id, Reply(text=NOT_DOWNLOADED, intent="file"))
                 return
             size = max(size, len(data))
-        ask = Message(text=message.caption or "", now=message.date.astimezone(self.cfg.tz), user_id=user.id,
-                      chat_id=chat.id, user_name=user.full_name, chat_kind="private",
-                      on_behalf_of_chat=message.sender_chat is not None, file=IncomingFile(name, size, data))
-        out = await self.locked(partial(self.core.handle, ask))
+        out = await self.locked(partial(self.core.handle, replace(ask, file=IncomingFile(name, size, data))))
         await self.deliver(context.bot, chat, out)
 
     async def on_choice(self, update: Update, context: Context) -> None:

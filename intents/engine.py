@@ -28,7 +28,7 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import Context, run_command, run_file, run_pick
+from intents.writes.commands import Context, may_send, run_command, run_file, run_pick
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
@@ -80,6 +80,11 @@ class Engine:
         """Forget the name and topic indexes so that what was written since is found."""
         self._index = None
         self._topics = None
+
+    def takes_file(self, message: Message, name: str) -> bool:
+        """Whether a file of this name from this sender would be read (else a channel need not fetch it: the
+        answer to the message says why not)."""
+        return may_send(self.store, self.policy, self.registry, message, name)
 
     def match(self, text: str, limit: int = 5) -> list[Entity]:
         """Candidate entities for a piece of text, best first: the name the text says (its longest exact

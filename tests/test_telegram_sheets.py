@@ -68,7 +68,8 @@ def test_a_member_file_and_a_large_file_are_refused(engine: Engine, cfg: Config)
             fake.send_document("메모.docx", b"PK", user_id=COORDINATOR)
             [*_, other] = await fake.wait_for_messages(3)
             assert "받을 수 있는 파일이 아닙니다" in other.text
-            assert fake.downloads == ["documents/doc1_명단.xlsx"]   # neither the large file nor the .docx
+            assert fake.downloads == []   # neither the member's file, nor the large file, nor the .docx
+            assert not [m for m, _ in fake.calls if m.lower() == "getfile"]
             assert fingerprint(store) == before
 
     e2e(check)

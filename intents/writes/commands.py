@@ -117,3 +117,10 @@ def run_file(ctx: Context, role: str, message: Message) -> Reply:
     if size > MAX_UPLOAD_BYTES or message.file.data is None:
         return Reply(text=f"{too_large(name, size)} {NOTHING_WRITTEN}", intent="file")
     return handler(ctx, message)
+
+
+def may_send(store: Store, policy: Policy, registry: Registry, message: Message, name: str) -> bool:
+    """Whether the sender may send a file of this name: a handler reads its kind and their role allows it (a
+    channel fetches only such files)."""
+    handler = FILE_HANDLERS.get(Path(name).suffix.lower())
+    return handler is not None and allowed(role_of(store, policy, message), registry.role_for(handler[0]))

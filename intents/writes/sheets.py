@@ -22,14 +22,12 @@ CONFIRM, CANCEL = "import:ok", "import:no"
 IMPORT_LIFETIME = timedelta(minutes=30)   # time to read a preview before 확인
 SHOWN_IN_CHAT = 10   # changes and rejections listed in a chat preview; the rest go in the attached file
 NOTHING_WRITTEN = "아무것도 바꾸지 않았습니다."
+TEMPLATE_NAME = "tfbot-template.xlsx"
 
 
 def export_name(now: datetime) -> str:
     """The export's default file name: tfbot-export-YYYYMMDD.xlsx."""
     return f"tfbot-export-{now:%Y%m%d}.xlsx"
-
-
-TEMPLATE_NAME = "tfbot-template.xlsx"
 
 
 def export(store: Store, message: Message, role: str | None) -> Reply:

@@ -47,8 +47,11 @@ def parse(column: Column, raw: Raw, tz: tzinfo) -> Value:
     """The stored value of a cell of `column` (None when empty); CellError says why a cell cannot be one.
     A reference is returned as the text written: the plan resolves it."""
     kind = column.type
-    if type(raw) is str and kind in (REF, TEXT) and not column.multi and not column.choices:
-        return raw.strip() or None   # most cells: plain text, or a name another sheet's row goes by
+    if type(raw) is str and kind in (REF, TEXT) and not column.multi:
+        text = raw.strip()   # most cells: plain text, or a name another sheet's row goes by
+        if text and column.choices and kind == TEXT and text not in column.choices:
+            raise CellError(f"'{text}'은(는) 허용된 값이 아닙니다 (허용: {', '.join(column.choices)})")
+        return text or None
     if type(raw) is float and kind in (INTEGER, AMOUNT) and raw.is_integer():
         return int(raw)   # a number as calamine reads it
     if blank(raw):

@@ -138,10 +138,13 @@ class _Planner:
         self._names_of: dict[str, dict[str, str]] = {}
 
     def reject(self, sheet: str, row: int, column: str, reason: str) -> None:
+        """Note a rejection (the plan can then not be applied)."""
         self.plan.rejections.append(Rejection(sheet, row, column, reason))
 
     # --- sheets and headers ----------------------------------------------------------------------
     def sheets(self, raws: list[RawSheet]) -> list[tuple[Sheet, RawSheet]]:
+        """The importable sheet each sheet of the file is (by name, else by headers); the rest rejected or,
+        when written only by the export, passed over."""
         found: list[tuple[Sheet, RawSheet]] = []
         for raw in raws:
             if not any(not blank(c) for row in raw.rows for c in row):
@@ -166,6 +169,7 @@ class _Planner:
         return found
 
     def headers(self, sheet: Sheet, raw: RawSheet) -> list[Column | None] | None:
+        """The column of each cell of the header row; None when a header is unknown, doubled or missing."""
         header = raw.rows[0]
         known = {normal(c.header): c for c in sheet.columns}
         at: list[Column | None] = []
@@ -196,6 +200,7 @@ class _Planner:
 
     # --- rows --------------------------------------------------------------------------------------
     def rows(self, sheet: Sheet, raw: RawSheet, at: list[Column | None]) -> list[_Row]:
+        """Every row with a value, each cell read as its column's type; a row with a bad cell is rejected."""
         out = []
         present = [(i, c) for i, c in enumerate(at) if c is not None]
         width, tz = len(at), self.tz
@@ -207,8 +212,12 @@ class _Planner:
             values: dict[str, Value] = {}
             bad = False
             for i, column in present:
+                cell = cells[i]
+                if cell is None or cell == "":
+                    values[column.key] = None
+                    continue
                 try:
-                    values[column.key] = parse(column, cells[i], tz)
+                    values[column.key] = parse(column, cell, tz)
                 except CellError as exc:
                     self.reject(sheet.name, index, column.header, str(exc))
                     values[column.key] = None
@@ -311,6 +320,7 @@ class _Planner:
         return f"!'{text}'은(는) {what} 시트에도 데이터에도 없습니다{_hint(text, names)}"
 
     def diff(self, row: _Row) -> None:
+        """Add the row to the plan as new, as changed (only the cells that differ) or count it unchanged."""
         counts = self.plan.counts[row.sheet.name]
         values = {k: v for k, v in row.values.items() if k != "table"}
         for column in row.sheet.only:

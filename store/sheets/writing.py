@@ -35,7 +35,7 @@ from store.sheets.plan import Plan
 
 EXPORT_ORDER: tuple[Sheet, ...] = (CONTACTS, ORGANISATIONS, PROGRAMS, BUDGETS, MEETINGS)
 MAX_WIDTH = 50
-SAMPLE_ROWS = 2000   # rows measured for a column's width
+SAMPLE_ROWS = 500   # rows measured for a column's width
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -65,6 +65,7 @@ class _Book:
         self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
 
     def close(self) -> bytes:
+        """Finish the file and return its bytes."""
         self.book.close()
         return self.buffer.getvalue()
 
