@@ -27,7 +27,9 @@ EXIT_CODES = f"""exit status:
   {OK}    done
   {FAILED}    the answer or operation failed: a write the database refused (read-only), a user not found,
        a file that could not be written, `ask "질문"` that could not be answered, `ask --choose KEY`
-       whose choice has expired, is unknown or was someone else's
+       whose choice has expired, is unknown or was someone else's; `import` that did not apply everything
+       (a file that cannot be read, a rejected row, 취소; `--dry-run`: a rejected row), a backup or restore
+       that was refused
        (`ask` reading standard input answers every line, a failed one with an apology, and exits {OK})
   {FAULT}    usage, configuration or database fault: a bad option, a config error, a database that cannot
        be opened, is not a tfbot database or was made by a newer tfbot
@@ -134,6 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
                           help="save it at once: the document and the new contacts of its contact block")
     document.add_argument("--user", type=_positive_id, metavar="ID",
                           help="as this Telegram user id, who must be a coordinator (default: the local operator)")
+    export = command("export", "write the data to an xlsx file (or, with --template, the empty import template)")
+    export.add_argument("path", nargs="?", help="the file to write (default tfbot-export-YYYYMMDD.xlsx, "
+                                                "or tfbot-template.xlsx with --template)")
+    export.add_argument("--template", action="store_true", help="the empty template the importer reads")
+    imports = command("import", "import an xlsx/xls/ods/csv file: preview, then apply all of it or nothing")
+    imports.add_argument("file", help="the spreadsheet (sheets: 담당자·연락처, 기관, 사업·과제, 예산, 회의)")
+    how = imports.add_mutually_exclusive_group()
+    how.add_argument("--dry-run", action="store_true", help="only show the preview (exit 0: it would apply)")
+    how.add_argument("--yes", action="store_true", help="apply after the same validation, without asking")
+    backup = command("backup", "copy the database with SQLite's online backup (safe while the bot runs)")
+    backup.add_argument("path", help="the backup file to write (a folder: a dated file in it)")
+    restore = command("restore", "replace the database with a backup (the current one is backed up first)")
+    restore.add_argument("path", help="a tfbot database file made by this or an older version")
     chat = command("chat", "console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=_positive_id, metavar="ID",
                       help="chat as this Telegram user id (default: the local operator, an admin)")
@@ -349,6 +364,85 @@ def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
     return OK
 
 
+def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot export [PATH] [--template]`: the data (everything: the local operator is an admin) or the template."""
+    from intents.writes.sheets import TEMPLATE_NAME, export_name
+    from store.sheets.exporting import export_bytes
+    from store.sheets.writing import template_workbook
+
+    moment = now(cfg)
+    if args.template:
+        data, target = template_workbook(cfg.tz), Path(args.path or TEMPLATE_NAME)
+    else:
+        data, target = export_bytes(open_store(cfg), True, cfg.tz), Path(args.path or export_name(moment))
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        print(f"tfbot: 파일을 쓸 수 없습니다: {target.absolute()} ({_why(exc)})", file=sys.stderr)
+        return FAILED
+    print(f"{'가져오기 양식을' if args.template else '데이터를'} {target}에 저장했습니다.")
+    return OK
+
+
+def cmd_import(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot import FILE [--dry-run | --yes]`: validate the whole file, show the preview, and apply all of it
+    (after a backup) or nothing; without either option, ask on a terminal."""
+    from intents.writes.sheets import apply_import, preview_lines
+    from store.sheets.current import snapshot
+    from store.sheets.plan import plan_import
+    from store.sheets.reading import UnreadableFile, read_path
+
+    store = open_store(cfg)
+    path = Path(args.file)
+    try:
+        raws = read_path(path)
+    except UnreadableFile as exc:
+        print(f"tfbot: {exc} 아무것도 바꾸지 않았습니다.", file=sys.stderr)
+        return FAILED
+    plan = plan_import(path.name, raws, snapshot(store.db), cfg.tz)
+    print("\n".join(preview_lines(plan, apply="적용하면")), flush=True)
+    if not plan.ok:
+        return FAILED
+    if not plan.changes or args.dry_run:
+        return OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("터미널이 아니라 물어볼 수 없어 적용하지 않았습니다: 적용하려면 --yes 를 주세요.", file=sys.stderr)
+            return FAILED
+        try:
+            answer = input("적용할까요? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "예", "네", "ㅇ"):
+            print("취소했습니다. 아무것도 바꾸지 않았습니다.")
+            return FAILED
+    done = apply_import(store, plan, LOCAL_OPERATOR, now(cfg))
+    print(done.text)
+    return OK
+
+
+def cmd_backup(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot backup PATH`: a consistent copy of the database, taken while it may be in use."""
+    from store.backup import backup_file
+
+    written = backup_file(Path(cfg.db_path), Path(args.path), now(cfg))   # reads only: never waits for a writer
+    print(f"백업했습니다: {written}")
+    return OK
+
+
+def cmd_restore(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot restore PATH`: check the file, back the current database up, copy the file in, migrate it."""
+    from store.backup import restore_from
+
+    store = open_store(cfg)
+    saved = restore_from(store, Path(args.path), now(cfg))
+    store.close()
+    open_store(cfg).close()   # an older file is migrated forward now, not by the next command
+    print(f"복원했습니다: {args.path} → {Path(cfg.db_path).absolute()}"
+          + (f" (복원 전 데이터베이스 백업: {saved})" if saved else ""))
+    return OK
+
+
 def _why(exc: OSError) -> str:
     """Why a file could not be written, in Korean."""
     if isinstance(exc, FileNotFoundError):
@@ -439,7 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(cfg.log_level, cfg.log_format, cfg.token)
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
                    "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
-                   "export-ics": cmd_export_ics, "document": cmd_document}[args.command]
+                   "export-ics": cmd_export_ics, "document": cmd_document, "export": cmd_export, "import": cmd_import,
+                   "backup": cmd_backup, "restore": cmd_restore}[args.command]
         status = handler(args, cfg)
         sys.stdout.flush()   # a closed pipe is met here, not at exit
         return status

@@ -28,7 +28,7 @@ NOT_KEPT = "(읽기 전용 데이터베이스라 선택지를 둘 수 없습니�
 CLARIFY_LIFETIME = timedelta(days=1)   # a clarifying question's buttons: answering one only reads
 RSVP_LIFETIME = timedelta(days=7)      # 참석/불참 of a message that does not say when its meeting begins
 # answered once; an RSVP may be answered by many, and changed
-ONE_SHOT = ("log", "meeting", "clarify", "correction", "document")
+ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import")
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+")
 _KEY = re.compile(rf"^([0-9a-f]{{{2 * ID_BYTES}}})\.([1-9][0-9]?)$")
 

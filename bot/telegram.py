@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeAlias, TypeVar
@@ -44,7 +45,8 @@ from bot.sender import Background
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split_text
 from intents.engine import Engine
-from intents.message import Attachment, Message, Reply
+from intents.message import Attachment, IncomingFile, Message, Reply
+from intents.writes.commands import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ Bot: TypeAlias = ExtBot[Any]
 T = TypeVar("T")
 
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
+NOT_DOWNLOADED = "파일을 내려받지 못했습니다. 잠시 후 다시 보내 주세요. 아무것도 바꾸지 않았습니다."
 MAX_NOTICE = 200   # answerCallbackQuery text
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
@@ -183,6 +186,7 @@ class TelegramAdapter:
                            self.on_message),
             MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS
                            & AddressedToBot(), self.on_message),
+            MessageHandler(new_messages & filters.Document.ALL & filters.ChatType.PRIVATE, self.on_document),
             CallbackQueryHandler(self.on_choice),
         ])
         app.add_error_handler(self.on_error)
@@ -218,6 +222,34 @@ class TelegramAdapter:
         if ask.on_behalf_of_chat:
             log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
         await self.deliver(context.bot, chat, await self.handle(ask))
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        """A file sent in a private chat: fetched (getFile) when a handler reads its kind, the sender's role
+        allows it and it is not over the limit — a larger one is refused from the size Telegram reports, before
+        any download — and handed to the core with its caption as the text, on a worker thread (reading a sheet
+        can take a while)."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or message.document is None:
+            return
+        document = message.document
+        name = document.file_name or "이름 없는 파일"
+        size = document.file_size or 0
+        data: bytes | None = None
+        ask = Message(text=message.caption or "", now=message.date.astimezone(self.cfg.tz), user_id=user.id,
+                      chat_id=chat.id, user_name=user.full_name, chat_kind="private",
+                      on_behalf_of_chat=message.sender_chat is not None)
+        if size <= MAX_UPLOAD_BYTES and await self.locked(partial(self.engine.takes_file, ask, name)):
+            try:
+                fetched = await context.bot.get_file(document.file_id)
+                data = bytes(await fetched.download_as_bytearray())
+            except TelegramError:
+                log.warning("could not download file %s from chat %s", document.file_unique_id, chat.id,
+                            exc_info=True)
+                await self.send_reply(context.bot, chat.id, Reply(text=NOT_DOWNLOADED, intent="file"))
+                return
+            size = max(size, len(data))
+        out = await self.locked(partial(self.core.handle, replace(ask, file=IncomingFile(name, size, data))))
+        await self.deliver(context.bot, chat, out)
 
     async def on_choice(self, update: Update, context: Context) -> None:
         """A button press: the core answers the choice its callback data names, in place of the message shown."""

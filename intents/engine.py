@@ -29,7 +29,7 @@ from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, regi
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
-from intents.writes.commands import LONG_BODY, Context, run_command, run_pick
+from intents.writes.commands import LONG_BODY, Context, may_send, run_command, run_file, run_pick
 from intents.writes.document import receive_document
 from store.errors import ReadOnly
 from store.store import Store
@@ -42,7 +42,7 @@ NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name 
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-WRITE_OFFERS = ("log", "meeting", "correction", "document")   # offers whose choice finishes a write
+WRITE_OFFERS = ("log", "meeting", "correction", "document", "import")   # offers whose choice finishes a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -94,6 +94,11 @@ class Engine:
             self.refresh()
             self._built_at = generation
 
+    def takes_file(self, message: Message, name: str) -> bool:
+        """Whether a file of this name from this sender would be read (else a channel need not fetch it: the
+        answer to the message says why not)."""
+        return may_send(self.store, self.policy, self.registry, message, name)
+
     def match(self, text: str, limit: int = 5) -> list[Entity]:
         """Candidate entities for a piece of text, best first: the name the text says (its longest exact
         span, else its best guess) before the others it mentions, so a region inside a full name or a
@@ -121,7 +126,7 @@ class Engine:
 
     def _answer(self, message: Message, pick: Pick | None) -> Reply:
         text = clean(message.text)
-        if pick is None and not text:
+        if pick is None and not text and message.file is None:
             return Reply(text="질문을 입력해 주세요. 예: '부산 지역사업평가단 전화번호'. 도움말은 /help", intent="help")
         command = text.split()[0].lower() if text.startswith("/") and pick is None else ""
         # a pasted document, and the choice that finishes a write, are not questions: their length is theirs
@@ -140,6 +145,8 @@ class Engine:
         context = Context(self.store, self.index, self.policy, self.registry)
         if pick is not None and pick.kind != "clarify":
             return self._writing(lambda: run_pick(context, role, message, pick))
+        if message.file is not None:
+            return self._writing(lambda: run_file(context, role, message))
         if command in LONG_BODY:   # read as a document, never as a question
             return self._writing(lambda: run_command(context, command, role, message)) or \
                 Reply(text="알 수 없는 명령입니다.", intent="help")

@@ -8,6 +8,16 @@ MAX_REPLY_CHARS = 4096
 
 
 @dataclass(frozen=True)
+class IncomingFile:
+    """A file sent to the bot: its name, its size as the channel reported it, and its bytes (None when the
+    channel did not fetch it: too large, or of a kind no handler reads)."""
+
+    name: str
+    size: int
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     """One incoming message: text, who sent it, where, and the clock reading to use.
 
@@ -25,6 +35,7 @@ class Message:
     chat_kind: str = "private"
     local_operator: bool = False
     on_behalf_of_chat: bool = False
+    file: IncomingFile | None = None   # a document sent with the message (its caption is the text)
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,9 @@ class Attachment:
 @dataclass(frozen=True)
 class Offer:
     """What a reply with buttons waits for: the kind of choice (`log`, `meeting`, `clarify`, `rsvp`,
-    `correction`), what its intent needs to finish it (JSON), until when it may be answered (None: the kind's
-    usual time) and whether anyone it was sent to may answer it for themselves (an RSVP) rather than only the
-    asker."""
+    `correction`, `document`, `import`), what its intent needs to finish it (JSON), until when it may be
+    answered (None: the kind's usual time) and whether anyone it was sent to may answer it for themselves (an
+    RSVP) rather than only the asker."""
 
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)

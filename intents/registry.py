@@ -89,5 +89,9 @@ REGISTRY = Registry((
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),
     Entry("revoke", "admin", "역할 회수 (관리자): /revoke <ID>", "/revoke"),
     Entry("audit", "admin", "감사 기록 보기 (관리자)", "/audit"),
+    Entry("export", "member", "데이터를 엑셀 파일로 받기: /export (코디네이터·관리자는 사용자 ID와 감사 기록 포함)",
+          "/export", "데이터를 엑셀 파일로 받기"),
+    Entry("import", "coordinator", "가져오기 (코디네이터): /template 로 양식을 받아 채운 .xlsx·.csv 파일을 개인 대화로 "
+          "보내면 미리보기 후 확인을 누를 때 저장", "/template", "가져오기용 엑셀 양식"),
     Entry("bind", "admin", "이 그룹을 TF 알림 그룹으로 지정 (관리자, 그룹에서)", "/bind"),
 ))

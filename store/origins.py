@@ -47,3 +47,13 @@ class OriginRecords:
         """Ids of the rows of `table` that a person wrote (not the dataset): a dataset update leaves them."""
         return {str(r["row_id"]) for r in query(
             self.db, "SELECT row_id FROM row_origins WHERE tbl = ? AND origin != 'dataset'", [table])}
+
+    def record_origins(self, rows: list[tuple[str, str]], origin: str, ref: str | None, user_id: int | None,
+                       at: str) -> None:
+        """record_origin for many (table, row id) pairs written at once (an import of thousands of rows)."""
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin: {origin!r}")
+        with immediate(self.db):
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO row_origins (tbl, row_id, origin, ref, user_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(table, row_id, origin, ref, user_id, at) for table, row_id in rows])

@@ -40,6 +40,13 @@ class PeopleQueries:
             "INSERT INTO audit (at, user_id, action, target, old, new) VALUES (?, ?, ?, ?, ?, ?)",
             [at, user_id, action, target, _dump(old), _dump(new)])
 
+    def audit_all(self, at: str, user_id: int | None, action: str, entries: list[tuple[str, object, object]]) -> None:
+        """Append one audit row per (target, old, new) of one write of many rows (inside the caller's
+        transaction)."""
+        self.db.conn.executemany(
+            "INSERT INTO audit (at, user_id, action, target, old, new) VALUES (?, ?, ?, ?, ?, ?)",
+            [(at, user_id, action, target, _dump(old), _dump(new)) for target, old, new in entries])
+
     def audit_log(self, since: str | None = None) -> list[Row]:
         """Audit rows, oldest first, optionally from an ISO date on."""
         if since:

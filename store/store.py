@@ -136,6 +136,15 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         """Drop the reference rows remembered, after this Store wrote to a reference table (a correction)."""
         self._remembered.clear()
 
+    def forget_reference_rows(self) -> None:
+        """Drop the reference rows this Store remembers, after it wrote reference tables itself (an import)."""
+        self._remembered.clear()
+
+    def path(self) -> Path | None:
+        """The database file, or None for an in-memory database."""
+        found = self.db.execute("PRAGMA database_list").fetchone()[2]
+        return Path(found) if found else None
+
     def data_version(self) -> int:
         """A number that changes whenever another connection (this process or another) commits a write."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])

@@ -1,8 +1,9 @@
 """A fake Telegram Bot API server (aiohttp on 127.0.0.1) for end-to-end tests and the benchmark.
 
 It speaks the HTTP protocol python-telegram-bot uses (GET/POST with JSON, form or multipart bodies at
-/bot<token>/<method>), refuses what Telegram refuses (over-long text, HTML that Telegram cannot parse,
-callback_data over 64 bytes, chats the bot may not write to), and lets a test inject updates, make a
+/bot<token>/<method>, file downloads at /file/bot<token>/<file_path> after getFile), refuses what Telegram
+refuses (over-long text, HTML that Telegram cannot parse, callback_data over 64 bytes, chats the bot may not
+write to, getFile over 20 MB), and lets a test inject updates, make a
 method fail or drop its connection, and wait for what the bot sent. Every sendMessage is counted as it
 arrives, answered or not (`received`), and `on_send` can act at that instant (kill the bot, drop the send).
 """
@@ -35,6 +36,7 @@ _JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "link_pr
 _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "user_id", "from_chat_id"}
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_GETFILE_BYTES = 20 * 1024 * 1024   # getFile refuses larger files ("file is too big")
 
 
 class ApiError(Exception):
@@ -101,6 +103,7 @@ class Sent:
     reply_markup: Json | None
     time: float
     file: tuple[str, int] | None = None   # (filename, size) for sendPhoto / sendDocument
+    data: bytes = b""   # the file's bytes, for sendPhoto / sendDocument
 
     @property
     def buttons(self) -> list[Json]:
@@ -140,6 +143,8 @@ class FakeBotApi:
     received: list[tuple[float, Json]] = field(default_factory=list)   # every sendMessage as it arrived
     # called as a sendMessage arrives, before it is handled; False = drop it (neither delivered nor answered)
     on_send: Callable[[Json], Awaitable[bool]] | None = None
+    files: dict[str, tuple[str, bytes, int]] = field(default_factory=dict)   # file_id -> (name, bytes, size)
+    downloads: list[str] = field(default_factory=list)   # file_paths fetched from /file/bot<token>/
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":")[0])
@@ -162,6 +167,7 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -264,6 +270,32 @@ class FakeBotApi:
         user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "ko"}
         return {"callback_query": {"id": str(next(self._next_query)), "from": user, "message": shown,
                                    "chat_instance": f"ci{message.chat_id}", "data": data}}
+
+    def add_file(self, name: str, data: bytes, size: int | None = None) -> str:
+        """Keep a file as if a user had uploaded it; return its file_id (`size`: the size Telegram reports,
+        when a test needs it to differ from the bytes kept)."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = (name, data, len(data) if size is None else size)
+        return file_id
+
+    def document_update(self, name: str, data: bytes, *, size: int | None = None, user_id: int = 1001,
+                        chat_type: str = "private", chat_id: int | None = None, caption: str | None = None,
+                        first_name: str = "사용자") -> Json:
+        """A `message` update carrying a document (as Telegram sends an uploaded file: no text)."""
+        file_id = self.add_file(name, data, size)
+        update = self.message_update("", user_id=user_id, chat_type=chat_type, chat_id=chat_id,
+                                     first_name=first_name)
+        message = update["message"]
+        del message["text"]
+        message["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
+                               "mime_type": "application/octet-stream", "file_size": self.files[file_id][2]}
+        if caption:
+            message["caption"] = caption
+        return update
+
+    def send_document(self, name: str, data: bytes, **kwargs: Any) -> int:
+        """Inject a document sent by a user (see `document_update`); return the update id."""
+        return self.inject_update(self.document_update(name, data, **kwargs))
 
     def press(self, message: Sent, index: int = 0, **kwargs: Any) -> int:
         """Inject a press of the index-th button of a sent message; return the update id."""
@@ -453,6 +485,27 @@ class FakeBotApi:
         self.edits.append(Sent("editMessageText", chat["id"], key[1], text, raw, markup, time.monotonic()))
         return shown
 
+    async def _api_getfile(self, params: Json) -> Json:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        name, _, size = self.files[file_id]
+        if size > MAX_GETFILE_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}_{name}"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        file_id = path.removeprefix("documents/").split("_", 1)[0]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(path)
+        await self._notify()
+        return web.Response(body=self.files[file_id][1], content_type="application/octet-stream")
+
     async def _api_sendphoto(self, params: Json) -> Json:
         return self._send_file("sendPhoto", "photo", params)
 
@@ -468,6 +521,7 @@ class FakeBotApi:
         caption = self._visible(raw, params.get("parse_mode"), MAX_CAPTION, "message caption is too long")
         markup = _markup(params.get("reply_markup"))
         record = self._record(method, chat, caption, raw, markup, file=(upload[0], len(upload[1])))
+        self.sent[-1].data = upload[1]
         return {**record, kind: [{"file_id": f"f{record['message_id']}", "file_unique_id": "u",
                                   "file_size": len(upload[1]), "width": 1, "height": 1}]
                 if kind == "photo" else {"file_id": f"f{record['message_id']}", "file_unique_id": "u",

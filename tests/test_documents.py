@@ -11,7 +11,7 @@ from intents.documents.contacts import FoundContact, contact_block, normal_phone
 from intents.documents.extract import Unreadable, extract
 from intents.documents.header import read_header
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import IncomingFile, Message, Reply
 from intents.writes.access import Policy
 from intents.writes.document import receive_document
 from store import Store
@@ -317,3 +317,17 @@ def test_cli_document(cli: Cli, tmp_path: Path) -> None:
     assert status == 2 and "파일이 없습니다" in err and err.count("\n") == 1
     status, out, _ = run("document", str(FIXTURES / "seed004.hwpx"), "--user", "7", "--db", db)
     assert status == 1 and "등록된 TF 구성원만" in out
+
+
+def test_a_document_file_sent_in_chat_reaches_the_document_intent(team: Engine) -> None:
+    # the same file table as spreadsheets: a 보도자료 sent in a private chat gets its preview, nothing written
+    data = (FIXTURES / "seed004.hwpx").read_bytes()
+    before = _counts(team.store)
+    sent = Message(text="", now=NOW, user_id=COORD, chat_id=COORD, chat_kind="private",
+                   file=IncomingFile("seed004.hwpx", len(data), data))
+    reply = team.answer(sent)
+    assert "2023년 제1차 지역경제위원회 공동개최" in reply.text and reply.buttons
+    assert _counts(team.store) == before
+    member = Message(text="", now=NOW, user_id=MEMBER, chat_id=MEMBER, chat_kind="private",
+                     file=IncomingFile("seed004.hwpx", len(data), data))
+    assert not team.answer(member).buttons and _counts(team.store) == before

@@ -2,17 +2,21 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from intents.documents.extract import KINDS as DOCUMENT_KINDS
 from intents.message import Message, Pick, Reply
 from intents.reading.intent import SCHEDULE_VERB
 from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
-from intents.writes.access import Policy, allowed, refuse
+from intents.writes.access import Policy, allowed, refuse, role_of
 from intents.writes.admin import grant, revoke, show_audit, stale
 from intents.writes.correction import confirm_correction, correct
-from intents.writes.document import confirm_document, paste_document
+from intents.writes.document import confirm_document, paste_document, receive_document
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
+from intents.writes.sheets import NOTHING_WRITTEN, confirm_import, export, receive_sheet, template
+from store.sheets.reading import MAX_FILE_BYTES, SUFFIXES, too_large
 from store.store import Store
 
 
@@ -49,8 +53,24 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/bind": ("bind", _bind),
     "/correct": ("correct", lambda c, m: correct(c.store, c.index, m)),
     "/document": ("document", lambda c, m: paste_document(c.store, m)),
+    "/export": ("export", lambda c, m: export(c.store, m, role_of(c.store, c.policy, m))),
+    "/template": ("import", lambda c, m: template(m)),
 }
 LONG_BODY = frozenset({"/document"})   # commands whose body is a pasted text, not a question
+
+# a file sent to the bot, by its suffix: the action (of the registry) whose role it needs, and its handler
+FILE_HANDLERS: dict[str, tuple[str, Handler]] = {
+    **{suffix: ("import", lambda c, m: receive_sheet(c.store, m)) for suffix in SUFFIXES},
+    # a 보도자료 (HWP, HWPX, PDF, TXT): read into a preview of the document and its contact block
+    **{suffix: ("document", lambda c, m: _document_file(c, m)) for suffix in DOCUMENT_KINDS},
+}
+
+
+def _document_file(ctx: Context, message: Message) -> Reply:
+    """A document file sent to the bot, handed to the document intent with its bytes."""
+    assert message.file is not None and message.file.data is not None
+    return receive_document(ctx.store, message.file.name, message.file.data, message, ctx.policy)
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES   # a larger file is refused before it is downloaded
 
 
 # the kinds of choice a write finishes, and the action (of the registry) whose role answering one needs
@@ -60,6 +80,7 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
     "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
     "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
+    "import": ("import", lambda c, m, p: confirm_import(c.store, m, p)),
 }
 
 
@@ -94,3 +115,30 @@ def run_pick(ctx: Context, role: str, message: Message, pick: Pick) -> Reply:
     if not allowed(role, ctx.registry.role_for(action)):
         return refuse(ctx.registry.role_for(action), role)
     return finish(ctx, message, pick)
+
+
+def run_file(ctx: Context, role: str, message: Message) -> Reply:
+    """Answer a file sent to the bot: the handler of its suffix, if the sender's role allows it; a file of
+    another kind, one too large or one sent in a group gets a sentence saying so."""
+    assert message.file is not None
+    name, size = message.file.name, message.file.size
+    suffix = Path(name).suffix.lower()
+    if suffix not in FILE_HANDLERS:
+        kinds = ", ".join(sorted(FILE_HANDLERS))
+        return Reply(text=f"'{name}'은(는) 받을 수 있는 파일이 아닙니다 (받는 형식: {kinds}). {NOTHING_WRITTEN}",
+                     intent="file")
+    action, handler = FILE_HANDLERS[suffix]
+    if not allowed(role, ctx.registry.role_for(action)):
+        return refuse(ctx.registry.role_for(action), role)
+    if message.chat_kind != "private":
+        return Reply(text=f"파일은 봇과의 개인 대화로 보내 주세요. {NOTHING_WRITTEN}", intent="file")
+    if size > MAX_UPLOAD_BYTES or message.file.data is None:
+        return Reply(text=f"{too_large(name, size)} {NOTHING_WRITTEN}", intent="file")
+    return handler(ctx, message)
+
+
+def may_send(store: Store, policy: Policy, registry: Registry, message: Message, name: str) -> bool:
+    """Whether the sender may send a file of this name: a handler reads its kind and their role allows it (a
+    channel fetches only such files)."""
+    handler = FILE_HANDLERS.get(Path(name).suffix.lower())
+    return handler is not None and allowed(role_of(store, policy, message), registry.role_for(handler[0]))
