@@ -10,9 +10,12 @@ import asyncio
 import random
 from pathlib import Path
 
+import pytest
+
 from tests.reminder_kill import MODES, run_trials
 
 
+@pytest.mark.slow   # about 25 s, and timing-bound on a busy machine: bench/reminder_kill.py runs 200 trials
 def test_no_reminder_is_lost_or_repeated_across_kills(tmp_path: Path) -> None:
     seed = random.randrange(1 << 30)
     tally = asyncio.run(run_trials(8, tmp_path, seed))
