@@ -65,17 +65,27 @@ def grow(store: Store, factor_programs: int = 5200, contacts: int = 20500, progr
             for i in range(progress))
 
 
-def latencies(engine: Engine, rounds: int) -> list[float]:
-    """Per-question answer time in ms over `rounds` passes of the fixed mix."""
+def latencies(engine: Engine, rounds: int) -> tuple[list[float], list[float]]:
+    """Per-question answer time in ms: the first pass of the fixed mix (each question's first time on this
+    store: caches of the store's names still cold), and the `rounds` passes after it."""
     now = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Seoul"))
     engine.answer(Message(MIX[0], now=now, local_operator=True))   # builds the name index
-    out = []
-    for _ in range(rounds):
+    passes = []
+    for _ in range(rounds + 1):
+        out = []
         for q in MIX:
             t0 = time.perf_counter()
             engine.answer(Message(q, now=now, local_operator=True))
             out.append((time.perf_counter() - t0) * 1000)
-    return out
+        passes.append(out)
+    return passes[0], [ms for later in passes[1:] for ms in later]
+
+
+def both(label: str, measured: tuple[list[float], list[float]]) -> None:
+    """Print the passes after the first (the figure the 10 ms target is about), then the first pass."""
+    first, rest = measured
+    report(label, rest)
+    report(f"{label}, first pass (each question's first time)", first)
 
 
 def report(label: str, ms: list[float]) -> None:
@@ -89,7 +99,7 @@ def main() -> int:
     """Run the three measurements and print them."""
     with tempfile.TemporaryDirectory() as d:
         base = Store.open(Path(d) / "base.db")
-        report("built-in store", latencies(Engine(base), 20))
+        both("built-in store", latencies(Engine(base), 20))
         big = Store.open(Path(d) / "big.db")
         grow(big)
         sizes = {t: big.count(t) for t in ("programs", "aliases", "contacts", "progress")}
@@ -97,7 +107,7 @@ def main() -> int:
         engine = Engine(big)
         engine.index  # noqa: B018 - build the name index once
         print(f"100x store: {sizes}; name index built in {(time.perf_counter() - t0) * 1000:.0f} ms")
-        report("100x store", latencies(engine, 10))
+        both("100x store", latencies(engine, 10))
         questions = "\n".join((MIX * 5)[:100]) + "\n"
         tfbot = Path(sys.executable).with_name("tfbot")
         t0 = time.perf_counter()
