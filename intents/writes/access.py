@@ -9,6 +9,8 @@ from store.store import Store
 RANK = {"member": 1, "coordinator": 2, "admin": 3}
 ROLE_NAME = {"member": "구성원", "coordinator": "코디네이터", "admin": "관리자"}
 
+NOTHING_WRITTEN = "아무것도 바꾸지 않았습니다."   # said after every refused file or import
+
 
 @dataclass(frozen=True)
 class Policy:

@@ -1,23 +1,30 @@
 """Chat commands and writes told in words: which action, who may do it, and its handler."""
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 from intents.documents.extract import KINDS as DOCUMENT_KINDS
 from intents.message import Message, Pick, Reply
 from intents.reading.intent import SCHEDULE_VERB
 from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
-from intents.writes.access import Policy, allowed, refuse, role_of
+from intents.writes.access import NOTHING_WRITTEN, Policy, allowed, refuse, role_of
 from intents.writes.admin import grant, revoke, show_audit, stale
 from intents.writes.correction import confirm_correction, correct
 from intents.writes.document import confirm_document, paste_document, receive_document
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
-from intents.writes.sheets import NOTHING_WRITTEN, confirm_import, export, receive_sheet, template
 from store.sheets.reading import MAX_FILE_BYTES, SUFFIXES, too_large
 from store.store import Store
+
+
+def _sheets() -> ModuleType:
+    """The spreadsheet intents, loaded when a spreadsheet is sent or asked for (xlsx writing and the import
+    planner are not needed to answer a question, and loading them slowed every `tfbot ask`)."""
+    return importlib.import_module("intents.writes.sheets")
 
 
 @dataclass
@@ -53,14 +60,14 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/bind": ("bind", _bind),
     "/correct": ("correct", lambda c, m: correct(c.store, c.index, m)),
     "/document": ("document", lambda c, m: paste_document(c.store, m)),
-    "/export": ("export", lambda c, m: export(c.store, m, role_of(c.store, c.policy, m))),
-    "/template": ("import", lambda c, m: template(m)),
+    "/export": ("export", lambda c, m: _sheets().export(c.store, m, role_of(c.store, c.policy, m))),
+    "/template": ("import", lambda c, m: _sheets().template(m)),
 }
 LONG_BODY = frozenset({"/document"})   # commands whose body is a pasted text, not a question
 
 # a file sent to the bot, by its suffix: the action (of the registry) whose role it needs, and its handler
 FILE_HANDLERS: dict[str, tuple[str, Handler]] = {
-    **{suffix: ("import", lambda c, m: receive_sheet(c.store, m)) for suffix in SUFFIXES},
+    **{suffix: ("import", lambda c, m: _sheets().receive_sheet(c.store, m)) for suffix in SUFFIXES},
     # a 보도자료 (HWP, HWPX, PDF, TXT): read into a preview of the document and its contact block
     **{suffix: ("document", lambda c, m: _document_file(c, m)) for suffix in DOCUMENT_KINDS},
 }
@@ -80,7 +87,7 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "rsvp": ("ask", lambda c, m, p: rsvp(c.store, m, p.action)),
     "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
     "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
-    "import": ("import", lambda c, m, p: confirm_import(c.store, m, p)),
+    "import": ("import", lambda c, m, p: _sheets().confirm_import(c.store, m, p)),
 }
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from intents.message import Attachment, Button, Message, Offer, Pick, Reply, Written
-from intents.writes.access import actor_of, allowed
+from intents.writes.access import NOTHING_WRITTEN, actor_of, allowed
 from store.backup import backup_before
 from store.errors import ReadOnly, StoreError
 from store.sheets.applying import ImportOutdated, apply_plan
@@ -21,7 +21,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONFIRM, CANCEL = "import:ok", "import:no"
 IMPORT_LIFETIME = timedelta(minutes=30)   # time to read a preview before 확인
 SHOWN_IN_CHAT = 10   # changes and rejections listed in a chat preview; the rest go in the attached file
-NOTHING_WRITTEN = "아무것도 바꾸지 않았습니다."
 TEMPLATE_NAME = "tfbot-template.xlsx"
 
 

@@ -2,16 +2,14 @@
 written only for reading), the empty template, and an import's full preview. Every text cell is written as
 text, so a cell beginning with = + - @ is never a formula; dates are dates; widths fit the contents."""
 
+from __future__ import annotations
+
 import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import Any
-
-import xlsxwriter
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from store.sheets.cells import Value
 from store.sheets.columns import (
@@ -32,6 +30,10 @@ from store.sheets.columns import (
 )
 from store.sheets.current import Current
 from store.sheets.plan import Plan
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 EXPORT_ORDER: tuple[Sheet, ...] = (CONTACTS, ORGANISATIONS, PROGRAMS, BUDGETS, MEETINGS)
 MAX_WIDTH = 50
@@ -55,6 +57,7 @@ class _Book:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
+        import xlsxwriter  # loaded only when a file is written: 0.1 s off every start of `tfbot ask`
         self.book: Workbook = xlsxwriter.Workbook(self.buffer, _OPTIONS)
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.required = self.book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
