@@ -425,7 +425,10 @@ def cmd_backup(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot backup PATH`: a consistent copy of the database, taken while it may be in use."""
     from store.backup import backup_file
 
-    written = backup_file(Path(cfg.db_path), Path(args.path), now(cfg))   # reads only: never waits for a writer
+    target = Path(args.path)
+    if args.path.endswith(("/", os.sep)) and target.parent.is_dir():   # "backups/": a folder, made if need be
+        target.mkdir(exist_ok=True)
+    written = backup_file(Path(cfg.db_path), target, now(cfg))   # reads only: never waits for a writer
     print(f"백업했습니다: {written}")
     return OK
 

@@ -82,6 +82,8 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(cli: Cli, t
     assert status == 1 and "이미 있는 파일이라 덮어쓰지 않습니다" in err
     status, out, _ = cli("backup", str(tmp_path), "--db", str(db))   # a folder: a dated file in it
     assert status == 0 and "tfbot-backup-" in out
+    status, out, _ = cli("backup", f"{tmp_path / '백업'}/", "--db", str(db))   # "백업/": a folder, made for it
+    assert status == 0 and (tmp_path / "백업").is_dir() and f"{tmp_path / '백업'}/tfbot-backup-" in out
 
 
 def test_restore_checks_the_file_and_backs_up_first(cli: Cli, tmp_path: Path) -> None:
