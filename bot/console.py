@@ -21,7 +21,7 @@ from bot.conversation import Conversation, Option, Outgoing, Press
 from bot.scheduler import sync_reminders
 from intents.dates.reminders import Due, Reminders, parse_offset
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import Attachment, Message, Reply
 
 HISTORY = Path.home() / ".tfbot_history"
 CONSOLE_CHAT = 0
@@ -140,11 +140,27 @@ class Console:
         for number, option in enumerate(out.options, start=start):
             self.options[number] = option
             lines.append(f"  [{number}] {option.label}")
-        lines.extend(f"  (첨부: {a.filename}, {len(a.data):,} bytes)" for a in out.reply.attachments)
+        lines.extend(f"  (첨부: {saved(a)}, {len(a.data):,} bytes)" for a in out.reply.attachments)
         if out.options:
             lines.append(HINT)
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
+
+
+def saved(attachment: Attachment, folder: Path | None = None) -> str:
+    """Write an attachment into the working folder (a new name beside an existing file, never over it) and
+    return its path; the console has no other way to hand a file over."""
+    folder = folder or Path.cwd()
+    path = folder / attachment.filename
+    stem, suffix, n = path.stem, path.suffix, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    try:
+        path.write_bytes(attachment.data)
+    except OSError as exc:
+        return f"{attachment.filename} (저장하지 못했습니다: {exc.strerror or exc})"
+    return str(path)
 
 
 class ConsoleReminders:

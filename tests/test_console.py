@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, load_config
-from bot.console import PROMPT, Console, ConsoleReminders
+from bot.console import PROMPT, Console, ConsoleReminders, saved
 from bot.conversation import APOLOGY, Conversation
 from intents.dates.reminders import Due
 from intents.engine import Engine
-from intents.message import Message, Reply
+from intents.message import Attachment, Message, Reply
 from intents.writes.access import Policy
 from store import Store
 
@@ -143,3 +143,13 @@ def test_an_exception_is_the_apology_with_an_incident_id_and_the_console_goes_on
     assert found is not None and "Traceback" not in failed and "percent" not in failed
     assert found.group(1) in caplog.records[0].getMessage() and caplog.records[0].exc_info is not None
     assert "315-9263" in typed(console, out, "부산 지역사업평가단 전화번호")
+
+
+def test_an_attachment_is_saved_beside_never_over_a_file(tmp_path: Path) -> None:
+    # the console has no chat to send a file to: it writes it into the working folder and says where
+    file = Attachment("tfbot-export-20261202.xlsx", b"PK-1", "application/octet-stream")
+    first = saved(file, tmp_path)
+    second = saved(Attachment(file.filename, b"PK-2", file.mime), tmp_path)
+    assert first == str(tmp_path / "tfbot-export-20261202.xlsx")
+    assert second == str(tmp_path / "tfbot-export-20261202-2.xlsx")
+    assert (tmp_path / "tfbot-export-20261202.xlsx").read_bytes() == b"PK-1"
