@@ -187,3 +187,7 @@ def test_the_measure_asked_picks_its_cell_and_the_programs_own_names_measure_not
     assert "259.1억원 (선정규모" in lead(ask(ro_engine, "지역주력산업지원 선정규모 얼마?").text, 1)
     # 지역혁신협력지구, a name of the program found in some labels, is not a measure of them
     assert "150억원" in lead(ask(ro_engine, "지역혁신협력지구 2018년 R&D 얼마였어").text, 1)
+
+
+def test_an_agenda_items_length_is_said_with_its_times(ro_engine: Engine) -> None:
+    assert "14:35~15:25 (50분)" in lead(ask(ro_engine, "지역경제위원회 건의사항 토론은 몇 분 동안이야").text, 1)

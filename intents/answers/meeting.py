@@ -79,6 +79,18 @@ def answer_next(ask: Ask) -> Reply:
                   entities=_as_entities(future[:10]), asked=1)
 
 
+_CLOCK = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+
+
+def _minutes(start: object, end: object) -> str:
+    """` (50분)`: how long an agenda item lasts, from its start and end times; '' when either is not a time."""
+    a, b = _CLOCK.match(str(start or "")), _CLOCK.match(str(end or ""))
+    if a is None or b is None:
+        return ""
+    length = (int(b[1]) * 60 + int(b[2])) - (int(a[1]) * 60 + int(a[2]))
+    return f" ({length}분)" if length > 0 else ""
+
+
 def answer_meeting(ask: Ask) -> Reply:
     """회의·일정 — 회의 일시·장소·안건, 다음 회의, 참석자 (예: 다음 TF 회의 언제야?)."""
     store, subject = ask.store, ask.subject
@@ -97,8 +109,9 @@ def answer_meeting(ask: Ask) -> Reply:
         named = matching_rows(facts, "attribute", ask)
         # an agenda item or fact the question names ("모두발언 시간") is the answer: it goes first
         items = matching_rows(store.agenda(str(row["id"])), "item", ask)
-        said = [f"• {a['item']} 시간: {a['start']}~{a['end']}" + (f" ({a['by']})" if a["by"] else "")
-                for a in items if a["start"]] + [f"• {f['attribute']}: {f['value']}" for f in named]
+        said = [f"• {a['item']} 시간: {a['start']}~{a['end']}" + _minutes(a["start"], a["end"]) +
+                (f" ({a['by']})" if a["by"] else "") for a in items if a["start"]] + \
+            [f"• {f['attribute']}: {f['value']}" for f in named]
         detail = [*detail[:1], *said, *detail[1:]]
         detail.extend(f"• {f['attribute']}: {f['value']}" for f in ([] if named else facts[:4]))
         if ask.query.has("참석자", "참석여부", "불참", "누가참석", "참석해"):
