@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
 from bot.conversation import Conversation, Outgoing, Press
+from bot.files import saved
 from bot.logs import configure_logging
 from intents.engine import Engine
 from intents.message import Message
@@ -277,14 +278,18 @@ def ask_message(cfg: Config, args: argparse.Namespace, text: str) -> Message:
 def print_answer(out: Outgoing, args: argparse.Namespace, batch: bool) -> None:
     """Print one answer: its text with the keys of an open choice and how to answer it, or one JSON object
     (`"choices": [{"key", "label"}]` when it asks one)."""
+    files = [(saved(a), a) for a in out.reply.attachments]   # an export, a preview, an .ics: written here
     if args.json:
         shown = out.reply.as_json()
+        if files:
+            shown["files"] = [{"path": path, "type": a.mime, "caption": a.filename} for path, a in files]
         if out.options:
             shown["choices"] = [{"key": o.key, "label": o.label} for o in out.options]
         print(json.dumps(shown, ensure_ascii=False), flush=True)
         return
     lines = [out.body()]
     lines.extend(f"  [{o.key}] {o.label}" for o in out.options)
+    lines.extend(f"  (첨부: {path}, {len(a.data):,} bytes)" for path, a in files)
     if out.options:
         who = f" --user {args.user}" if args.user is not None else ""
         lines.append(f"고르려면: tfbot ask --choose {out.options[0].key}{who} (키는 위 목록에서)")

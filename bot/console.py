@@ -18,10 +18,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Config
 from bot.conversation import Conversation, Option, Outgoing, Press
+from bot.files import saved
 from bot.scheduler import sync_reminders
 from intents.dates.reminders import Due, Reminders, parse_offset
 from intents.engine import Engine
-from intents.message import Attachment, Message, Reply
+from intents.message import Message, Reply
 
 HISTORY = Path.home() / ".tfbot_history"
 CONSOLE_CHAT = 0
@@ -145,22 +146,6 @@ class Console:
             lines.append(HINT)
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
-
-
-def saved(attachment: Attachment, folder: Path | None = None) -> str:
-    """Write an attachment into the working folder (a new name beside an existing file, never over it) and
-    return its path; the console has no other way to hand a file over."""
-    folder = folder or Path.cwd()
-    path = folder / attachment.filename
-    stem, suffix, n = path.stem, path.suffix, 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}{suffix}"
-    try:
-        path.write_bytes(attachment.data)
-    except OSError as exc:
-        return f"{attachment.filename} (저장하지 못했습니다: {exc.strerror or exc})"
-    return str(path)
 
 
 class ConsoleReminders:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, load_config
-from bot.console import PROMPT, Console, ConsoleReminders, saved
+from bot.console import PROMPT, Console, ConsoleReminders
 from bot.conversation import APOLOGY, Conversation
+from bot.files import saved
 from intents.dates.reminders import Due
 from intents.engine import Engine
 from intents.message import Attachment, Message, Reply

@@ -1,6 +1,7 @@
 """`tfbot export`, `tfbot import`, `tfbot backup` and `tfbot restore` from the shell: exit statuses, one-line
 errors, nothing written unless everything is applied."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -143,3 +144,14 @@ def test_import_on_a_terminal_asks_before_applying(tmp_path: Path) -> None:
     store = Store.open(db)
     assert store.phones("contact", "d002-ct-jeongbyeongchan") == ["044-203-9999"]
     store.close()
+
+
+def test_a_file_an_answer_carries_is_written_and_named_in_the_json(cli: Cli, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # `tfbot ask --json "/export"`: the contract's "files", the file written into the working folder
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = cli("ask", "--json", "/export", "--db", str(tmp_path / "tf.db"))
+    files = json.loads(out)["files"]
+    assert status == 0 and len(files) == 1 and files[0]["caption"].startswith("tfbot-export-")
+    assert Path(files[0]["path"]).parent == tmp_path and Path(files[0]["path"]).stat().st_size > 1000
+    assert "files" not in json.loads(cli("ask", "--json", "부산 평가단 전화", "--db", str(tmp_path / "tf.db"))[1])
