@@ -112,7 +112,7 @@ def answer_budget(ask: Ask) -> Reply:
         covered = phases_period(rows, *ask.query.phase_span)
         if covered:
             ask.query = replace(ask.query, period=covered, phase_span=None)
-    names = [subject.name, *store.aliases(subject.kind, subject.id), *(m.text for m in ask.query.mentions)]
+    names = [subject.name, *store.aliases(subject.kind, subject.id)]   # (measure_word adds the names it was called by)
     rows = measured(rows, measure_word(ask, rows, names)) or rows   # "선정규모" of 선정규모 and 지원 규모
     picked = select(rows, ask)
     pointed = pointed_source(ask, {str(r["source"]) for r in picked}) if len({r["source"] for r in picked}) > 1 \

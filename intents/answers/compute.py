@@ -379,10 +379,10 @@ def _compute(ask: Ask) -> Reply | None:
     if len(subjects) >= 2 and op == "diff" and [k for k, _ in split] == ["funding"] and len(q.fundings) == 2:
         return _compare(ask, subjects, base, q.fundings[0], q.fundings[1])   # "지방비가 국비보다 많은 사업"
     if len(subjects) >= 2 and not split:   # two programs, the same cell of each (the measure asked of each)
-        word = measure_word(ask, [r for c in subjects for r in rows_named(ask, c.id)], [c.name for c in subjects])
+        each = {c.id: rows_named(ask, c.id) for c in subjects}
+        word = measure_word(ask, [r for rows in each.values() for r in rows], [c.name for c in subjects])
         for c in subjects:
-            rows = rows_named(ask, c.id)
-            got = _figure(ask, measured(rows, word) or rows, c.name, **base)
+            got = _figure(ask, measured(each[c.id], word) or each[c.id], c.name, **base)
             if isinstance(got, str):
                 return _refuse(ask, got)
             figures.append(got)
