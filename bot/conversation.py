@@ -9,6 +9,7 @@ answering one never touches another, and a choice still works after a restart an
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -102,31 +103,28 @@ class Conversation:
     def handle(self, incoming: Incoming) -> Outgoing:
         """Answer a message or a chosen option; never raises (an unexpected failure is an apology)."""
         message = incoming.message if isinstance(incoming, Press) else incoming
+        if isinstance(incoming, Press):
+            return self._guarded(message, "answering", lambda: self._press(incoming))
+        return self._guarded(message, "answering", lambda: self._ask(message))
+
+    def receive_document(self, file_name: str, data: bytes, message: Message) -> Outgoing:
+        """A document file sent in a chat: its preview with the choice to save it kept for the sender, or why it
+        cannot be read; never raises (an unexpected failure is an apology). The file transport calls this."""
+        return self._guarded(message, "reading a document from",
+                             lambda: self._answered(message, self.engine.receive_document(file_name, data, message)))
+
+    def _guarded(self, message: Message, doing: str, work: Callable[[], Outgoing]) -> Outgoing:
+        """`work`'s reply; a database that became read-only while running, or an unexpected failure (logged with
+        an incident id), answered with a sentence instead of raising."""
         try:
-            if isinstance(incoming, Press):
-                return self._press(incoming)
-            return self._ask(message)
+            return work()
         except ReadOnly:   # the file became read-only while running: a choice cannot be kept or answered
             return Outgoing(message.chat_id, Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly"),
                             asker=message)
         except Exception:
             incident = incident_id()
             # ids only: the message itself may carry personal data that does not belong in logs
-            log.error("incident %s: answering user %s in chat %s failed", incident, message.user_id,
-                      message.chat_id, exc_info=True)
-            return Outgoing(message.chat_id, Reply(text=apology(incident), intent="error"), asker=message)
-
-    def receive_document(self, file_name: str, data: bytes, message: Message) -> Outgoing:
-        """A document file sent in a chat: its preview with the choice to save it kept for the sender, or why it
-        cannot be read; never raises (an unexpected failure is an apology). The file transport calls this."""
-        try:
-            return self._answered(message, self.engine.receive_document(file_name, data, message))
-        except ReadOnly:
-            return Outgoing(message.chat_id, Reply(text=f"{READ_ONLY_TEXT} 질문에는 계속 답합니다.", intent="readonly"),
-                            asker=message)
-        except Exception:
-            incident = incident_id()
-            log.error("incident %s: reading a document from user %s in chat %s failed", incident, message.user_id,
+            log.error("incident %s: %s user %s in chat %s failed", incident, doing, message.user_id,
                       message.chat_id, exc_info=True)
             return Outgoing(message.chat_id, Reply(text=apology(incident), intent="error"), asker=message)
 
