@@ -305,7 +305,7 @@ def cmd_document(args: argparse.Namespace, cfg: Config) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"tfbot: 문서 파일을 읽을 수 없습니다: {path.absolute()} ({_why_not_read(exc)})", file=sys.stderr)
+        print(f"tfbot: 문서 파일을 읽을 수 없습니다: {path.absolute()} ({_why(exc, reading=True)})", file=sys.stderr)
         return FAULT
     core = Conversation(open_engine(cfg))
     message = ask_message(cfg, args, "")
@@ -318,17 +318,6 @@ def cmd_document(args: argparse.Namespace, cfg: Config) -> int:
     args.json = False
     print_answer(out, args, batch=False)
     return OK if out.options else FAILED
-
-
-def _why_not_read(exc: OSError) -> str:
-    """Why a file could not be read, in Korean."""
-    if isinstance(exc, FileNotFoundError):
-        return "파일이 없습니다"
-    if isinstance(exc, IsADirectoryError):
-        return "파일이 아니라 폴더입니다"
-    if isinstance(exc, PermissionError):
-        return "읽기 권한이 없습니다"
-    return exc.strerror or type(exc).__name__
 
 
 def cmd_match(args: argparse.Namespace, cfg: Config) -> int:
@@ -451,16 +440,16 @@ def cmd_restore(args: argparse.Namespace, cfg: Config) -> int:
     return OK
 
 
-def _why(exc: OSError) -> str:
-    """Why a file could not be written, in Korean."""
+def _why(exc: OSError, reading: bool = False) -> str:
+    """Why a file could not be written (or, `reading`, read), in Korean."""
     if isinstance(exc, FileNotFoundError):
-        return "폴더가 없습니다"
+        return "파일이 없습니다" if reading else "폴더가 없습니다"
     if isinstance(exc, IsADirectoryError):
         return "파일이 아니라 폴더입니다"
-    if isinstance(exc, NotADirectoryError):
+    if isinstance(exc, NotADirectoryError) and not reading:
         return "경로 중간에 폴더가 아닌 파일이 있습니다"
     if isinstance(exc, PermissionError):
-        return "쓰기 권한이 없습니다"
+        return "읽기 권한이 없습니다" if reading else "쓰기 권한이 없습니다"
     return exc.strerror or type(exc).__name__
 
 
