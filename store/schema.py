@@ -214,6 +214,24 @@ def _m011_corrections(db: Database) -> None:
     """)
 
 
+def _m012_people_links(db: Database) -> None:
+    """Who is who: a Telegram user linked to a contact or an organisation (asked with /iam, confirmed by an
+    admin), a task's owners when they are not just its lead organisation, and a person's away-until date."""
+    _run(db, """
+        CREATE TABLE user_links (user_id INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+            contact TEXT REFERENCES contacts(id), organisation TEXT REFERENCES organisations(id),
+            state TEXT NOT NULL CHECK (state IN ('requested', 'confirmed')), requested_at TEXT NOT NULL,
+            confirmed_by INTEGER, confirmed_at TEXT, CHECK ((contact IS NULL) != (organisation IS NULL)));
+        CREATE INDEX user_links_contact ON user_links(contact);
+        CREATE INDEX user_links_organisation ON user_links(organisation);
+        CREATE TABLE task_owners (task TEXT NOT NULL REFERENCES tasks(id),
+            owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'contact', 'organisation')),
+            owner_id TEXT NOT NULL, added_by INTEGER, added_at TEXT NOT NULL,
+            PRIMARY KEY (task, owner_kind, owner_id));
+        ALTER TABLE users ADD COLUMN away_until TEXT
+    """)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -226,6 +244,7 @@ MIGRATIONS: list[Migration] = [
     ("009_dataset_version", _m009_dataset_version),
     ("010_documents", _m010_documents),
     ("011_corrections", _m011_corrections),
+    ("012_people_links", _m012_people_links),
 ]
 
 
