@@ -240,6 +240,8 @@ class Engine:
             if isinstance(picked, Reply):
                 return picked
             ask.subject, ask.others = picked
+        if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
+            return _not_found(q, self._no_such_person(q.unknown_people[0]))
         if intent == "help" and ask.subject is None:
             return answer_help(self.registry.questions(), self.registry.commands())
         if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
@@ -276,9 +278,18 @@ class Engine:
             named = facts_naming(ask, self.topics, guessed[0].text)
             if named is not None:
                 return named
+            if intent == "other" and len(q.unexplained) >= 3 and operation(ask) is None:
+                return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
+
+    def _no_such_person(self, name: str) -> str:
+        """'김철수'(이)라는 이름은 … 없습니다, and the people the data has whose names differ in one syllable."""
+        near = [p for p in self.store.people()
+                if len(p) == len(name) and sum(a != b for a, b in zip(p, name, strict=True)) == 1]
+        also = f" 비슷한 이름: {', '.join(near)}." if near else ""
+        return f"'{name}'(이)라는 이름은 자료의 담당자·참석자 명단에 없습니다.{also}"
 
     def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
         """False when the subject belongs to regions and none of them is asked; a meeting asked with a region
@@ -660,9 +671,9 @@ _KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "
               "meeting": "회의", "department": "부서", "region": "지역"}
 
 
-def _not_found(q: Query) -> Reply:
+def _not_found(q: Query, why: str = "") -> Reply:
     return Reply(
-        text=f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
+        text=(f"{why} " if why else "") + f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
              "기관명·사업명·담당자 이름이나 지역을 넣어 다시 물어봐 주세요. (도움말: /help)",
         intent="unknown", missed=True,
     )

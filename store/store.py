@@ -277,6 +277,11 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
 
+    def people(self) -> list[str]:
+        """Every person's name the contacts hold, once each."""
+        return [str(r["person"]) for r in self.reference(
+            "SELECT DISTINCT person FROM contacts WHERE person IS NOT NULL ORDER BY person", [])]
+
     def contacts_named(self, person: str) -> list[Row]:
         """Every contact row of a person (one person can appear in several documents)."""
         return self.reference("SELECT * FROM contacts WHERE person = ? ORDER BY source, rowid", [person])

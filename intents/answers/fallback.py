@@ -94,7 +94,30 @@ def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
     """Facts, results or agenda items whose whole label the question says ("안건 의결 및 보고 순서"): stronger
     than a name only guessed from a part of it."""
     said = [t for t in topics if len(t.head) >= 4 and t.head in ask.query.compact]
-    return _facts_by_topic(ask, said) if said else None
+    if said and not ask.query.regions:
+        said = [_as_whole(ask.store, t, topics) for t in said]
+    return _facts_by_topic(ask, list({id(t): t for t in said}.values())) if said else None
+
+
+def _as_whole(store: Store, topic: Topic, topics: list[Topic]) -> Topic:
+    """With no place asked, a part's label said whole ("기업 유치" of 강원) stands for its parent program's label
+    that holds it ("중핵기업 유치" of the national programme): the whole is what a question without a place asks."""
+    parent = str((store.program(_owner_id(topic.table, topic.row)) or {}).get("parent") or "")
+    wider = [t for t in topics if t.table == topic.table and topic.head in t.head
+             and _owner_id(t.table, t.row) == parent] if parent else []
+    if len(wider) > 1 and topic.table == "results" and len({t.row["unit"] for t in wider}) == 1:
+        counts = [_number(t.row["value"]) for t in wider]   # 중핵기업 122 holds 수도권 기업 47: the whole is the most
+        known = [c for c in counts if c is not None]
+        if len(known) == len(counts) and known.count(max(known)) == 1:
+            wider = [wider[known.index(max(known))]]
+    return wider[0] if len(wider) == 1 else topic
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return None
 
 
 def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:

@@ -63,6 +63,7 @@ class Query:
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
@@ -160,6 +161,7 @@ def understand(text: str, index: NameIndex) -> Query:
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
+        unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         **qualifiers,
