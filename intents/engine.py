@@ -18,7 +18,7 @@ from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
-from intents.answers.task import answer_status
+from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
@@ -432,6 +432,9 @@ class Engine:
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
+            # "클러스터 진척률 몇 %": none of them has progress logged
+            if intent == "status" and not q.aspects and not any_logged(self.store, rows):
+                return nothing(ask, "status", f"{kind} {len(rows)}개 모두 기록된 진행상황이 없습니다 — 진행률을")
             return answer_list(ask, table, kind, rows)
         topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it

@@ -36,3 +36,24 @@ def test_a_result_asked_without_a_place_is_the_whole_programmes(ro_engine: Engin
     first = lead(ask(ro_engine, "기업유치 실적").text, 1)
     assert "122" in first and "31" not in first
     assert "31건" in lead(ask(ro_engine, "강원 클러스터 기업유치 실적").text, 1)
+
+
+def test_a_title_the_organisation_has_no_one_with_is_not_answered_with_a_deputy(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "혁신도시발전추진단 단장님 성함이 뭐였지?")
+    assert reply.entities == [] and "김규현" not in reply.text
+    assert "김규현 부단장" in lead(ask(ro_engine, "혁신도시발전추진단 부단장 누구야").text, 1)
+
+
+@pytest.mark.parametrize("question", ["산업부 차관 누구", "산업부 1차관 이름"])
+def test_a_numbered_title_is_that_title(ro_engine: Engine, question: str) -> None:
+    assert "장영진" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_progress_asked_where_none_is_logged_is_not_found(engine: Engine) -> None:
+    reply = ask(engine, "한전 에너지밸리 조성 과제 지금 진척률 몇 퍼센트쯤이에요?")
+    assert reply.entities == [] and reply.missed and "기록된 진행상황이 없습니다" in reply.text
+    listed = ask(engine, "클러스터 2단계 사업 진척률 지금 몇 %야?")
+    assert listed.entities == [] and "기록된 진행상황이 없습니다" in listed.text
+    ask(engine, "/log 에너지밸리 조성 40% 부지 협의")
+    logged = ask(engine, "한전 에너지밸리 조성 과제 지금 진척률 몇 퍼센트쯤이에요?")
+    assert "40%" in lead(logged.text, 1) and [e.name for e in logged.entities] == ["에너지밸리 조성"]
