@@ -355,7 +355,8 @@ class Engine:
             computed = answer_compute(ask)
             if computed is not None:
                 return computed
-        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
+        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other") \
+                and "phone" not in ask.query.aspects:   # "TIPA 담당 본부 번호": its phone, not what it leads
             led = answer_led(ask)
             if led is not None:
                 return led
@@ -436,7 +437,10 @@ class Engine:
             if intent == "status" and not q.aspects and not any_logged(self.store, rows):
                 return nothing(ask, "status", f"{kind} {len(rows)}개 모두 기록된 진행상황이 없습니다 — 진행률을")
             return answer_list(ask, table, kind, rows)
-        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
+        # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
+        reach = {"phone", "address", "email", "fax"} & set(q.aspects)
+        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) \
+            and not self._of_regions(subject, q) and not reach
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])

@@ -128,3 +128,20 @@ def test_a_name_said_with_its_parents_is_the_one_under_it(ro_engine: Engine) -> 
     # 지역혁신 선도기업 is a 사업 of its own and a 내역사업 of 지역주력산업 R&D: said with the latter, the 내역사업
     text = ask(ro_engine, "지역주력산업 R&D 쪽 지역혁신 선도기업 지원규모 얼마").text
     assert text.startswith("[지역주력산업 R&D 지역혁신 선도기업]") and "83억원" in lead(text, 1)
+
+
+def test_two_names_guessed_side_by_side_are_both_found(ro_engine: Engine) -> None:
+    found = ro_engine.index.find("지경위 보도자료에 산업부 과장 누구")
+    assert [m.text for m in found][:2] == ["지경위", "보도자료"]
+    # words of one name said in parts stay one guess ("지역특화산업 온라인 사업설명회")
+    assert len(ro_engine.index.find("지역특화산업 온라인 사업설명회 날짜랑 시간 좀")) == 1
+
+
+def test_a_document_pointed_at_by_its_meetings_short_name_gives_its_people(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "지경위 보도자료에 산업부 책임자로 나온 과장이 누구였지").text, 1)
+    assert "송주호" in first and "서가람" not in first
+
+
+def test_a_phone_asked_with_a_context_clause_saying_related_is_not_a_topic_list(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "지특 사업 관련해서 전문기관 TIPA 담당 본부 번호 좀 부탁드립니다").text, 1)
+    assert "044-300-0821" in first

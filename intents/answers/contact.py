@@ -3,6 +3,7 @@
 import re
 
 from intents.answers.common import Ask, finish, nothing
+from intents.answers.compute import pointed_source
 from intents.answers.render import name_of, row_source
 from intents.message import Reply
 from intents.reading.morph import nouns_of
@@ -90,6 +91,10 @@ def answer_contact(ask: Ask) -> Reply:
         dated = [c for c in contacts
                  if str((store.source(str(c["source"])) or {}).get("date") or "")[:4] == str(ask.query.document_year)]
         contacts = dated or contacts
+    documents = {str(c["source"]) for c in contacts}
+    pointed = pointed_source(ask, documents) if ask.query.pointers and len(documents) > 1 else None
+    if pointed:   # "지경위 보도자료에 산업부 책임자": the people that document names
+        contacts = [c for c in contacts if c["source"] == pointed]
     if contacts:
         contacts = _asked_first(contacts, ask)
         if lines and not _asks_for_person(ask, contacts):

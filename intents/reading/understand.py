@@ -64,6 +64,7 @@ class Query:
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
     unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
+    pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
@@ -155,7 +156,7 @@ def understand(text: str, index: NameIndex) -> Query:
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
     return Query(
-        text=text, compact=compact(text), mentions=mentions,
+        text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers),
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
