@@ -145,3 +145,11 @@ def test_a_document_pointed_at_by_its_meetings_short_name_gives_its_people(ro_en
 def test_a_phone_asked_with_a_context_clause_saying_related_is_not_a_topic_list(ro_engine: Engine) -> None:
     first = lead(ask(ro_engine, "지특 사업 관련해서 전문기관 TIPA 담당 본부 번호 좀 부탁드립니다").text, 1)
     assert "044-300-0821" in first
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("부산평가단 번호는 315-9263이잖아, 대전 평가단은 몇번이야?", "042-864-4271"),
+    ("대구지역사업평가단 번호가 053-818-95xx였던거 같은데 경북평가단이랑 헷갈려서ㅠ 대구꺼 알려주세요", "053-818-9564"),
+])
+def test_what_a_clause_of_context_names_is_not_what_is_asked(ro_engine: Engine, question: str, fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)

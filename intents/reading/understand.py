@@ -120,6 +120,17 @@ def understand(text: str, index: NameIndex) -> Query:
         said = {c.id for m in found if m.exact and not set(range(m.first, m.last + 1)) <= clauses
                 for c in m.candidates}
         regions = tuple(r for r in regions if r in said)
+    if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in found):
+        # "대구는 가스공사잖아, 광주전남은 어디가 주도해?": what a clause of context names is what both already
+        # know; the question is about what it names itself
+        own = {c.id for m in found if not set(range(m.first, m.last + 1)) <= clauses for c in m.candidates}
+        places = [p for p in (*regions, *cities) if p in own]
+        # unless the question names only a place, and the name is that place's ("대구 평가단 번호가 … 같은데
+        # 경북이랑 헷갈려서 대구꺼 알려주세요")
+        mentions = tuple(m for m in mentions if not set(range(m.first, m.last + 1)) <= clauses
+                         or any(p in m.candidates[0].name for p in places))
+        regions = tuple(r for r in regions if r in own)
+        cities = tuple(c for c in cities if c in own)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word, head in zip(written, leftover, strict=True):   # "클러스타": a kind word typed with a typo
