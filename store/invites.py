@@ -44,11 +44,6 @@ class Redeemed:
     before: str | None = None
     expires_at: str | None = None
 
-    @property
-    def changed(self) -> bool:
-        """Whether the user's role was written."""
-        return self.outcome in ("registered", "promoted")
-
 
 class InviteRecords:
     """Invites (mixed into Store)."""

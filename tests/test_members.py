@@ -207,6 +207,8 @@ def test_iam_then_an_admins_confirmation_links_and_tells_the_user(core: Conversa
     asked = said(core, "/iam 정병찬", MEMBER)
     assert "연결을 요청했습니다: 나 = 정병찬" in asked.reply.text
     assert store.link_of(MEMBER)["state"] == "requested" and store.users_for("contact", "d002-ct-jeongbyeongchan") == []
+    again = said(core, "/iam 정병찬", MEMBER)
+    assert again.reply.text.startswith("이미 요청했습니다") and not again.notices
     [notice] = asked.notices
     assert notice.chat == 777 and "🔗 연결 요청" in notice.reply.text and "이멤버" in notice.reply.text
     assert [o.label for o in notice.options] == ["확인", "거절"]
@@ -219,6 +221,7 @@ def test_iam_then_an_admins_confirmation_links_and_tells_the_user(core: Conversa
     [told] = done.notices
     assert told.chat == MEMBER and "관리자가 연결을 확인했습니다" in told.reply.text
     assert pressed(core, notice.options[1].key, ADMIN).reply.text == EXPIRED   # answered once
+    assert said(core, "/iam 정병찬", MEMBER).reply.text.startswith("이미 연결되어 있습니다")
     shown = said(core, "/iam", MEMBER).reply.text
     assert shown.startswith("연결: 나 = 정병찬") and "(확인: 관리자, 2026년 11월 23일(월) 12:00)" in shown
 
@@ -347,3 +350,21 @@ def test_help_and_the_menu_list_the_new_commands(team: Engine) -> None:
     assert "iam" in menu and "away" in menu
     assert {REGISTRY.role_for(a) for a in ("invite", "revoke", "links")} == {"admin"}
     assert {REGISTRY.role_for(a) for a in ("iam", "away")} == {"member"}
+
+
+def test_migration_013_keeps_open_choices_and_accepts_the_new_kinds(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import schema
+
+    before_013 = [m for m in schema.MIGRATIONS if m[0] < "013"]
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "MIGRATIONS", before_013)
+        old = Store.open(tmp_path / "old.db")
+        kept = old.open_choice("log", COORD, COORD, NOW, NOW + timedelta(minutes=5), {"percent": 40})
+        old.close()
+    store = Store.open(tmp_path / "old.db")   # migrated forward
+    assert store.choice(kept) is not None and store.choice(kept).payload == {"percent": 40}
+    assert store.choice(store.open_choice("iam", COORD, COORD, NOW, NOW + timedelta(minutes=5), {})) is not None
+    with pytest.raises(ValueError):
+        store.open_choice("nonsense", COORD, COORD, NOW, NOW + timedelta(minutes=5), {})
+    assert store.count("invites") == 0

@@ -105,6 +105,13 @@ def request(store: Store, policy: Policy, message: Message, kind: str, target: s
     """Record the request and tell the admins, with 확인/거절 buttons any of them may press."""
     assert message.user_id is not None
     user, at = message.user_id, message.now.isoformat()
+    same = store.link_of(user)
+    if same is not None and (same["contact"] or same["organisation"]) == target:   # asked again: nothing new
+        what = link_text(store, same)
+        if same["state"] == "confirmed":
+            return Reply(text=f"이미 연결되어 있습니다: 나 = {what}", intent="iam")
+        return Reply(text=f"이미 요청했습니다: 나 = {what} (관리자 확인 대기). 관리자가 확인하면 알려 드립니다.",
+                     intent="iam")
     try:
         old = store.request_link(user, at, **{kind: target})
     except NotFound:
