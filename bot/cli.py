@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "and schedules meetings; admin also grants roles")
     add.add_argument("--name", help="a name to show in answers and the audit log")
     users_sub.add_parser("list", help="list users", parents=[common])
-    remove = users_sub.add_parser("remove", help="remove a user", parents=[common])
+    remove = users_sub.add_parser("remove", help="remove a user: their role, link, open choices and the invites "
+                                  "they made end at once", parents=[common])
     remove.add_argument("user_id", type=_positive_id, metavar="ID", help="the Telegram user id to remove")
     audit = command("audit", "print the audit log")
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
@@ -159,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 def policy(cfg: Config) -> Policy:
     """The engine's write-side settings from the configuration."""
     return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
-                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes)
+                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes,
+                  invite_days=cfg.invite_days)
 
 
 def open_store(cfg: Config, announce: bool = False) -> Store:
@@ -195,8 +197,10 @@ def cmd_users(args: argparse.Namespace, cfg: Config) -> int:
         before = f" (이전: {old['role']})" if old else ""
         print(f"사용자 ID {args.user_id}: {args.role}{before}")
     elif args.users_command == "remove":
-        old = store.remove_user(LOCAL_OPERATOR, args.user_id, at)
-        print(f"사용자 ID {args.user_id}: 삭제했습니다 (이전: {old['role']})")
+        old = store.remove_user(LOCAL_OPERATOR, args.user_id, at)   # role, link, open choices, invites made
+        also = [what for what, done in (("연결 해제", old["link"]), (f"선택지 {old['choices']}개 닫음", old["choices"]),
+                                        (f"초대 {old['invites']}개 무효", old["invites"])) if done]
+        print(f"사용자 ID {args.user_id}: 삭제했습니다 (이전: {old['role']}{'; ' + ', '.join(also) if also else ''})")
     else:
         rows = store.users()
         if not rows:

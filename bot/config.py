@@ -30,6 +30,7 @@ class Config:
     db_path: Path = Path("tfbot.db")
     timezone: str = "Asia/Seoul"
     admins: set[int] = field(default_factory=set)
+    invite_days: int = 7
     stale_days: int = 14
     undo_minutes: int = 10
     confirm_minutes: int = 5
@@ -131,7 +132,7 @@ class Key:
 SCHEMA: dict[str, dict[str, Key]] = {
     "store": {"path": Key("db_path", _path)},
     "time": {"timezone": Key("timezone", _timezone)},
-    "access": {"admins": Key("admins", _admins)},
+    "access": {"admins": Key("admins", _admins), "invite_days": Key("invite_days", _integer(1, 365))},
     "progress": {"stale_days": Key("stale_days", _integer(1, 3650)),
                  "undo_minutes": Key("undo_minutes", _integer(0, WEEK_MINUTES)),
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},

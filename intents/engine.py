@@ -31,6 +31,7 @@ from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
 from intents.writes.commands import LONG_BODY, Context, may_send, run_command, run_file, run_pick
 from intents.writes.document import receive_document
+from intents.writes.invites import redeem
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
@@ -134,6 +135,8 @@ class Engine:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
         message = replace(message, text=text)
+        if command == "/start" and len(text.split()) > 1:   # an invite link opened: before any role is needed
+            return self._writing(lambda: redeem(self.store, self.policy, message))
         role = role_of(self.store, self.policy, message)
         if role is None:
             return refuse_unknown(message)

@@ -13,6 +13,7 @@ from store.corrections import CorrectionRecords
 from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
 from store.documents import DocumentRecords
 from store.freshness import Freshness
+from store.invites import InviteRecords
 from store.links import LinkRecords
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
@@ -60,7 +61,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:

@@ -133,8 +133,8 @@ def test_command_menu_published_in_korean(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
             names = [c["command"] for c in fake.commands]
-            assert names == ["start", "help", "log", "meeting", "meetings", "undo", "correct", "document", "export",
-                             "template"]
+            assert names == ["start", "help", "log", "meeting", "meetings", "undo", "correct", "document", "iam",
+                             "away", "export", "template"]
             assert all(any("가" <= ch <= "힣" for ch in c["description"]) for c in fake.commands)
 
     e2e(check)
