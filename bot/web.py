@@ -13,6 +13,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -29,6 +30,11 @@ MIN_PASSWORD = 8
 # 480,000 PBKDF2 rounds cost ~0.3 s of CPU a request here. The hash never leaves this process's memory,
 # so more rounds would slow nobody's offline guessing.
 HASH_ITERATIONS = 20_000
+# The facets worth having are declared per table; Datasette's suggestions tried every other column of every
+# page and cost ~0.5 s a page of the 100x store's 101,000 progress entries (bench/web_bench.py). Long texts
+# (a task's summary, a document) are cut on the table pages, whole on a row's own page and in JSON; a facet
+# shows its 10 largest values, and more on request.
+SETTINGS = {"suggest_facets": False, "allow_download": False, "truncate_cells_html": 60, "default_facet_size": 10}
 INSTALL = "tfbot web에 필요한 Datasette를 불러올 수 없습니다: 설치를 다시 하세요 (.venv/bin/pip install -e .)"
 
 
@@ -142,8 +148,9 @@ def serve(cfg: Config, host: str, port: int) -> None:
 
             os.environ[PASSWORD_HASH_ENV] = hash_password(cfg.web_password, iterations=HASH_ITERATIONS)
         _only_known_plugins(login)
-        ds = datasette(files=[str(copy.target)], metadata=metadata(cfg.stale_days, cfg.web_user if login else None),
-                       settings={"allow_download": False})
+        offset = datetime.now(cfg.tz).utcoffset() or timedelta(0)
+        shown = metadata(cfg.stale_days, int(offset.total_seconds()) // 60, cfg.web_user if login else None)
+        ds = datasette(files=[str(copy.target)], metadata=shown, settings=SETTINGS)
         debug = cfg.log_level == "DEBUG"
         logging.getLogger("uvicorn.error").setLevel(logging.DEBUG if debug else logging.WARNING)
         server = uvicorn.Server(uvicorn.Config(ds.app(), log_config=None, access_log=debug, lifespan="off",
@@ -151,8 +158,7 @@ def serve(cfg: Config, host: str, port: int) -> None:
         stop = threading.Event()
         follower = threading.Thread(target=_follow, args=(copy, stop), name="tfbot-web-refresh", daemon=True)
         follower.start()
-        shown = sock.getsockname()[1]
-        print(f"tfbot web: {_url(host, shown)} — 읽기 전용, {live.absolute()}의 공개 자료"
+        print(f"tfbot web: {_url(host, sock.getsockname()[1])} — 읽기 전용, {live.absolute()}의 공개 자료"
               f"{' (로그인: ' + cfg.web_user + ')' if login else ''}. 끝내려면 Ctrl-C", flush=True)
         previous = signal.signal(signal.SIGTERM, _stop)
 

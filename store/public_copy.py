@@ -16,23 +16,40 @@ from store.public_tables import TABLES, PublicTable
 from store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
-# What the public tables read besides the tables whose every write bumps `data_generation` (store/freshness.py),
-# and how a change to each shows: progress only grows; the others are read as counts and latest times.
-FOLLOWED: dict[str, str] = {
-    "progress": "SELECT max(id) FROM live.progress",
+# How a change to what the public tables read shows, read in the copy's read transaction: every write to the
+# reference tables, meetings and agenda items bumps `data_generation` (store/freshness.py); progress only grows;
+# the others are read as counts and latest values.
+SIGNS: dict[str, str] = {
+    "generation": "SELECT n FROM live.data_generation",
+    "progress": "SELECT max(id), count(*) FROM live.progress",
     "task_owners": "SELECT count(*), max(added_at) FROM live.task_owners",
     "meeting_responses": "SELECT count(*), sum(response = '참석'), max(at) FROM live.meeting_responses",
     "documents": "SELECT count(*), max(added_at) FROM live.documents",
 }
 
 
+def tables_read(table: PublicTable) -> set[str]:
+    """The live tables a public table reads."""
+    found: set[str] = set()
+    for text in (table.source, *(c.expr for c in table.columns)):
+        found.update(re.findall(r"\blive\.(\w+)", text))
+    return found
+
+
 def live_tables_read() -> set[str]:
     """Every live table the public tables read."""
-    found: set[str] = set()
-    for table in TABLES:
-        for text in (table.source, *(c.expr for c in table.columns)):
-            found.update(re.findall(r"\blive\.(\w+)", text))
-    return found
+    return set().union(*(tables_read(t) for t in TABLES))
+
+
+def depends_on(table: PublicTable) -> set[str]:
+    """The SIGNS whose change means the table must be copied again."""
+    read = tables_read(table)
+    return ({"generation"} if read & WATCHED_TABLES else set()) | (read & set(SIGNS))
+
+
+def followed_tables() -> set[str]:
+    """The live tables whose every change some SIGN shows."""
+    return set(WATCHED_TABLES) | set(SIGNS)
 
 
 def _quoted(name: str) -> str:
@@ -97,7 +114,7 @@ class PublicCopy:
     def __init__(self, live: Path, target: Path) -> None:
         self.live = live
         self.target = target
-        self._seen: tuple[object, ...] | None = None
+        self._seen: dict[str, tuple[object, ...]] = {}   # the SIGNS at the last copy
         self._version: int | None = None
         self.conn = sqlite3.connect(target.absolute().as_uri(), uri=True, isolation_level=None,
                                     timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -126,44 +143,58 @@ class PublicCopy:
             raise cannot_open(live, exc) from exc
         return copy
 
-    def _signature(self) -> tuple[object, ...]:
-        """What the public tables show has changed when this has (read in the copy's read transaction)."""
-        found: list[object] = [self.conn.execute("SELECT n FROM live.data_generation").fetchone()[0]]
-        for sql in FOLLOWED.values():
-            found.extend(self.conn.execute(sql).fetchone())
-        return tuple(found)
+    def _signs(self) -> dict[str, tuple[object, ...]]:
+        return {name: tuple(self.conn.execute(sql).fetchone()) for name, sql in SIGNS.items()}
+
+    def _copy(self, table: PublicTable) -> None:
+        """Replace the table's rows with the live ones."""
+        self.conn.execute(f"DELETE FROM main.{_quoted(table.name)}")
+        self.conn.execute(_fill_sql(table))
+
+    def _copy_new(self, table: PublicTable) -> None:
+        """An append-only history: copy the rows added since the last copy and those they change; everything
+        again if rows were not only added (a restored backup, say)."""
+        name, key = _quoted(table.name), _quoted(table.key or "rowid")
+        last, copied = self.conn.execute(f"SELECT coalesce(max({key}), 0), count(*) FROM main.{name}").fetchone()
+        live, new = self.conn.execute(f"SELECT count(*), count(*) FILTER (WHERE {table.grows} > ?) "
+                                      f"FROM {table.source}", [last]).fetchone()
+        if copied + new != live:
+            self._copy(table)
+            return
+        touched = f"SELECT {table.touches} FROM {table.source} WHERE {table.grows} > ? AND {table.touches} IS NOT NULL"
+        self.conn.execute(f"DELETE FROM main.{name} WHERE {key} IN ({touched})", [last])
+        self.conn.execute(f"{_fill_sql(table)} WHERE {table.grows} > ? OR {table.grows} IN ({touched})", [last, last])
 
     def refresh(self) -> bool:
-        """Copy the public tables again if the live database changed since the last copy; whether it did.
-        Cheap when nothing changed: one PRAGMA (no commit by anyone), or a few indexed reads (a commit to
-        tables the view does not show)."""
+        """Copy again the public tables whose live rows changed since the last copy; whether any did. Cheap when
+        nothing did: one PRAGMA (no commit by anyone), or a few indexed reads (a commit to tables the view does
+        not show)."""
         version = self.conn.execute("PRAGMA live.data_version").fetchone()[0]
         if version == self._version:
             return False
         self.conn.execute("BEGIN IMMEDIATE")   # one read snapshot of the live database for every table
         try:
-            seen = self._signature()
-            if seen == self._seen:
+            signs = self._signs()
+            changed = {name for name, sign in signs.items() if self._seen.get(name) != sign}
+            if not changed:
                 self.conn.execute("ROLLBACK")
                 self._version = version
                 return False
             for table in TABLES:
-                self.conn.execute(f"DELETE FROM main.{_quoted(table.name)}")
-                self.conn.execute(_fill_sql(table))
+                if not depends_on(table) & changed:
+                    continue
+                if table.grows and self._seen:
+                    self._copy_new(table)
+                else:
+                    self._copy(table)
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        self._seen, self._version = seen, version
+        self._seen, self._version = signs, version
         return True
 
     def close(self) -> None:
         """Close the copy's connection (the file stays)."""
         self.conn.close()
-
-
-def signature_tables() -> set[str]:
-    """The live tables whose changes `refresh` notices."""
-    return set(WATCHED_TABLES) | set(FOLLOWED)
-

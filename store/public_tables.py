@@ -31,6 +31,10 @@ class PublicTable:
     label: str | None = None            # the column shown for a row where another table refers to it
     facets: tuple[str, ...] = ()
     sort_desc: str | None = None
+    # an append-only history: live rows are only ever added, under a growing id (`grows`), so a refresh copies
+    # the new ones, and again the older rows a new one changes (`touches`: the id of the row it takes back)
+    grows: str | None = None
+    touches: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,18 @@ def _c(name: str, expr: str, about: str = "", type: str = "TEXT", refers: str | 
     return Column(name, expr, about, type, refers)
 
 
-_SOURCE = _c("출처", "{a}.source", "이 행의 출처 문서", refers="sources")
+_SOURCE = _c("출처", "{a}.source", refers="sources")
 # who logged an entry, as the bot names them: never the Telegram id
 _WRITER = (f"CASE WHEN coalesce(p.user_name, '') != '' THEN p.user_name WHEN p.user_id = {LOCAL_OPERATOR} "
            "THEN '로컬 운영자' WHEN p.user_id IS NULL THEN 'tfbot(자동)' ELSE '이름 없는 사용자' END")
-_LIVE_ENTRIES = ("SELECT task, max(id) AS id FROM live.progress WHERE reverses IS NULL AND id NOT IN "
-                 "(SELECT reverses FROM live.progress WHERE reverses IS NOT NULL) GROUP BY task")
+# a task's latest entry that was not taken back (store/progress.py), found newest first through progress_task
+_LATEST = ("(SELECT q.id FROM live.progress q WHERE q.task = t.id AND q.reverses IS NULL AND NOT EXISTS "
+           "(SELECT 1 FROM live.progress r WHERE r.reverses = q.id) ORDER BY q.id DESC LIMIT 1)")
+
+
+def _when(column: str) -> str:
+    """A time the bot wrote (ISO, with its offset) as `2026-11-23 10:00`, local to the TF as the bot shows it."""
+    return f"substr(replace({column}, 'T', ' '), 1, 16)"
 
 
 def _phones(kind: str, alias: str) -> str:
@@ -66,27 +76,25 @@ def _with_source(alias: str, *columns: Column) -> tuple[Column, ...]:
 
 TABLES: tuple[PublicTable, ...] = (
     PublicTable(
-        "tasks", "과제", "협업과제·대표프로젝트·우수과제와 각각의 최근 진행 기록 "
-        "(되돌린 기록은 빼고 가장 최근 것).",
-        f"live.tasks t LEFT JOIN ({_LIVE_ENTRIES}) last ON last.task = t.id "
-        "LEFT JOIN live.progress p ON p.id = last.id",
+        "tasks", "과제", "협업과제·대표프로젝트·우수과제와 각각의 최근 진행 기록(상태·진행률·기록일시·메모·기록자: "
+        "/undo로 되돌린 기록은 빼고 가장 최근 것).",
+        f"live.tasks t LEFT JOIN live.progress p ON p.id = {_LATEST}",
         _with_source("t",
             _c("id", "t.id"),
             _c("과제명", "t.name"),
             _c("유형", "t.kind", "협업과제, 대표프로젝트, 우수과제"),
-            _c("상위과제", "t.parent", "이 과제가 속한 과제 (대표프로젝트의 협업과제)", refers="tasks"),
-            _c("주관기관", "t.lead", "과제를 맡은 기관", refers="organisations"),
-            _c("부처", "t.ministry", refers="organisations"),
+            _c("상태", "coalesce(p.status, '기록 없음')", "계획, 진행, 지연, 보류, 완료, 기록 없음"),
+            _c("진행률", "p.percent", type="INTEGER"),
+            _c("기록일시", _when("p.at")),
+            _c("메모", "p.note"),
+            _c("기록자", f"CASE WHEN p.id IS NULL THEN NULL ELSE {_WRITER} END"),
+            _c("주관기관", "t.lead", refers="organisations"),
             _c("지역", "t.region"),
+            _c("상위과제", "t.parent", "대표프로젝트가 속한 협업과제", refers="tasks"),
             _c("혁신도시", "t.innovation_city"),
-            _c("기간", "t.period"),
             _c("분야", "t.area"),
-            _c("진행률", "p.percent", "최근 진행 기록의 진행률(%)", "INTEGER"),
-            _c("상태", "coalesce(p.status, '기록 없음')",
-               "최근 진행 기록의 상태: 계획, 진행, 지연, 보류, 완료 (기록 없음)"),
-            _c("기록일시", "p.at", "최근 진행 기록을 남긴 때"),
-            _c("메모", "p.note", "최근 진행 기록의 메모"),
-            _c("기록자", f"CASE WHEN p.id IS NULL THEN NULL ELSE {_WRITER} END", "최근 진행 기록을 남긴 사람"),
+            _c("부처", "t.ministry", refers="organisations"),
+            _c("기간", "t.period"),
             _c("요약", "t.summary"),
         ),
         key="id", label="과제명", facets=("상태", "유형", "지역", "주관기관"), sort_desc="유형",   # 협업과제 first
@@ -98,9 +106,9 @@ TABLES: tuple[PublicTable, ...] = (
         (
             _c("id", "p.id", type="INTEGER"),
             _c("과제", "p.task", refers="tasks"),
-            _c("기록일시", "p.at"),
-            _c("진행률", "p.percent", "진행률(%)", "INTEGER"),
-            _c("상태", "p.status", "계획, 진행, 지연, 보류, 완료"),
+            _c("기록일시", _when("p.at")),
+            _c("진행률", "p.percent", type="INTEGER"),
+            _c("상태", "p.status"),
             _c("메모", "p.note"),
             _c("기록자", _WRITER),
             _c("되돌린기록", "p.reverses", "이 기록이 되돌린 기록 (/undo)", "INTEGER", refers="progress"),
@@ -108,16 +116,16 @@ TABLES: tuple[PublicTable, ...] = (
                      "WHERE r.reverses = p.id) THEN '되돌려짐' ELSE '유효' END",
                "유효, 되돌려짐(나중에 /undo로 취소됨), 되돌림(취소하는 기록)"),
         ),
-        key="id", facets=("상태", "과제", "유효"), sort_desc="id",
+        key="id", facets=("상태", "과제", "유효"), sort_desc="id", grows="p.id", touches="p.reverses",
     ),
     PublicTable(
         "programs", "사업", "사업·계획·클러스터·특구 등 과제 밖의 사업.", "live.programs g",
         _with_source("g",
             _c("id", "g.id"),
             _c("사업명", "g.name"),
-            _c("유형", "g.kind", "계획, 사업, 클러스터, 특구 …"),
-            _c("상위사업", "g.parent", "이 사업이 속한 사업", refers="programs"),
-            _c("주관기관", "g.lead", "사업을 맡은 기관", refers="organisations"),
+            _c("유형", "g.kind"),
+            _c("상위사업", "g.parent", refers="programs"),
+            _c("주관기관", "g.lead", refers="organisations"),
             _c("부처", "g.ministry", refers="organisations"),
             _c("지역", "g.region", "시·도 (여러 곳이면 | 로 나눔)"),
             _c("기간", "g.period"),
@@ -135,15 +143,15 @@ TABLES: tuple[PublicTable, ...] = (
             _c("사업", "b.program", refers="programs"),
             _c("지역", "CASE WHEN g.region LIKE '%|%' THEN '여러 지역' ELSE coalesce(g.region, '지역 미지정') END",
                "사업의 시·도 (여러 시·도에 걸친 사업은 '여러 지역', 시·도가 없는 사업은 '지역 미지정')"),
-            _c("대상지역", "g.region", "사업의 시·도 전체 목록"),
+            _c("대상지역", "g.region"),
             _c("연도", "b.year", type="INTEGER"),
             _c("단계", "b.phase", type="INTEGER"),
-            _c("기간", "b.period", "여러 해에 걸친 금액의 기간"),
-            _c("재원", "b.funding", "국비, 지방비, 합계 …"),
-            _c("분류", "b.category", "R&D, 비R&D"),
-            _c("신규계속", "b.scope", "신규, 계속"),
-            _c("금액", "b.amount", "금액 (단위 열의 단위)", "INTEGER"),
-            _c("단위", "b.unit", "억원, 백만원"),
+            _c("기간", "b.period"),
+            _c("재원", "b.funding"),
+            _c("분류", "b.category"),
+            _c("신규계속", "b.scope"),
+            _c("금액", "b.amount", "단위 열의 단위로", "INTEGER"),
+            _c("단위", "b.unit"),
             _c("합계행", "CASE WHEN b.is_total THEN '소계·합계' ELSE '항목' END",
                "소계·합계 행인지, 항목 행인지"),
             _c("항목명", "b.label"),
@@ -171,7 +179,7 @@ TABLES: tuple[PublicTable, ...] = (
             _c("id", "c.id"),
             _c("이름", "c.person"),
             _c("직위", "c.title"),
-            _c("역할", "c.role", "역할 (문의처, 책임자 …)"),
+            _c("역할", "c.role"),
             _c("기관", "c.organisation", refers="organisations"),
             _c("부서", "c.department"),
             _c("전화", _phones("contact", "c")),
@@ -186,15 +194,15 @@ TABLES: tuple[PublicTable, ...] = (
         _with_source("m",
             _c("id", "m.id"),
             _c("회의명", "m.title"),
-            _c("유형", "m.kind", "회의, 위원회, 발표, 일정 …"),
-            _c("시작", "m.start", "시작 (날짜만 있거나 월만 있을 수 있음)"),
-            _c("종료", 'm."end"', "끝"),
+            _c("유형", "m.kind"),
+            _c("시작", _when("m.start"), "날짜만, 또는 달만 있을 수 있음"),
+            _c("종료", _when('m."end"')),
             _c("장소", "m.place"),
-            _c("방식", "m.mode", "대면, 영상, 온라인"),
+            _c("방식", "m.mode"),
             _c("주재", "m.chairs"),
             _c("참석대상", "m.attendees"),
             _c("사업", "m.program", refers="programs"),
-            _c("상태", "m.status", "예정, 취소 …"),
+            _c("상태", "m.status"),
             _c("참석", "(SELECT count(*) FROM live.meeting_responses r WHERE r.meeting = m.id "
                      "AND r.response = '참석')", "참석한다고 답한 사람 수", "INTEGER"),
             _c("불참", "(SELECT count(*) FROM live.meeting_responses r WHERE r.meeting = m.id "
@@ -209,9 +217,9 @@ TABLES: tuple[PublicTable, ...] = (
             _c("id", "a.id"),
             _c("회의", "a.meeting", refers="meetings"),
             _c("시작", "a.start"),
-            _c("종료", 'a."end"', "끝 시각"),
+            _c("종료", 'a."end"'),
             _c("안건", "a.item"),
-            _c("담당", 'a."by"', "발표·담당"),
+            _c("담당", 'a."by"'),
             _c("비고", "a.note"),
         ),
         key="id", label="안건", facets=("회의",),
@@ -225,7 +233,7 @@ TABLES: tuple[PublicTable, ...] = (
             _c("담당자", "CASE WHEN w.owner_kind = 'contact' THEN w.owner_id END", refers="contacts"),
             _c("기관", "CASE WHEN w.owner_kind = 'organisation' THEN w.owner_id END",
                refers="organisations"),
-            _c("지정일시", "w.added_at"),
+            _c("지정일시", _when("w.added_at")),
         ),
         facets=("과제",),
     ),
@@ -272,7 +280,7 @@ TABLES: tuple[PublicTable, ...] = (
         (
             _c("지역", "g.name"),
             _c("정식명칭", "g.full_name"),
-            _c("유형", "g.kind", "광역시, 도 …"),
+            _c("유형", "g.kind"),
         ),
         key="지역", label="정식명칭",
     ),
@@ -291,10 +299,10 @@ TABLES: tuple[PublicTable, ...] = (
     PublicTable(
         "documents", "보도자료", "코디네이터가 보낸 보도자료(HWP, HWPX, PDF, 텍스트)의 본문.", "live.documents d",
         (
-            _c("출처", "d.source", "문서의 출처 행", refers="sources"),
-            _c("형식", "d.kind", "hwp, hwpx, pdf, txt, paste"),
+            _c("출처", "d.source", refers="sources"),
+            _c("형식", "d.kind"),
             _c("글자수", "d.chars", type="INTEGER"),
-            _c("등록일시", "d.added_at"),
+            _c("등록일시", _when("d.added_at")),
             _c("본문", "d.text"),
         ),
         key="출처", facets=("형식",), sort_desc="등록일시",
@@ -302,8 +310,10 @@ TABLES: tuple[PublicTable, ...] = (
 )
 
 
-def saved_queries(stale_days: int) -> tuple[SavedQuery, ...]:
-    """The saved queries; `stale_days` is when a 협업과제 with no new record counts as late (config [progress])."""
+def saved_queries(stale_days: int, utc_offset_minutes: int = 540) -> tuple[SavedQuery, ...]:
+    """The saved queries; `stale_days` is when a 협업과제 with no new record counts as late (config [progress]),
+    and the offset is the TF's time zone's, in which the copy shows times (Asia/Seoul: +540)."""
+    now = f"julianday('now', '{utc_offset_minutes:+d} minutes')"
     return (
         SavedQuery(
             "late_tasks", "지연 과제",
@@ -312,11 +322,11 @@ def saved_queries(stale_days: int) -> tuple[SavedQuery, ...]:
             "SELECT t.id, t.과제명, t.유형, t.지역, o.기관명 AS 주관기관, t.진행률, t.상태, t.기록일시, t.메모,\n"
             "  CASE WHEN t.상태 = '지연' THEN '상태: 지연'\n"
             "       WHEN t.기록일시 IS NULL THEN '진행 기록 없음'\n"
-            "       ELSE CAST(julianday('now') - julianday(t.기록일시) AS INTEGER) || '일째 기록 없음' END AS 사유\n"
+            f"       ELSE CAST({now} - julianday(t.기록일시) AS INTEGER) || '일째 기록 없음' END AS 사유\n"
             "FROM tasks t LEFT JOIN organisations o ON o.id = t.주관기관\n"
             "WHERE t.상태 = '지연'\n"
             f"   OR (t.유형 = '협업과제' AND t.상태 != '완료'\n"
-            f"       AND (t.기록일시 IS NULL OR julianday(t.기록일시) < julianday('now') - {stale_days}))\n"
+            f"       AND (t.기록일시 IS NULL OR julianday(t.기록일시) < {now} - {stale_days}))\n"
             "ORDER BY t.상태 != '지연', t.기록일시 IS NOT NULL, t.기록일시, t.과제명",
         ),
         SavedQuery(

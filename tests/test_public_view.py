@@ -12,7 +12,7 @@ from store import Store
 from store.corrections import Change
 from store.documents import NewDocument
 from store.errors import CannotOpen, NotADatabase, NotTfbotDatabase
-from store.public_copy import PublicCopy, check_live, live_tables_read, signature_tables
+from store.public_copy import PublicCopy, check_live, depends_on, followed_tables, live_tables_read
 from store.public_tables import TABLES, saved_queries
 from store.reminders import ReminderKey
 from tests.conftest import NOW
@@ -92,7 +92,33 @@ def test_the_copy_holds_the_public_tables_and_no_telegram_id(copy: PublicCopy) -
 
 
 def test_every_live_table_the_copy_reads_is_followed() -> None:
-    assert "progress" in live_tables_read() and live_tables_read() <= signature_tables()
+    assert "progress" in live_tables_read() and live_tables_read() <= followed_tables()
+    assert all(depends_on(t) for t in TABLES)
+    assert {t.name for t in TABLES if "progress" in depends_on(t)} == {"tasks", "progress"}
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    view = sqlite3.connect(path)
+    return {t.name: sorted(view.execute(f'SELECT * FROM "{t.name}"').fetchall(), key=repr) for t in TABLES}
+
+
+def test_a_copy_kept_up_to_date_equals_a_fresh_one(live: Store, copy: PublicCopy, tmp_path: Path) -> None:
+    later = (NOW + timedelta(minutes=1)).isoformat()
+    live.add_progress("d000-task-busan", USER, "김코디", later, 10, "진행", "착수")
+    assert copy.refresh()
+    live.undo_progress(OTHER, later, AT)                        # takes back an entry copied before
+    live.add_progress("d000-task-ulsan", OTHER, None, later, 5, "계획", "")
+    assert copy.refresh()
+    live.db.execute("DELETE FROM progress WHERE id = 1")      # rows gone, as after restoring an older backup
+    live.add_progress("d000-task-ulsan", OTHER, None, later, 6, "진행", "")
+    assert copy.refresh()
+    live.add_task_owner(ADMIN, "d000-task-ulsan", "organisation", "d000-org-knoc", later)
+    live.respond(str(live.db.execute("SELECT id FROM meetings WHERE created_by = ?", [USER]).fetchone()[0]),
+                 ADMIN, "관리자", "참석", later)
+    assert copy.refresh()
+    fresh = PublicCopy.create(Path(str(live.path())), tmp_path / "fresh.db")
+    assert _dump(copy.target) == _dump(fresh.target)
+    fresh.close()
 
 
 def test_the_copy_follows_what_it_shows_and_only_that(live: Store, copy: PublicCopy) -> None:

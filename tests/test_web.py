@@ -65,7 +65,7 @@ def test_web_serves_the_public_tables_and_nothing_private(tmp_path: Path) -> Non
         assert [(t["진행률"], t["상태"], t["기록자"]) for t in tasks] == [(45, "지연", "이름 없는 사용자")]
         page = client.get("/tfbot/tasks", params={"_facet": "상태"})
         assert page.status_code == 200 and "<h1>과제" in page.text and "그린에너지 캠퍼스 구축" in page.text
-        assert "최근 진행 기록의 진행률" in page.text   # the column descriptions from the metadata
+        assert "계획, 진행, 지연, 보류, 완료, 기록 없음" in page.text   # a column description from the metadata
         budgets = client.get("/tfbot/budgets")
         assert budgets.status_code == 200 and "국가혁신클러스터육성사업" in budgets.text   # the program's label
         late = client.get("/tfbot/late_tasks")
@@ -86,8 +86,9 @@ def test_web_serves_the_public_tables_and_nothing_private(tmp_path: Path) -> Non
         attach = client.get("/tfbot.json", params={"sql": f"attach database '{db}' as live"})
         assert attach.status_code == 400 and "must be a SELECT" in attach.json()["error"]
         assert client.get("/_internal").status_code == 403
-        whole = json.dumps([_rows(client, f"/tfbot/{t}.json", _size="max")
-                            for t in ("progress", "meetings", "task_owners", "documents", "contacts")], ensure_ascii=False)
+        shown = [_rows(client, f"/tfbot/{t}.json", _size="max")
+                 for t in ("progress", "meetings", "task_owners", "documents", "contacts")]
+        whole = json.dumps(shown, ensure_ascii=False)
         assert str(USER) not in whole and "김코디" in whole
 
         store.add_progress("d000-task-daegu", USER, "김코디", NOW.isoformat(), 70, "진행", "착공")   # the bot writes
