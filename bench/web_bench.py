@@ -60,7 +60,7 @@ def copying(label: str, store: Store, folder: Path) -> None:
           f"{ms(statistics.median(seen))} (medians of 5)")
 
 
-def serving(store: Store) -> None:
+def serving(label: str, store: Store) -> None:
     """`tfbot web` on the store: start-up, page times, and how soon a progress entry shows."""
     db = Path(str(store.path()))
     t0 = time.perf_counter()
@@ -72,7 +72,7 @@ def serving(store: Store) -> None:
         assert found, "tfbot web did not start"
         with httpx.Client(base_url=found.group(0), timeout=30) as client:
             client.get("/tfbot/tasks.json")
-            print(f"tfbot web on the 100x store: listening and answering after {time.perf_counter() - t0:.2f} s "
+            print(f"tfbot web on the {label}: listening and answering after {time.perf_counter() - t0:.2f} s "
                   f"(start-up and first copy)")
             for path in ("/tfbot/tasks", "/tfbot/progress", "/tfbot/progress?_facet=과제",
                          "/tfbot/contacts?_facet=기관", "/tfbot/budgets", "/tfbot/late_tasks",
@@ -114,6 +114,7 @@ def main() -> int:
         folder = Path(tmp)
         store = Store.open(folder / "builtin.db")
         copying("built-in store", store, folder)
+        serving("built-in store", store)
         store.close()
         big = Store.open(folder / "big.db")
         grow(big)
@@ -121,7 +122,7 @@ def main() -> int:
                                                                                        "progress")}
         print(f"100x store: {sizes}")
         copying("100x store", big, folder)
-        serving(big)
+        serving("100x store", big)
         big.close()
     hashing()
     return 0

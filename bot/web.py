@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0          # how often the live database is asked whether it changed (one PRAGMA)
 MIN_PASSWORD = 8
+BACKLOG = 2048                 # uvicorn's
 # Basic auth checks the password on every request (each page and its CSS and JS): Datasette's default
 # 480,000 PBKDF2 rounds cost ~0.3 s of CPU a request here. The hash never leaves this process's memory,
 # so more rounds would slow nobody's offline guessing.
@@ -80,6 +81,7 @@ def listen_socket(host: str, port: int) -> socket.socket:
         if exc.errno == errno.EADDRNOTAVAIL:
             raise WebFault(f"--host {host}: 이 컴퓨터의 주소가 아닙니다 (예: 127.0.0.1, 0.0.0.0)") from None
         raise WebFault(f"{host}:{port}에서 열 수 없습니다: {exc.strerror or exc}") from None
+    sock.listen(BACKLOG)   # from now on a browser waits for the page instead of being refused
     return sock
 
 

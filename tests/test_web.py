@@ -86,6 +86,10 @@ def test_web_serves_the_public_tables_and_nothing_private(tmp_path: Path) -> Non
         attach = client.get("/tfbot.json", params={"sql": f"attach database '{db}' as live"})
         assert attach.status_code == 400 and "must be a SELECT" in attach.json()["error"]
         assert client.get("/_internal").status_code == 403
+        where = client.get("/tfbot/progress.json", params={"_where": "id in (select user_id from users)"})
+        assert where.status_code == 400 and where.json()["error"] == "no such table: users"
+        files = client.get("/tfbot.json", params={"sql": "select file from pragma_database_list()"}).json()["rows"]
+        assert len(files) == 1 and str(db) not in str(files)   # only the copy is open: the live file is not
         shown = [_rows(client, f"/tfbot/{t}.json", _size="max")
                  for t in ("progress", "meetings", "task_owners", "documents", "contacts")]
         whole = json.dumps(shown, ensure_ascii=False)
@@ -112,6 +116,13 @@ def test_a_configured_login_is_asked_for(tmp_path: Path) -> None:
         assert answer.status_code == 200 and answer.json()["rows"]
         assert "tf-secret-1" not in client.get("/-/metadata.json", auth=("tf", "tf-secret-1")).text
         assert client.get("/_internal", auth=("tf", "tf-secret-1")).status_code == 403
+
+
+def test_other_commands_do_not_load_datasette() -> None:
+    loaded = subprocess.run([sys.executable, "-c", "import sys, bot.cli; print(sorted(m for m in sys.modules "
+                             "if m.split('.')[0] in ('datasette', 'uvicorn', 'bot')))"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
+    assert "datasette" not in loaded and "uvicorn" not in loaded and "bot.web" not in loaded and "bot.cli" in loaded
 
 
 def _refused(capsys: pytest.CaptureFixture[str], *argv: str, env: dict[str, str] | None = None) -> str:
