@@ -142,9 +142,13 @@ def _refused(capsys: pytest.CaptureFixture[str], *argv: str, env: dict[str, str]
     return err
 
 
-def test_operator_faults_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_operator_faults_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "tf.db"
     Store.open(db).close()
+    with monkeypatch.context() as without:
+        without.setitem(sys.modules, "datasette.app", None)   # as if Datasette were not installed
+        assert "pip install -e ." in _refused(capsys, "--db", str(db))
     assert "로그인이 필요합니다" in _refused(capsys, "--db", str(db), "--host", "0.0.0.0")
     assert "8자 이상" in _refused(capsys, "--db", str(db), env={"TFBOT_WEB_PASSWORD": "short"})
     with socket.socket() as taken:
