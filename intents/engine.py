@@ -12,7 +12,14 @@ from intents.answers.budget import answer_budget
 from intents.answers.common import Ask, budgets_of, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
-from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
+from intents.answers.fallback import (
+    Topic,
+    answer_without_subject,
+    build_topics,
+    facts_labelled,
+    facts_naming,
+    topics_said,
+)
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
@@ -418,6 +425,9 @@ class Engine:
                 if owner is not None and self._results_named(ask, owner):
                     ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
                     return answer_program(ask)
+                labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
+                if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
+                    return labelled
                 if owner is not None and intent == "budget" and not unexplained:
                     ask.subject = owner
                     return answer_budget(ask)
@@ -545,12 +555,14 @@ class Engine:
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
             return _not_found(q)
         top_rank, top = contenders[0]
-        tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
+        meant = self._descend(q, top)   # a program and its child in the region asked are one answer
+        tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind
+                and self._descend(q, c).id != meant.id]
         if tied and not self._same_answer(q, [top, *tied]):
             if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
-        return self._descend(q, top), others
+        return meant, others
 
     def _nested(self, q: Query) -> Mention | None:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""

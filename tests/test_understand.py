@@ -153,3 +153,14 @@ def test_a_phone_asked_with_a_context_clause_saying_related_is_not_a_topic_list(
 ])
 def test_what_a_clause_of_context_names_is_not_what_is_asked(ro_engine: Engine, question: str, fact: str) -> None:
     assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("클러스터 1단계 국비 들어간 거 얼마인지 확인 부탁해요", "1,203억"),   # the act requested is not a topic
+    ("클러스터 '22년 R&D예산 얼마엿어?", "504억"),                     # a qualifier written into a word that asks
+    ("균특법 몇조가 클러스터 근거였더라", "제18조의3"),                  # a fact of the kind word's programme
+    ("경남은 혁신클러스터 육성분야가 뭐였는지", "항공 부품"),            # a programme and its child in the region
+])
+def test_words_that_ask_or_request_do_not_veto_and_the_fact_comes_first(ro_engine: Engine, question: str,
+                                                                        fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)

@@ -120,6 +120,14 @@ def _number(value: object) -> float | None:
         return None
 
 
+def facts_labelled(ask: Ask, topics: list[Topic], owner: str) -> Reply | None:
+    """An owner's facts whose label says every word the names left unexplained ("클러스터 근거": 근거)."""
+    words = ask.query.unexplained
+    mine = [t for t in topics if t.table == "facts" and _owner_id(t.table, t.row) == owner
+            and words and all(w in t.head for w in words)]
+    return _answer_with(ask, [(t.table, t.row) for t in mine][:MAX_FACTS]) if mine else None
+
+
 def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:
     """Facts whose label contains a phrase of the question verbatim (stronger than a fuzzy name guess)."""
     if len(phrase) < 3 or not any(phrase in t.head for t in topics):
@@ -150,7 +158,11 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
         return None
     scored.sort(key=lambda t: -t[0])
     best = scored[0][0]
-    chosen = [(t, r) for s, t, r in scored if s == best][:MAX_FACTS]
+    return _answer_with(ask, [(t, r) for s, t, r in scored if s == best][:MAX_FACTS])
+
+
+def _answer_with(ask: Ask, chosen: list[tuple[str, Row]]) -> Reply:
+    """The chosen facts, results or agenda items, each under its owner's name and cited."""
     lines: list[str] = []
     subjects: list[Entity] = []
     documents = [str(r["source"]) for _, r in chosen]

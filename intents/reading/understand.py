@@ -106,7 +106,8 @@ def understand(text: str, index: NameIndex) -> Query:
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and morph.as_modifier(r) == r
-                   and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)]
+                   and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
+                   and not _qualified_filler(w) and not _requested(words, r)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -194,6 +195,18 @@ def _made_of_explained(word: str) -> bool:
     """A compound whose every noun is a word the reading already explains (주요기관 → 주요 + 기관)."""
     nouns = morph.nouns_of(word)
     return len(nouns) >= 2 and "".join(nouns) == word and all(is_filler(n) or explains(n) for n in nouns)
+
+
+def _qualified_filler(word: str) -> bool:
+    """A qualifier the reading knows written together with a word that asks (R&D예산, 비R&D사업비)."""
+    rest = _CATEGORY.sub("", word)
+    return rest != word and (not rest or is_filler(rest))
+
+
+def _requested(words: tuple[str, ...], word: str) -> bool:
+    """A noun that names the act requested of the bot ("확인 부탁해요", "검토 부탁드립니다"), not a topic."""
+    at = [i for i, w in enumerate(words) if w == word]
+    return any(i + 1 < len(words) and words[i + 1].startswith("부탁") for i in at)
 
 
 def _asks_only(word: str) -> bool:
