@@ -358,7 +358,8 @@ class Engine:
         programs = [c for c in ask.others if c.kind in ("program", "task")]
         if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
             ask.subject, ask.others = programs[0], programs[1:]
-            return answer_budget(ask)
+            computed = answer_compute(ask) if operation(ask) is not None else None
+            return computed or answer_budget(ask)   # "산업부 지역사업 4개 중에 국비 젤 많이": computed
         if intent == "budget" and kind == "organisation":   # "산업부 4개 사업 중 국비 젤 큰 사업": its programs
             ask.others = [as_candidate("programs", r) for r in self.store.led_by("programs", ask.subject.id)
                           if self.store.budgets(str(r["id"]))]
@@ -453,7 +454,7 @@ class Engine:
         # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)
         topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) \
-            and not self._of_regions(subject, q) and not reach
+            and not self._of_regions(subject, q) and not reach and not asks_for_person(ask)
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])

@@ -164,3 +164,12 @@ def test_what_a_clause_of_context_names_is_not_what_is_asked(ro_engine: Engine, 
 def test_words_that_ask_or_request_do_not_veto_and_the_fact_comes_first(ro_engine: Engine, question: str,
                                                                         fact: str) -> None:
     assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("혁신도시 TF 관련해서 국토부 담당 사무관이 누구였죠", "정승훈"),     # a person asked: not a topic list
+    ("23년 지경위 산업부 책임자 과장은 누구야", "송주호"),                # the year says which document's people
+    ("산업부 지역사업 4개 중에 국비 젤 많이 받는 사업 뭐야?", "특성화기반구축"),   # a superlative over its programmes
+])
+def test_who_or_which_is_asked_first(ro_engine: Engine, question: str, fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)

@@ -92,8 +92,9 @@ def answer_contact(ask: Ask) -> Reply:
                  if str((store.source(str(c["source"])) or {}).get("date") or "")[:4] == str(ask.query.document_year)]
         contacts = dated or contacts
     documents = {str(c["source"]) for c in contacts}
-    pointed = pointed_source(ask, documents) if ask.query.pointers and len(documents) > 1 else None
-    if pointed:   # "지경위 보도자료에 산업부 책임자": the people that document names
+    q = ask.query
+    pointed = pointed_source(ask, documents) if (q.pointers or q.years) and len(documents) > 1 else None
+    if pointed:   # "지경위 보도자료에 산업부 책임자", "23년 지경위 산업부 과장": the people that document names
         contacts = [c for c in contacts if c["source"] == pointed]
     if contacts:
         contacts = _asked_first(contacts, ask)
