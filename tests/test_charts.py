@@ -20,7 +20,7 @@ from bot.config import Config, load_config
 from bot.reminder_service import ReminderService
 from intents.answers.chart import MAX_CAPTION, fit_caption, progress_text
 from intents.answers.common import Ask
-from intents.charts import draw
+from intents.charts import ChartUnavailable, draw
 from intents.charts.budget import BudgetChart, budget_chart
 from intents.charts.progress import MAX_PICTURES, PER_PICTURE, ProgressChart, TaskBar, progress_chart
 from intents.dates.reminders import GROUP_KEY, digest
@@ -210,6 +210,19 @@ def test_a_chart_of_nothing_is_said_in_text_and_sends_no_image(ro_engine: Engine
 def test_a_chart_of_nothing_still_lists_what_it_would_have_drawn(ro_engine: Engine) -> None:
     reply = ask(ro_engine, "협업과제 진행 현황 그래프", chat_id=72)
     assert "• 그린에너지 캠퍼스 구축: 기록 없음 ※" in reply.text and "/log" in reply.text
+
+
+def test_a_chart_that_cannot_be_drawn_still_answers_in_text(ro_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise ChartUnavailable("한글 글꼴이 없습니다")
+
+    monkeypatch.setattr(draw, "budget_picture", broken)
+    reply = ask(ro_engine, "국가혁신클러스터 예산 그래프", chat_id=73)
+    assert reply.attachments == [] and "• 2018년 (1단계): 국비 184 + 지방비 24 = 208억원" in reply.text
+    assert reply.text.endswith("(그래프는 보내지 못했습니다: 한글 글꼴이 없습니다)")
+    monkeypatch.setattr(draw.importlib.util, "find_spec", lambda name: None)   # the font package is not installed
+    with pytest.raises(ChartUnavailable, match="koreanize-matplotlib"):
+        draw.font_files()
 
 
 # --- channels ----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from intents.charts.budget import budget_chart, plain
 from intents.charts.progress import PER_PICTURE, ProgressChart, progress_chart
 from intents.message import Attachment, Reply
 from intents.reading.normalize import compact
+from intents.reading.understand import region_of
 from intents.reading.vocab import KIND_WORDS
 from store.store import Row, Store
 
@@ -36,8 +37,10 @@ def _draw() -> ModuleType:
 
 
 def answer_chart(ask: Ask, stale_days: int) -> Reply:
-    """그래프 — 사업 예산(연도·단계별 국비·지방비 누적 막대)이나 과제 진행 현황(최근 진행률 막대)을 그림으로 (예:
-    국가혁신클러스터 예산 그래프, 협업과제 진행 현황 그래프, /chart 국가혁신클러스터)."""
+    """그래프 — 사업 예산이나 과제 진행 현황을 그림으로 (예: 국가혁신클러스터 예산 그래프, 협업과제 진행 현황 그래프).
+
+    The first line is the /help line. A budget is drawn as stacked bars by year or phase, progress as one bar a
+    task; the reply's text states every figure drawn."""
     kind = chart_kind(ask)
     if kind == "budget":
         return _budget(ask)
@@ -142,10 +145,10 @@ def tasks_asked(ask: Ask, now: datetime, stale_days: int) -> tuple[list[Row], st
     if kinds:
         rows = [r for kind in dict.fromkeys(kinds) for r in store.of_kind("tasks", kind)]
         return _in_regions(rows, places), " ".join([*places, *dict.fromkeys(kinds)])
-    if places:
+    if places:   # each task once, in the order the regions and cities were named
         found = {str(r["id"]): r for p in q.regions for r in store.in_region("tasks", p)}
         found.update({str(r["id"]): r for c in q.cities for r in store.tasks_in_city(c)})
-        return _in_table_order(store, list(found.values())), f"{' '.join(places)} 과제"
+        return list(found.values()), f"{' '.join(places)} 과제"
     return followed(store)
 
 
@@ -155,18 +158,11 @@ def followed(store: Store) -> tuple[list[Row], str]:
     return tracked, "협업과제" if all(r["kind"] == "협업과제" for r in tracked) else "TF 과제"
 
 
-def _in_regions(rows: list[Row], regions: tuple[str, ...] | list[str]) -> list[Row]:
-    """The rows of any of the regions (or innovation cities) asked; all when none is asked."""
-    if not regions:
+def _in_regions(rows: list[Row], places: tuple[str, ...] | list[str]) -> list[Row]:
+    """The rows of any of the regions or innovation cities asked; all when none is asked."""
+    if not places:
         return rows
-    return [r for r in rows if set(str(r.get("region") or "").replace(" ", "").split("|")) & set(regions)
-            or str(r.get("innovation_city") or "") in regions]
-
-
-def _in_table_order(store: Store, rows: list[Row]) -> list[Row]:
-    """Rows gathered from several lists, in the order the tasks table holds them."""
-    order = {str(r["id"]): i for i, r in enumerate(store.tracked_tasks() + rows)}
-    return sorted(rows, key=lambda r: order.get(str(r["id"]), 0))
+    return [r for r in rows if set(region_of(r)) & set(places) or str(r.get("innovation_city") or "") in places]
 
 
 def progress_text(chart: ProgressChart) -> str:

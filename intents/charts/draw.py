@@ -36,7 +36,7 @@ FONT = "NanumGothic"
 FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 # signs a document may use that NanumGothic lacks, drawn as the sign they look like ('‧' in "공공기관‧지자체")
 LOOKALIKES = {"‧": "·", "∙": "·", "ㆍ": "·", "∼": "~", "〜": "~", "‐": "-", "‑": "-", "‒": "-", "―": "-"}
-DPI = 110
+DPI = 100   # a 950-pixel-wide picture: sharp on a phone, and Telegram shows photos at most 1280 wide
 PARTS = ("#2b6cb0", "#ed8936", "#38a169", "#805ad5")   # 국비 blue, 지방비 amber, then green, violet
 STATUS_COLOURS = {"계획": "#a0aec0", "진행": "#4a90d9", "완료": "#48a868", "지연": "#e02424", "보류": "#f07c00"}
 LOUD = ("지연", "보류")   # drawn with a dark edge and bold labels: what a coordinator must see first
@@ -107,7 +107,7 @@ def _picture(make: Callable[[], Figure]) -> Picture:
         fig = make()
         FigureCanvasAgg(fig)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI)
+        fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})   # ~40 % faster, ~7 % larger
         fonts = frozenset(str(font_manager.findfont(t.get_fontproperties())) for t in fig.findobj(Text)
                           if t.get_text())
     png = buffer.getvalue()
