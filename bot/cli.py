@@ -302,7 +302,7 @@ def print_answer(out: Outgoing, args: argparse.Namespace, batch: bool) -> None:
     if args.json:
         shown = out.reply.as_json()
         if files:
-            shown["files"] = [{"path": path, "type": a.mime, "caption": a.filename} for path, a in files]
+            shown["files"] = [{"path": path, "type": a.mime, "caption": a.caption or a.filename} for path, a in files]
         if out.options:
             shown["choices"] = [{"key": o.key, "label": o.label} for o in out.options]
         print(json.dumps(shown, ensure_ascii=False), flush=True)

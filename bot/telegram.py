@@ -59,11 +59,17 @@ T = TypeVar("T")
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
 NOT_DOWNLOADED = "파일을 내려받지 못했습니다. 잠시 후 다시 보내 주세요. 아무것도 바꾸지 않았습니다."
 MAX_NOTICE = 200   # answerCallbackQuery text
+MAX_CAPTION = 1024   # a photo's caption
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
 
 MigrationHook = Callable[[int, int], None]
+
+
+def fits_caption(text: str) -> bool:
+    """Whether a text fits under a photo: Telegram takes 1,024 characters, counted in UTF-16 units."""
+    return len(text.encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -401,6 +407,11 @@ class TelegramAdapter:
                 return False
             chat_id = sent.chat.id
         for attachment in reply.attachments:
+            if attachment.kind == "photo" and attachment.caption and not fits_caption(attachment.caption):
+                # a caption Telegram would refuse goes as a message of its own, just before its picture
+                for chunk in split_text(attachment.caption):
+                    if await self.call(chat_id, partial(self._send_text, bot, escape(chunk), None, topic)) is None:
+                        return False
             if await self.call(chat_id, partial(self._send_file, bot, attachment, topic)) is None:
                 return False
         return True
@@ -424,8 +435,10 @@ class TelegramAdapter:
 
     @staticmethod
     async def _send_file(bot: Bot, attachment: Attachment, topic: int | None, chat_id: int) -> TgMessage:
+        """A picture as a photo (sendPhoto) with its caption under it, any other file as a document."""
         if attachment.kind == "photo":
-            return await bot.send_photo(chat_id, attachment.data, filename=attachment.filename,
+            caption = attachment.caption if fits_caption(attachment.caption) else None
+            return await bot.send_photo(chat_id, attachment.data, filename=attachment.filename, caption=caption,
                                         message_thread_id=topic)
         return await bot.send_document(chat_id, attachment.data, filename=attachment.filename,
                                        message_thread_id=topic)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from intents.answers.budget import answer_budget
+from intents.answers.chart import answer_chart
 from intents.answers.common import Ask, budgets_of, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
@@ -209,7 +210,7 @@ class Engine:
         last = self._last.get(message.chat_id)
         if last is None or message.now - last[0] > timedelta(minutes=self.policy.follow_up_minutes):
             return None
-        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or q.intent != "other"
+        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or q.intent != "other" or q.chart
         names_nothing = not (q.mentions or q.regions or q.cities or q.kind_words or q.unexplained or q.order)
         if not (asks_something and names_nothing and len(tokens(q.text)) <= 5):
             return None
@@ -252,6 +253,8 @@ class Engine:
             ask.subject, ask.others = picked
         if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
             return _not_found(q, self._no_such_person(q.unknown_people[0]))
+        if q.chart:   # "국가혁신클러스터 예산 그래프", "/chart 진행": the budget or progress asked, drawn
+            return answer_chart(ask, self.policy.stale_days)
         if intent == "help" and ask.subject is None:
             return answer_help(self.registry.questions(), self.registry.commands())
         if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar

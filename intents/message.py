@@ -69,12 +69,14 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file that goes with a reply (an .ics calendar entry, a chart)."""
+    """A file that goes with a reply (an .ics calendar entry, a chart): `kind` 'photo' is shown as a picture,
+    with its `caption` under it (a chart's title and source)."""
 
     filename: str
     data: bytes
     mime: str
     kind: str = "document"
+    caption: str = ""
 
 
 @dataclass(frozen=True)

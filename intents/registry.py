@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from intents.answers.budget import answer_budget
+from intents.answers.chart import answer_chart
 from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact
 from intents.answers.meeting import answer_meeting
@@ -71,6 +72,7 @@ REGISTRY = Registry((
     question(answer_status),
     question(answer_meeting),
     question(answer_list),
+    question(answer_chart),
     Entry("help", "member", "인사와 사용 안내 (관리자가 보낸 초대 링크로 열면 그 역할로 등록)", "/start",
           "인사와 사용 안내"),
     Entry("help", "member", "물어볼 수 있는 것과 명령어", "/help", "물어볼 수 있는 것과 명령어"),
@@ -79,6 +81,8 @@ REGISTRY = Registry((
     Entry("meeting", "coordinator", "회의 등록 (코디네이터): /meeting <언제> <제목> [@장소]", "/meeting",
           "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
+    Entry("ask", "member", "그래프: /chart <사업명> (연도·단계별 예산) · /chart 진행 [지역·과제명] (과제 진행 현황)",
+          "/chart", "예산·진행 현황 그래프: /chart 국가혁신클러스터"),
     Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
     Entry("correct", "coordinator", "사실 바로잡기 (코디네이터): /correct <이름> <항목> <새 값> — 항목: 전화, 부서, "
           "직급, 기관, 이름, 주소. 말로도: '배은주 사무관 지역산업과로 옮겼어'", "/correct",

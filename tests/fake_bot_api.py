@@ -2,8 +2,9 @@
 
 It speaks the HTTP protocol python-telegram-bot uses (GET/POST with JSON, form or multipart bodies at
 /bot<token>/<method>, file downloads at /file/bot<token>/<file_path> after getFile), refuses what Telegram
-refuses (over-long text, HTML that Telegram cannot parse, callback_data over 64 bytes, chats the bot may not
-write to, getFile over 20 MB), and lets a test inject updates, make a
+refuses (over-long text and captions, HTML that Telegram cannot parse, callback_data over 64 bytes, chats the bot
+may not write to, getFile over 20 MB, a photo that is not an image, over 10 MB or more than 20 times taller than
+wide), and lets a test inject updates, make a
 method fail or drop its connection, and wait for what the bot sent. Every sendMessage is counted as it
 arrives, answered or not (`received`), and `on_send` can act at that instant (kill the bot, drop the send).
 Forum groups: a message written in a topic carries `message_thread_id` and `is_topic_message`; one in the General
@@ -19,7 +20,9 @@ import json
 import logging
 import re
 import socket
+import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -41,6 +44,11 @@ _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "user_id", "from_chat
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_GETFILE_BYTES = 20 * 1024 * 1024   # getFile refuses larger files ("file is too big")
+# sendPhoto: at most 10 MB, width + height at most 10,000 pixels, at most 20 times taller than wide (or wider
+# than tall); anything else is refused (PHOTO_INVALID_DIMENSIONS), as Telegram does
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10000
+MAX_PHOTO_RATIO = 20
 
 
 class ApiError(Exception):
@@ -109,6 +117,7 @@ class Sent:
     file: tuple[str, int] | None = None   # (filename, size) for sendPhoto / sendDocument
     data: bytes = b""   # the file's bytes, for sendPhoto / sendDocument
     thread_id: int | None = None   # the forum topic it was sent to (message_thread_id), None for none
+    size: tuple[int, int] | None = None   # a photo's width and height in pixels
 
     @property
     def buttons(self) -> list[Json]:
@@ -525,7 +534,18 @@ class FakeBotApi:
         return web.Response(body=self.files[file_id][1], content_type="application/octet-stream")
 
     async def _api_sendphoto(self, params: Json) -> Json:
-        return self._send_file("sendPhoto", "photo", params)
+        upload = params.get("photo")
+        if isinstance(upload, tuple):
+            width, height = photo_size(upload[1])
+            if len(upload[1]) > MAX_PHOTO_BYTES:
+                raise ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+            if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        sent = self._send_file("sendPhoto", "photo", params)
+        if isinstance(upload, tuple):
+            sent["photo"][0].update({"width": width, "height": height})
+            self.sent[-1].size = (width, height)
+        return sent
 
     async def _api_senddocument(self, params: Json) -> Json:
         return self._send_file("sendDocument", "document", params)
@@ -598,6 +618,23 @@ class FakeBotApi:
         self.sent.append(Sent(method, chat["id"], message_id, text, raw, markup, time.monotonic(), file,
                               thread_id=thread))
         return message
+
+
+def png(width: int, height: int) -> bytes:
+    """A white PNG of this size (the signature, IHDR, IDAT and IEND chunks), for tests that send a photo."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def photo_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height from its header; ApiError for anything that is not a PNG (Telegram refuses a
+    photo it cannot decode)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    return struct.unpack(">II", data[16:24])
 
 
 def _error(exc: ApiError) -> web.Response:

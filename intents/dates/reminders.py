@@ -5,9 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from intents.answers.chart import followed, progress_attachments
 from intents.answers.render import person_name, when
+from intents.charts import ChartUnavailable
+from intents.charts.progress import progress_chart
 from intents.dates.when import is_working_day
-from intents.message import Button, Message, Offer, Reply
+from intents.message import Attachment, Button, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.schedule import describe
@@ -220,7 +223,9 @@ def next_digest(now: datetime, spec: str) -> datetime:
 
 
 def digest(store: Store, policy: Policy, now: datetime) -> Reply:
-    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks, who is away."""
+    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks, who is away; and the
+    progress picture of the tasks the TF follows, when any of them has an update (drawn here: a text-only digest
+    when the picture cannot be drawn)."""
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
@@ -237,7 +242,17 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
         lines.append("")
         lines.append("부재 중 (알림을 보내지 않음):")
         lines.extend(f"• {person_name(int(r['user_id']), r['name'])} — {when(str(r['away_until']))}까지" for r in away)
-    return Reply(text="\n".join(lines), intent="digest")
+    chart = progress_chart(store, *followed(store), now, policy.stale_days)
+    pictures: list[Attachment] = []
+    if chart.logged:
+        try:
+            pictures = progress_attachments(chart)
+        except ChartUnavailable as exc:
+            lines.extend(["", f"(진행 현황 그림은 보내지 못했습니다: {exc})"])
+    if pictures:
+        lines.extend(["", f"📊 진행 현황 그림: 과제 {len(chart.bars)}건 (진행률, 상태별 색, "
+                          f"※ {policy.stale_days}일 넘게 업데이트 없음)"])
+    return Reply(text="\n".join(lines), intent="digest", attachments=pictures)
 
 
 def nudges(store: Store, policy: Policy, now: datetime) -> list[tuple[int, Reply]]:

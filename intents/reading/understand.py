@@ -11,10 +11,12 @@ from intents.reading import aspect, morph
 from intents.reading.intent import WORDED, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
-from intents.reading.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
+from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
+CHART_COMMAND = "/chart"
+CHARTED = ("budget", "status", "other")   # what a picture word turns into a chart (not a phone, not a meeting)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
 # an unknown place name (울릉도, 강남구, 수원시): three syllables or more ending like one; not words of
 # degree or amount that happen to end in 도 (만족도, 지원한도, 참여도)
@@ -69,6 +71,7 @@ class Query:
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
     this_year: bool = False   # "올해", "금년": the year of the message, or the data's latest before it
+    chart: bool = False   # a picture is asked ("예산 그래프", "/chart …"): the budget or progress asked, drawn
 
     @property
     def intent(self) -> str:
@@ -77,8 +80,15 @@ class Query:
 
     @property
     def worded(self) -> str | None:
-        """A command told in words (log, schedule, stale) when the message unmistakably is one."""
-        return next((name for name, _ in self.intents if name in WORDED), None)
+        """A command told in words (log, schedule, stale, correct) when the message unmistakably is one; the
+        stale-task list asked as a picture ("지연 과제 그래프") is a chart of those tasks instead."""
+        return next((name for name, _ in self.intents if name in WORDED and not (self.chart and name == "stale")),
+                    None)
+
+    @property
+    def stale_asked(self) -> bool:
+        """Whether the message asks for the stale tasks (업데이트 안 된 과제, 지연 과제)."""
+        return any(name == "stale" for name, _ in self.intents)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -86,7 +96,20 @@ class Query:
 
 
 def understand(text: str, index: NameIndex) -> Query:
-    """Understand one message, once: entities, qualifiers, aspects and the ranked intents."""
+    """Understand one message, once: entities, qualifiers, aspects and the ranked intents; and whether it asks
+    for a picture — a budget or progress question said with a picture word (그래프, 차트, 그림으로 …), or
+    `/chart …` (read as the question after it)."""
+    commanded = bool(text.strip()) and text.split(maxsplit=1)[0].lower() == CHART_COMMAND
+    if commanded:
+        text = text.strip()[len(CHART_COMMAND):].strip()
+    query = _understand(text, index)
+    if commanded or (asks_picture(tokens(text)) and query.intent in CHARTED and query.worded in (None, "stale")):
+        return replace(query, chart=True)
+    return query
+
+
+def _understand(text: str, index: NameIndex) -> Query:
+    """Entities, qualifiers, aspects and the ranked intents of one message."""
     words = tokens(text)
     found = index.find(text, ignore=is_filler)
     covered = {i for m in found for i in range(m.first, m.last + 1)}
