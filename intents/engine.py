@@ -448,8 +448,9 @@ class Engine:
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
                 if owner is not None and intent == "budget" and not unexplained:
-                    ask.subject = owner
-                    return answer_budget(ask)
+                    ask.subject = owner   # "2단계 클러스터 지방비까지 합친 총액": computed when asked so
+                    computed = answer_compute(ask) if operation(ask) is not None else None
+                    return computed or answer_budget(ask)
             # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
             # 조성하는 거"): only a word nothing in the data says vetoes the list
             narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]

@@ -155,3 +155,9 @@ def test_documents_that_disagree_are_computed_each_on_its_own(ro_engine: Engine)
     assert "자료마다 금액이 달라 자료별로 계산했습니다" in text
     pointed = ask(ro_engine, "23년 지역경제위 자료 기준 클러스터 18~22년 국비랑 지방비 차이").text
     assert lead(pointed, 1).startswith("2018~2022년 · 국비 3,759억원 − ") and "2,509" not in pointed
+
+
+def test_a_funding_said_as_included_in_a_total_is_added_not_a_filter(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "2단계 클러스터 지방비 까지 합친 총액은?").text, 1)
+    assert "1,306억원" in first and "506억원" in first and "1,812억원" in first
+    assert "1,812" not in lead(ask(ro_engine, "클러스터 2단계 지방비 얼마").text, 1)

@@ -356,6 +356,9 @@ def _compute(ask: Ask) -> Reply | None:
             return _answer(ask, op, over_parts, subject.name)
     split = [(k, v) for k, v in (("year", q.years), ("phase", q.phases), ("funding", q.fundings),
                                  ("category", q.categories), ("scope", q.scopes)) if len(v) >= 2]
+    if op == "sum" and not split and q.included and not ask.others and base["category"] is None \
+            and base["scope"] is None:
+        split = [("funding", ("국비", "지방비"))]   # "지방비까지 합친 총액": the sources of money, added
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and budgets_of(ask.store, c.id)]
     subjects = list({c.id: c for c in subjects}.values())   # one program named twice is one operand
     if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells

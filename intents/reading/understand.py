@@ -30,6 +30,8 @@ _SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라)")   # "X 말고 Y": X 
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
+_INCLUDED = re.compile(r"(?:지방비|국비)(?:까지|도|포함|포함한|포함해서)(?:다|모두|전부)?"
+                       r"(?:합친|합하|더한|더하|포함|총)")
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
 _CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
@@ -54,6 +56,7 @@ class Query:
     funding: str | None = None
     scope: str | None = None
     want_total: bool = False
+    included: bool = False   # "지방비까지 합친 총액": a source of money said as added to the rest
     # every value named, in the order named, for arithmetic over several cells ("국비랑 지방비", "1단계 대비 2단계")
     years: tuple[int, ...] = ()
     phases: tuple[int, ...] = ()
@@ -299,16 +302,20 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "this_year": bool(_THIS_YEAR.search(folded)),
         "category": "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
             "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
-        "funding": next((f for f in ("지방비", "국비", "정부") if f in rest), None),
+        # "지방비까지 합친 총액", "국비 포함 전체": a funding said as included in the total is not a filter
+        "funding": None if _INCLUDED.search(rest) else next((f for f in ("지방비", "국비", "정부") if f in rest), None),
         "scope": "신규" if "신규" in rest else ("계속" if "계속" in rest else None),
-        "want_total": any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비")),
+        "want_total": any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
+        or bool(_INCLUDED.search(rest)),
+        "included": bool(_INCLUDED.search(rest)),
         "years": () if period else tuple(dict.fromkeys(
             y for y in (_year(m.group(0)) for m in _YEAR.finditer(folded)) if y)),
         "phases": () if phase_span else tuple(dict.fromkeys(int(m.group(1)) for m in _PHASE.finditer(folded))),
         # a stored total listed beside its parts ("국비랑 지방비랑 합계 다 더하면") is an operand too; the head
         # noun of "국비 지방비 합계" is not
-        "fundings": tuple(f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
-                                               if f in rest and (f != "합계" or _LISTED_TOTAL.search(folded)))),
+        "fundings": () if _INCLUDED.search(rest) else tuple(
+            f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
+                                 if f in rest and (f != "합계" or _LISTED_TOTAL.search(folded)))),
         "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
         "scopes": tuple(s for _, s in sorted((rest.find(s), s) for s in ("신규", "계속") if s in rest)),
     }
