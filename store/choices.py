@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from store.tx import immediate, query
 
-KINDS = ("log", "meeting", "clarify", "rsvp", "import", "correction", "document")
+KINDS = ("log", "meeting", "clarify", "rsvp", "import", "correction", "document", "due", "action", "action_done")
 ID_BYTES = 4   # 8 hex characters: a button's callback data stays far below Telegram's 64 bytes
 _ATTEMPTS = 5  # ids drawn again on the rare collision with an open choice
 
