@@ -159,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
 def policy(cfg: Config) -> Policy:
     """The engine's write-side settings from the configuration."""
     return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
-                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes)
+                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes,
+                  due_soon_days=cfg.due_soon_days)
 
 
 def open_store(cfg: Config, announce: bool = False) -> Store:

@@ -29,7 +29,7 @@ NOT_KEPT = "(읽기 전용 데이터베이스라 선택지를 둘 수 없습니�
 CLARIFY_LIFETIME = timedelta(days=1)   # a clarifying question's buttons: answering one only reads
 RSVP_LIFETIME = timedelta(days=7)      # 참석/불참 of a message that does not say when its meeting begins
 # answered once; an RSVP may be answered by many, and changed
-ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import")
+ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import", "due", "action")
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+")
 _KEY = re.compile(rf"^([0-9a-f]{{{2 * ID_BYTES}}})\.([1-9][0-9]?)$")
 
@@ -173,7 +173,7 @@ class Conversation:
         return [Option(f"{choice_id}.{n}", b.label) for n, b in enumerate(reply.buttons, start=1)]
 
     def _lifetime(self, kind: str) -> timedelta:
-        if kind in ("log", "meeting", "correction", "document"):
+        if kind in ("log", "meeting", "correction", "document", "due", "action"):
             return timedelta(minutes=self.engine.policy.confirm_minutes)
         return CLARIFY_LIFETIME if kind == "clarify" else RSVP_LIFETIME
 

@@ -36,6 +36,7 @@ class Message:
     local_operator: bool = False
     on_behalf_of_chat: bool = False
     file: IncomingFile | None = None   # a document sent with the message (its caption is the text)
+    reply_to: int | None = None   # the id of the bot's message in this chat that this message replies to
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class Pick:
 @dataclass(frozen=True)
 class Written:
     """A write an intent made (`meeting`: added, moved or cancelled; `progress`; `attendance`; `correction`: a
-    fact corrected, its history id) and its row's id."""
+    fact corrected, its history id; `due`: a task's due date; `action`, `action_done`: an action item) and its
+    row's id."""
 
     what: str
     id: str

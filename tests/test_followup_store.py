@@ -17,7 +17,8 @@ def test_a_due_date_keeps_who_when_and_its_origin_and_is_audited(store: Store) -
     found = store.due_of("d000-task-busan")
     assert (found["due"], found["set_by"], found["set_at"], found["origin"]) == ("2026-12-20", 7, AT, "chat")
     assert store.set_due(8, "d000-task-busan", "2026-12-24", AT, "import", "과제.xlsx") == "2026-12-20"
-    assert (store.due_of("d000-task-busan")["origin"], store.due_of("d000-task-busan")["ref"]) == ("import", "과제.xlsx")
+    changed = store.due_of("d000-task-busan")
+    assert (changed["origin"], changed["ref"]) == ("import", "과제.xlsx")
     assert store.origin_of("task_deadlines", "d000-task-busan").origin == "import"
     assert store.origin_of("tasks", "d000-task-busan").origin == "dataset"   # the task row itself is untouched
     assert store.set_due(7, "d000-task-busan", None, AT) == "2026-12-24"

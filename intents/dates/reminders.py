@@ -5,9 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from intents.answers.deadline import digest_lines, open_items_lines
 from intents.answers.render import when
 from intents.dates.when import is_working_day
-from intents.message import Button, Message, Offer, Reply
+from intents.message import Button, Entity, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.schedule import describe
@@ -153,6 +154,10 @@ class Reminders:
         done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
                                                                    due.offset_seconds).items() if state != CLAIMED}
         reply = self.compose(meeting, due)
+        items = open_items_lines(self.store, meeting, now.date())   # what the last meetings left open
+        if items:
+            head, _, ask = reply.text.rpartition("\n")
+            reply.text = "\n".join([head, "", *items, "", ask])
         return [Outgoing(due, chat, reply) for chat in self.chats(meeting) if chat not in done]
 
     def claim(self, out: Outgoing, now: datetime) -> int | None:
@@ -198,6 +203,7 @@ class Reminders:
         text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
                 f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
         return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
+                     entities=[Entity("meeting", str(meeting["id"]), str(meeting["title"]), 100.0)],
                      buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
     def cancellation_notice(self, meeting: Row) -> list[tuple[int, Reply]]:
@@ -219,7 +225,8 @@ def next_digest(now: datetime, spec: str) -> datetime:
 
 
 def digest(store: Store, policy: Policy, now: datetime) -> Reply:
-    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks."""
+    """Weekly digest: meetings in the next two weeks, tasks updated last week, tasks and action items due soon
+    and overdue, stale tasks."""
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
@@ -230,17 +237,20 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
     lines.append("지난주 업데이트된 과제:")
     lines.extend([f"• {name}" for name in updated] or ["• 없음"])
     lines.append("")
+    lines.extend(digest_lines(store, now.date(), policy.due_soon_days))
+    lines.append("")
     lines.append(stale(store, policy, Message(text="", now=now)).text)
     return Reply(text="\n".join(lines), intent="digest")
 
 
 def nudges(store: Store, policy: Policy, now: datetime) -> list[tuple[int, Reply]]:
-    """A short private nudge to each owner (last updater) of a stale task who has a private chat."""
+    """A short private nudge to each owner (last updater) of a stale task who has a private chat and is not
+    away today."""
     before = (now - timedelta(days=policy.stale_days)).isoformat()
     out = []
     for task in store.stale_tasks(before):
         latest = task["latest"]
-        if latest is None:
+        if latest is None or store.is_away(int(latest["user_id"]), now.date()):
             continue
         chat = store.private_chat(int(latest["user_id"]))
         if chat is not None:

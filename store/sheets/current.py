@@ -88,7 +88,7 @@ def snapshot(db: Database) -> Current:
                         shaped["phones"] = SEP.join(phones.get((owner, row_id), [])) or None
                     if any(c.key == "aliases" for c in sheet.columns):
                         shaped["aliases"] = SEP.join(aliases.get((owner, row_id), [])) or None
-                if table == "tasks" and "due" in shaped:
+                if table == "tasks" and any(c.key == "due" for c in sheet.columns):
                     shaped["due"] = dues.get(row_id)
                 now.rows[sheet.name][row_id] = shaped
                 now.table_of[row_id] = table
