@@ -300,7 +300,11 @@ class Engine:
             if meeting is not None:
                 ask.subject = meeting
                 return answer_actions(ask, "meeting")
-            if exact or forced is not None:
+            owner = forced or (exact[0] if exact else None)
+            if owner is not None and owner.kind in ("contact", "organisation"):   # "가스공사 할 일": its items
+                ask.subject = owner
+                return answer_actions(ask, "owner")
+            if owner is not None:
                 return None
             return answer_actions(ask, "last" if mode == "last_actions" else "all")
         subject: Entity | None = forced
@@ -323,6 +327,7 @@ class Engine:
             return answer_task_due(ask)
         if subject is not None and subject.kind != "organisation":
             return None
+        ask.subject = subject   # an organisation: its tasks
         listing = {"due_soon": "soon", "overdue": "overdue"}.get(mode, "all")
         return answer_due_list(ask, listing, self.policy.due_soon_days)
 

@@ -114,6 +114,14 @@ def test_the_done_button_records_who_and_when_for_the_owner_only(team: Engine) -
     assert "[완료] 예산 협의 결과 공유" in ask(team, "권역별 TF회의 후속조치", MEMBER).text
 
 
+def test_an_owners_items_are_listed_by_its_name(team: Engine) -> None:
+    _record(team, "/action 권역별 TF회의 가스공사 캠퍼스 부지 검토")
+    _record(team, "/action 권역별 TF회의 정병찬 예산 협의 결과 공유")
+    listed = ask(team, "가스공사 후속조치", MEMBER)
+    assert "가스공사 담당 후속조치 1건" in listed.text and "캠퍼스 부지 검토" in listed.text
+    assert "예산 협의" not in listed.text
+
+
 def test_a_coordinator_may_mark_anyones_item_done(team: Engine) -> None:
     _record(team, "/action 권역별 TF회의 가스공사 캠퍼스 부지 검토")
     listing = ask(team, "후속조치", COORD)

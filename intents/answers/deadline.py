@@ -112,6 +112,13 @@ def answer_task_due(ask: Ask) -> Reply:
     return Reply(text="\n".join(lines), intent="due", entities=[subject])
 
 
+def _organisations(ask: Ask) -> set[str]:
+    """The organisations a question is about: its subject, or those it names."""
+    if ask.subject is not None and ask.subject.kind == "organisation":
+        return {ask.subject.id}
+    return {c.id for m in ask.query.mentions for c in m.candidates[:1] if c.kind == "organisation"}
+
+
 def _in_scope(ask: Ask, row: Row) -> bool:
     """Whether a task row is within the regions, cities and organisations the question names."""
     q = ask.query
@@ -120,7 +127,7 @@ def _in_scope(ask: Ask, row: Row) -> bool:
         return False
     if q.regions and not set(region_of(row)) & set(q.regions):
         return False
-    orgs = {c.id for m in q.mentions for c in m.candidates[:1] if c.kind == "organisation"}
+    orgs = _organisations(ask)
     if orgs:
         owners = {str(o["owner_id"]) for o in ask.store.task_owners(str(row["task"]))}
         return bool(orgs & (owners | {str(row.get("lead") or "")}))
@@ -137,8 +144,7 @@ def answer_due_list(ask: Ask, mode: str, soon_days: int) -> Reply:
     else:
         first, last, title = None, None, "기한이 정해진"
     tasks = [r for r in open_task_deadlines(store, first, last) if _in_scope(ask, r)]
-    scoped = bool(ask.query.regions or ask.query.cities or any(
-        c.kind == "organisation" for m in ask.query.mentions for c in m.candidates[:1]))
+    scoped = bool(ask.query.regions or ask.query.cities or _organisations(ask))
     actions = [] if scoped else store.open_actions(first.isoformat() if first else None,
                                                    last.isoformat() if last else "9999-12-31")
     where = ", ".join([*ask.query.regions, *ask.query.cities])
@@ -208,6 +214,10 @@ def answer_actions(ask: Ask, mode: str) -> Reply:
         meeting = store.meeting(ask.subject.id)
         items = store.actions_of_meeting(ask.subject.id)
         head, note = f"[{ask.subject.name}] 후속조치 {len(items)}건", []
+    elif mode == "owner" and ask.subject is not None:   # a contact's or an organisation's items
+        items = store.actions_of_owners([(ask.subject.kind, ask.subject.id)])
+        shown = owner_name(store, ask.subject.kind, ask.subject.id)
+        head, note = f"{shown} 담당 후속조치 {len(items)}건 (미완료 {sum(not i['done_at'] for i in items)}건)", []
     elif mode == "last":
         meeting = store.last_meeting_with_actions(message.now.isoformat())
         if meeting is None:
@@ -223,7 +233,8 @@ def answer_actions(ask: Ask, mode: str) -> Reply:
         lines.append("• 없음")
     lines.extend(note)
     buttons, offer = done_buttons(items)
-    entities = [Entity("meeting", str(meeting["id"]), str(meeting["title"]), 100.0)] if meeting else []
+    entities = [Entity("meeting", str(meeting["id"]), str(meeting["title"]), 100.0)] if meeting else \
+        [ask.subject] if mode == "owner" and ask.subject is not None else []
     return Reply(text="\n".join(lines), intent="actions", entities=entities, buttons=buttons, offer=offer)
 
 
