@@ -29,10 +29,11 @@ from bot.sender import Sender
 from bot.store_worker import StoreWorker
 from intents.dates.deadlines import PREFIX as DEADLINE_PREFIX
 from intents.dates.deadlines import DeadlineDue, DeadlineOutgoing, DeadlinePlan, Deadlines
-from intents.dates.reminders import GROUP_KEY, Due, Outgoing, Plan, Reminders, digest, nudges, parse_offset
+from intents.dates.reminders import Due, Outgoing, Plan, Reminders, digest, nudges, parse_offset
 from intents.message import Reply
 from intents.writes.access import Policy
 from store import Store
+from store.meetings import GROUP_KEY
 
 log = logging.getLogger(__name__)
 SYNC_SECONDS = 60.0   # a full re-plan: resends unconfirmed claims and failed sends
@@ -247,7 +248,7 @@ class ReminderService:
             for meeting_id in sorted(meeting_ids):
                 row = store.meeting(meeting_id)
                 if row is not None and row.get("status") == "취소":
-                    out.extend(self._reminders(store).cancellation_notice(row))
+                    out.extend(self._reminders(store).cancellation_notice(row, self.now().date()))
             return out
 
         for chat, notice in await self.work.run(notices):

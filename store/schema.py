@@ -233,6 +233,25 @@ def _m012_people_links(db: Database) -> None:
     """)
 
 
+def _m013_invites(db: Database) -> None:
+    """One-time invites an admin makes (`/invite member|coordinator`): only the token's SHA-256 is kept, with
+    the role it grants, who made it, until when it may be used (UTC), and who used it and when. And open
+    choices lose the CHECK on their kind: the kinds are checked where a choice is opened (store/choices.py
+    KINDS), so a new kind (/iam's, an admin's link decision) needs no rebuild of the table."""
+    _run(db, """
+        CREATE TABLE invites (token_hash TEXT PRIMARY KEY, role TEXT NOT NULL
+            CHECK (role IN ('member', 'coordinator')), created_by INTEGER, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_by INTEGER, used_at TEXT);
+        CREATE TABLE choices_new (id TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id INTEGER, chat_id INTEGER,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL, payload TEXT NOT NULL);
+        INSERT INTO choices_new SELECT id, kind, user_id, chat_id, created_at, expires_at, payload FROM choices;
+        DROP TABLE choices;
+        ALTER TABLE choices_new RENAME TO choices;
+        CREATE INDEX choices_expiry ON choices(expires_at);
+        CREATE INDEX choices_user ON choices(user_id)
+    """)
+
+
 def _allow(db: Database, table: str, column: str, values: tuple[str, ...]) -> None:
     """Widen a `column IN (...)` CHECK of a table to also allow `values`, keeping every value it allows already
     (another migration may have widened it before): the table is rebuilt as SQLite's ALTER TABLE guide says
@@ -264,8 +283,8 @@ def _m014_deadlines(db: Database) -> None:
     and who marked it done when), the bot's messages about a meeting in each chat (a reply to one is about that
     meeting), and deadline reminders claimed → sent or skipped, keyed by the item, its due date, the offset
     (negative: the overdue nudge after the due date) and the person, so a changed due date makes new ones.
-    The choices these writes wait for and the origin of a due date set from chat are added to the CHECKs of
-    `choices` and `row_origins`."""
+    The origin of a due date set from chat is added to the CHECK of `row_origins`; the kinds of the choices
+    these writes wait for need no migration (013 left kinds to store/choices.py KINDS)."""
     _run(db, """
         CREATE TABLE task_deadlines (task TEXT PRIMARY KEY REFERENCES tasks(id), due TEXT NOT NULL,
             set_by INTEGER, set_at TEXT NOT NULL);
@@ -285,7 +304,6 @@ def _m014_deadlines(db: Database) -> None:
             PRIMARY KEY (item, due, offset_seconds, user_id));
         CREATE INDEX deadline_reminders_unconfirmed ON deadline_reminders(state) WHERE state = 'claimed'
     """)
-    _allow(db, "choices", "kind", ("due", "action", "action_done"))
     _allow(db, "row_origins", "origin", ("chat",))
 
 
@@ -302,6 +320,7 @@ MIGRATIONS: list[Migration] = [
     ("010_documents", _m010_documents),
     ("011_corrections", _m011_corrections),
     ("012_people_links", _m012_people_links),
+    ("013_invites", _m013_invites),
     ("014_deadlines", _m014_deadlines),
 ]
 

@@ -15,6 +15,7 @@ from store.deadline_reminders import DeadlineReminderRecords
 from store.documents import DocumentRecords
 from store.followup import FollowUpRecords
 from store.freshness import Freshness
+from store.invites import InviteRecords
 from store.links import LinkRecords
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
@@ -62,7 +63,8 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, FollowUpRecords, DeadlineReminderRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords, FollowUpRecords,
+            DeadlineReminderRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
@@ -278,6 +280,11 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         return self.reference(
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
+
+    def people(self) -> list[str]:
+        """Every person's name the contacts hold, once each."""
+        return [str(r["person"]) for r in self.reference(
+            "SELECT DISTINCT person FROM contacts WHERE person IS NOT NULL ORDER BY person", [])]
 
     def contacts_named(self, person: str) -> list[Row]:
         """Every contact row of a person (one person can appear in several documents)."""

@@ -1,15 +1,17 @@
 """Follow-up in the store: due dates with who, when and origin; action items done once with who and when; the
-widened CHECKs of migration 014 keep what they allowed."""
+widened CHECK of migration 014 keeps what it allowed, after 013 (which left choices' kinds to Python)."""
 
 import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 
 from store.errors import InvalidValue, NotFound
-from store.schema import _allow
+from store.schema import MIGRATIONS, _allow
 from store.store import Store
 
 AT = "2026-12-02T10:00:00+09:00"
+NOW = datetime.fromisoformat(AT)
 
 
 def test_a_due_date_keeps_who_when_and_its_origin_and_is_audited(store: Store) -> None:
@@ -62,21 +64,27 @@ def test_an_action_item_needs_a_known_owner_and_something_to_do(store: Store, ki
     assert store.count("action_items") == 0
 
 
-def test_migration_014_keeps_the_kinds_and_origins_allowed_before(store: Store) -> None:
-    for kind in ("log", "rsvp", "document", "due", "action", "action_done"):
-        store.db.execute("INSERT INTO choices (id, kind, created_at, expires_at, payload) VALUES (?, ?, '', '', '{}')",
-                         [f"c-{kind}", kind])
-    with pytest.raises(sqlite3.IntegrityError):
-        store.db.execute("INSERT INTO choices (id, kind, created_at, expires_at, payload) "
-                         "VALUES ('x', 'rumour', '', '', '{}')")
+def test_migration_014_after_013_keeps_the_origins_and_every_kind_of_choice(store: Store) -> None:
+    names = [name for name, _ in MIGRATIONS]
+    assert names.index("012_people_links") < names.index("013_invites") < names.index("014_deadlines")
+    opened = NOW + timedelta(minutes=5)
+    for kind in ("log", "rsvp", "document", "iam", "link", "due", "action", "action_done"):
+        assert store.choice(store.open_choice(kind, 7, 7, NOW, opened, {})) is not None
+    with pytest.raises(ValueError):   # kinds are checked where a choice is opened (013 dropped the CHECK)
+        store.open_choice("rumour", 7, 7, NOW, opened, {})
     for origin in ("dataset", "import", "correction", "document", "chat"):
         store.record_origin("task_deadlines", f"t-{origin}", origin, None, None, AT)
+    with pytest.raises(sqlite3.IntegrityError):   # the CHECK 014 widened still refuses what it never allowed
+        store.db.execute("INSERT INTO row_origins (tbl, row_id, origin, at) "
+                         "VALUES ('task_deadlines', 'x', 'rumour', ?)", [AT])
     indexes = {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "choices_expiry" in indexes
+    assert {"choices_expiry", "choices_user", "task_deadlines_due"} <= indexes
 
 
 def test_widening_a_check_keeps_values_another_migration_added(store: Store) -> None:
-    _allow(store.db, "choices", "kind", ("invite",))   # as if an earlier migration had added a kind
-    _allow(store.db, "choices", "kind", ("due", "invite", "later"))
-    sql = store.one("SELECT sql FROM sqlite_master WHERE name = 'choices'")["sql"]
-    assert sql.count("'invite'") == 1 and "'later'" in sql and "'log'" in sql
+    _allow(store.db, "row_origins", "origin", ("sheet",))   # as if an earlier migration had added an origin
+    _allow(store.db, "row_origins", "origin", ("chat", "sheet", "later"))
+    sql = store.one("SELECT sql FROM sqlite_master WHERE name = 'row_origins'")["sql"]
+    assert sql.count("'sheet'") == 1 and sql.count("'chat'") == 1 and "'later'" in sql and "'dataset'" in sql
+    with pytest.raises(ValueError):   # 013 left choices without a CHECK on kind: nothing there to widen
+        _allow(store.db, "choices", "kind", ("later",))

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -83,6 +83,33 @@ def read_when(text: str, now: datetime) -> When:
         when.warnings.append(f"두 자리 연도를 {start.year}년으로 이해했습니다.")
     when.warnings.extend(warnings_for(start, now, text[: span_end + 4]))
     return when
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day read from a phrase: the last day it names ("12월 24일" that day, "다음 주" its Sunday, "연말" 12월
+    31일), the first (of a range: "12월 20일부터 24일까지"), and notes on how it was read (a month-day taken as
+    next year's)."""
+
+    day: date
+    first: date
+    notes: tuple[str, ...] = ()
+
+
+def read_day(text: str, now: datetime) -> Day:
+    """The last day a date phrase in `text` names, relative to the aware `now` (a time in it is ignored), by
+    the same reader as meeting dates; raise DateError."""
+    prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
+    found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
+    if found is None or found.start is None:
+        raise DateError("날짜를 알아보지 못했습니다. 예: 12월 24일, 다음 주 금요일, 2026-12-24, 12/24")
+    end = found.end if found.end is not None and found.end > found.start else found.start + timedelta(days=1)
+    last = (end - timedelta(microseconds=1)).date()
+    notes = []
+    ambiguities = {a.value for a in found.ambiguities}
+    if "cycle_shifted" in ambiguities or "two_digit_year" in ambiguities:
+        notes.append(f"{last.year}년 {last.month}월 {last.day}일로 이해했습니다.")
+    return Day(last, found.start.date(), tuple(notes))
 
 
 def warnings_for(start: datetime, now: datetime, phrase: str = "") -> list[str]:
