@@ -273,6 +273,8 @@ class Engine:
             listed = self._listing(ask)
             if listed is not None:
                 return listed
+        if ask.subject is None and q.known and q.regions:   # "울산 클러스터는 …였고, 충남은 무슨 분야": the same
+            ask.subject = self._counterpart(q)                 # thing of the place the question names
         if ask.subject is None:
             if (q.regions or q.cities) and not q.unexplained:
                 return answer_region(ask)
@@ -349,6 +351,19 @@ class Engine:
         ask.subject = subject   # an organisation: its tasks
         listing = {"due_soon": "soon", "overdue": "overdue"}.get(mode, "all")
         return answer_due_list(ask, listing, self.policy.due_soon_days)
+
+    def _counterpart(self, q: Query) -> Entity | None:
+        """What a clause of context named, in the place the question names instead: its parent's one child
+        there (울산 국가혁신클러스터 → 충남 국가혁신클러스터); None when there is not exactly one."""
+        known = q.known[0].best
+        row = entity_row(self.store, known.kind, known.id) or {}
+        parent = str(row.get("parent") or "")
+        table = "programs" if known.kind == "program" else "tasks"
+        if known.kind not in ("program", "task") or not parent:
+            return None
+        there = [r for r in self.store.children(table, parent) if set(region_of(r)) & set(q.regions)
+                 and str(r["id"]) != known.id]
+        return as_candidate(table, there[0]) if len(there) == 1 else None
 
     def _no_such_person(self, name: str) -> str:
         """'김철수'(이)라는 이름은 … 없습니다, and the people the data has whose names differ in one syllable."""

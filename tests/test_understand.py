@@ -173,3 +173,11 @@ def test_words_that_ask_or_request_do_not_veto_and_the_fact_comes_first(ro_engin
 ])
 def test_who_or_which_is_asked_first(ro_engine: Engine, question: str, fact: str) -> None:
     assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("혁신도시 TF 킥오프 보도자료 국토부 문의처가 누구였지?", "정승훈"),   # words describing the document
+    ("울산 클러스터는 초소형 전기차였고, 충남은 무슨 분야였지?", "수소"),   # the same thing, in the place asked
+])
+def test_a_document_described_or_a_thing_said_before_in_context(ro_engine: Engine, question: str, fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)

@@ -97,6 +97,8 @@ def closes_context(word: str) -> bool:
     surface, tag = parts[-1]
     if surface == "라" and tag == "EC" and len(parts) > 1 and parts[-2][1] == "VCP":
         return True   # 이라 after a noun, the -이라서 of speech: "방문 예정이라", "보고용이라"
+    if surface == "고" and tag == "EC" and len(parts) > 1 and parts[-2][1].endswith("EP"):
+        return True   # -었고/-였고, what was so and is known: "울산은 초소형 전기차였고, 충남은?"
     return tag.split("+")[-1] in ("EC", "EF") and surface.endswith(_CONTEXT_ENDINGS)
 
 

@@ -67,6 +67,7 @@ class Query:
     unknown_places: tuple[str, ...] = ()
     unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
     pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
+    known: tuple[Mention, ...] = ()   # names a clause of context said ("울산 클러스터는 …였고, 충남은?")
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
@@ -125,6 +126,8 @@ def _understand(text: str, index: NameIndex) -> Query:
     context_at = clauses - covered
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
+    # "TF 킥오프 보도자료에": a word that describes the document said after it is where to look, not a topic
+    described = {words[i] for i in range(len(words) - 1) if _DOCUMENT.match(strip_particle(words[i + 1]))}
     rest = compact(" ".join(raw))
     written = leftover   # as typed, for a kind word typed with a typo
     leftover = [morph.noun_head(w) for w in leftover]   # 조성하는거 → 조성, 펀드임 → 펀드
@@ -133,7 +136,7 @@ def _understand(text: str, index: NameIndex) -> Query:
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and morph.as_modifier(r) == r
                    and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
-                   and not _qualified_filler(w) and not _requested(words, r)]
+                   and not _qualified_filler(w) and not _requested(words, r) and r not in described]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -141,6 +144,7 @@ def _understand(text: str, index: NameIndex) -> Query:
                     and r not in context and morph.has_noun(head):
                 unexplained.append(head)
     mentions, regions, cities = _read_places(found)
+    known: tuple[Mention, ...] = ()   # names a clause of context said, set aside for what the question names
     if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in mentions):
         # a place said only in a clause of context ("대구 평가단 주소 … 경북대 안에 있다던데") does not
         # contradict what the question itself names
@@ -154,8 +158,10 @@ def _understand(text: str, index: NameIndex) -> Query:
         places = [p for p in (*regions, *cities) if p in own]
         # unless the question names only a place, and the name is that place's ("대구 평가단 번호가 … 같은데
         # 경북이랑 헷갈려서 대구꺼 알려주세요")
-        mentions = tuple(m for m in mentions if not set(range(m.first, m.last + 1)) <= clauses
-                         or any(p in m.candidates[0].name for p in places))
+        kept = tuple(m for m in mentions if not set(range(m.first, m.last + 1)) <= clauses
+                     or any(p in m.candidates[0].name for p in places))
+        known = tuple(m for m in mentions if m not in kept)
+        mentions = kept
         regions = tuple(r for r in regions if r in own)
         cities = tuple(c for c in cities if c in own)
     qualifiers = _read_qualifiers(fold(text), rest)
@@ -195,7 +201,7 @@ def _understand(text: str, index: NameIndex) -> Query:
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
     return Query(
-        text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers),
+        text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers), known=known,
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
