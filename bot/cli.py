@@ -177,7 +177,7 @@ def policy(cfg: Config) -> Policy:
     """The engine's write-side settings from the configuration."""
     return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
                   confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes,
-                  invite_days=cfg.invite_days)
+                  invite_days=cfg.invite_days, due_soon_days=cfg.due_soon_days)
 
 
 def open_store(cfg: Config, announce: bool = False) -> Store:

@@ -6,10 +6,12 @@ import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from intents.dates.quiet import Quiet, parse_nights
 from intents.dates.reminders import parse_digest, parse_offset
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -37,6 +39,12 @@ class Config:
     follow_up_minutes: int = 5
     reminder_offsets: list[str] = field(default_factory=lambda: ["1d", "1h"])   # each checked by parse_offset
     digest: str = "mon 09:00"                                                   # checked by parse_digest
+    deadline_offsets: list[str] = field(default_factory=lambda: ["3d", "1d"])   # before a due date
+    deadline_at: str = "09:00"            # the time of day deadline reminders and overdue nudges go
+    due_soon_days: int = 14               # "마감 임박" and the digest: what is due within this many days
+    quiet_nights: str = "21:00-08:00"     # no nudge, deadline reminder or digest then ("": none)
+    quiet_weekends: bool = True
+    quiet_holidays: bool = True
     concurrent_updates: int = 16
     log_level: str = "INFO"
     log_format: str = "text"
@@ -51,6 +59,18 @@ class Config:
     def tz(self) -> ZoneInfo:
         """The configured timezone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def quiet(self) -> Quiet:
+        """The quiet hours: nights, and weekends and public holidays when configured so."""
+        nights = parse_nights(self.quiet_nights)
+        return Quiet(nights[0] if nights else None, nights[1] if nights else None, self.quiet_weekends,
+                     self.quiet_holidays)
+
+    @property
+    def deadline_time(self) -> time:
+        """The time of day deadline reminders go."""
+        return time.fromisoformat(self.deadline_at)
 
 
 # --- the schema: every section, every key, the Config field it sets and how its value is checked ----------
@@ -137,6 +157,32 @@ def _digest(value: Any) -> str:
     return value
 
 
+def _time_of_day(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError('시각 문자열이어야 합니다 (예: "09:00")')
+    try:
+        time.fromisoformat(value)
+    except ValueError:
+        raise ValueError('00:00~23:59 시각이어야 합니다 (예: "09:00", 초까지: "09:00:30")') from None
+    return value
+
+
+def _nights(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError('"시작-끝" 시각 문자열이어야 합니다 (예: "21:00-08:00", 없으면 "")')
+    try:
+        parse_nights(value)
+    except ValueError:
+        raise ValueError('"21:00-08:00"처럼 시작과 끝 시각이어야 합니다 (없으면 "")') from None
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true 또는 false여야 합니다")
+    return value
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of config.toml: the Config field it sets and the check its value must pass."""
@@ -154,6 +200,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},
     "conversation": {"follow_up_minutes": Key("follow_up_minutes", _integer(0, WEEK_MINUTES))},
     "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest)},
+    "deadlines": {"offsets": Key("deadline_offsets", _offsets), "at": Key("deadline_at", _time_of_day),
+                  "soon_days": Key("due_soon_days", _integer(1, 365))},
+    "quiet": {"nights": Key("quiet_nights", _nights), "weekends": Key("quiet_weekends", _flag),
+              "holidays": Key("quiet_holidays", _flag)},
     "telegram": {"concurrent_updates": Key("concurrent_updates", _integer(1, 256))},
     "web": {"host": Key("web_host", _host), "port": Key("web_port", _integer(0, 65535)),
             "user": Key("web_user", _login_name)},

@@ -29,8 +29,9 @@ NOT_KEPT = "(읽기 전용 데이터베이스라 선택지를 둘 수 없습니�
 CLARIFY_LIFETIME = timedelta(days=1)   # a clarifying question's buttons: answering one only reads
 RSVP_LIFETIME = timedelta(days=7)      # 참석/불참 of a message that does not say when its meeting begins
 # answered once; an RSVP may be answered by many, and changed
-ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import", "iam", "link")
-CONFIRMED_SOON = ("log", "meeting", "correction", "document", "iam")   # open for [progress] confirm_minutes
+ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import", "iam", "link", "due", "action")
+# open for [progress] confirm_minutes
+CONFIRMED_SOON = ("log", "meeting", "correction", "document", "iam", "due", "action")
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+")
 _KEY = re.compile(rf"^([0-9a-f]{{{2 * ID_BYTES}}})\.([1-9][0-9]?)$")
 

@@ -1,9 +1,12 @@
-"""Meeting reminders, cancellation notices, the weekly digest and nudges, sent through any channel's Sender.
+"""Meeting reminders, deadline reminders, cancellation notices, the weekly digest and nudges, sent through any
+channel's Sender.
 
 Delivery is at least once: a reminder is claimed in the database before it is sent and confirmed by one small
 statement right after the channel accepted it; a failed send releases the claim; a claim left unconfirmed
 by a crash is sent again at start-up (and by the periodic sync) if the meeting has not begun. One reminder is
-in flight at a time, so a crash can repeat at most that one.
+in flight at a time, so a crash can repeat at most that one. Deadline reminders (intents/dates/deadlines.py)
+go the same way, one at a time with the meetings', to the owners' private chats; they, the nudges and the digest
+wait out quiet hours.
 
 Store work runs on worker threads with connections of their own (bot/store_worker.py), never under a lock
 the event loop takes; confirmations have a thread to themselves so that nothing is queued ahead of them.
@@ -14,7 +17,7 @@ the CLI or an import) and every SYNC_SECONDS.
 import asyncio
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +27,8 @@ from bot.config import Config
 from bot.scheduler import apply_plan, log_skips, schedule_digest
 from bot.sender import Sender
 from bot.store_worker import StoreWorker
+from intents.dates.deadlines import PREFIX as DEADLINE_PREFIX
+from intents.dates.deadlines import DeadlineDue, DeadlineOutgoing, DeadlinePlan, Deadlines
 from intents.dates.reminders import Due, Outgoing, Plan, Reminders, digest, nudges, parse_offset
 from intents.message import Reply
 from intents.writes.access import Policy
@@ -35,6 +40,8 @@ SYNC_SECONDS = 60.0   # a full re-plan: resends unconfirmed claims and failed se
 WATCH_SECONDS = 1.0   # how often the database is checked for a write by anyone
 LATE_SECONDS = 60     # a reminder sent this long after it fell due is logged as late
 STOP_SECONDS = 5.0    # at shutdown, how long a send in flight may take to finish
+AnyDue = Due | DeadlineDue
+AnyOutgoing = Outgoing | DeadlineOutgoing
 
 
 class ReminderService:
@@ -44,15 +51,17 @@ class ReminderService:
                  watch_seconds: float = WATCH_SECONDS) -> None:
         self.cfg, self.policy = cfg, policy
         self.offsets = [parse_offset(o) for o in cfg.reminder_offsets]
+        self.deadline_offsets = [parse_offset(o) for o in cfg.deadline_offsets]
+        self.quiet = cfg.quiet
         self.sync_seconds, self.watch_seconds = sync_seconds, watch_seconds
         self.work = StoreWorker(store.reopen, "tfbot-reminders")         # plans, compositions, the digest
         self.records = StoreWorker(store.reopen, "tfbot-reminder-log")   # claims and confirmations only
         self.scheduler: AsyncIOScheduler | None = None
         self.sender: Sender | None = None
         self._sending = asyncio.Lock()    # one reminder in flight at a time
-        self._known: set[Due] = set()     # reminders of the last plan not yet begun
+        self._known: set[AnyDue] = set()     # reminders of the last plan not yet begun
         self._upcoming: set[str] | None = None
-        self._skipped: set[Due] = set()
+        self._skipped: set[AnyDue] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
 
@@ -63,6 +72,42 @@ class ReminderService:
     def _reminders(self, store: Store) -> Reminders:
         return Reminders(store, self.offsets)
 
+    def _deadlines(self, store: Store) -> Deadlines:
+        return Deadlines(store, self.deadline_offsets, self.cfg.deadline_time, self.quiet)
+
+    # --- one reminder, of either kind ----------------------------------------------------------------
+    def _outgoing(self, store: Store, due: AnyDue, now: datetime) -> Sequence[AnyOutgoing]:
+        if isinstance(due, DeadlineDue):
+            return self._deadlines(store).outgoing(due, now)
+        return self._reminders(store).outgoing(due, now)
+
+    def _claim(self, store: Store, out: AnyOutgoing, now: datetime) -> int | None:
+        if isinstance(out, DeadlineOutgoing):
+            return self._deadlines(store).claim(out, now)
+        return self._reminders(store).claim(out, now)
+
+    def _confirm(self, store: Store, out: AnyOutgoing, now: datetime) -> None:
+        if isinstance(out, DeadlineOutgoing):
+            self._deadlines(store).confirm(out, now)
+        else:
+            self._reminders(store).confirm(out, now)
+
+    def _release(self, store: Store, out: AnyOutgoing) -> None:
+        if isinstance(out, DeadlineOutgoing):
+            self._deadlines(store).release(out)
+        else:
+            self._reminders(store).release(out)
+
+    def _skipping(self, store: Store, due: AnyDue, now: datetime) -> list[int]:
+        if isinstance(due, DeadlineDue):
+            return self._deadlines(store).skip(due, now)
+        return self._reminders(store).skip(due, now)
+
+    @staticmethod
+    def _closes(due: AnyDue) -> datetime:
+        """From when a reminder no longer goes: its meeting began, or its due date passed."""
+        return due.closes if isinstance(due, DeadlineDue) else due.begins
+
     # --- life cycle ------------------------------------------------------------------------------
     async def start(self, sender: Sender) -> None:
         """Plan every reminder from the database (sending what fell due while down), then keep watching."""
@@ -71,7 +116,7 @@ class ReminderService:
         self.scheduler.start()
         version = await self.work.run(lambda store: store.data_version())
         await self.sync(full=True)
-        schedule_digest(self.scheduler, self.now(), self.cfg.digest, self.send_digest)
+        schedule_digest(self.scheduler, self.now(), self.cfg.digest, self.send_digest, self.quiet)
         self._watcher = asyncio.create_task(self._watch(version))
 
     async def stop(self) -> None:
@@ -118,14 +163,19 @@ class ReminderService:
         """Make the jobs match the database; send what is due and new (full: everything due not yet sent)."""
         assert self.scheduler is not None
         now = self.now()
-        plan: Plan = await self.work.run(lambda store: self._reminders(store).plan(now))
+        plans: tuple[Plan, DeadlinePlan] = await self.work.run(
+            lambda store: (self._reminders(store).plan(now), self._deadlines(store).plan(now)))
+        plan, deadlines = plans
         apply_plan(self.scheduler, plan, self._fire_job)
-        due_now = plan.overdue if full else [due for due in plan.overdue if due not in self._known]
-        self._known = set(plan.future) | set(plan.overdue)
+        apply_plan(self.scheduler, deadlines, self._fire_job, DEADLINE_PREFIX)
+        overdue: list[AnyDue] = [*plan.overdue, *deadlines.overdue]
+        due_now = overdue if full else [due for due in overdue if due not in self._known]
+        self._known = {*plan.future, *plan.overdue, *deadlines.future, *deadlines.overdue}
         for due in due_now:
             self._spawn(self.fire(due))
-        self._skipped &= set(plan.skipped)   # only those still within the plan's look-back are remembered
-        for due in plan.skipped:
+        skipped: list[AnyDue] = [*plan.skipped, *deadlines.skipped]
+        self._skipped &= set(skipped)   # only those still within the plan's look-back are remembered
+        for due in skipped:
             if due not in self._skipped:
                 await self._skip(due)
         gone = (self._upcoming or set()) - plan.upcoming
@@ -133,39 +183,40 @@ class ReminderService:
         if gone:
             await self._notify_cancelled(gone)
 
-    async def _skip(self, due: Due) -> None:
-        """Record and log, once, each chat a reminder will not reach because its meeting began."""
+    async def _skip(self, due: AnyDue) -> None:
+        """Record and log, once, each chat a reminder will not reach because its meeting began (each person a
+        deadline reminder will not reach)."""
         async with self._sending:   # no claim of ours is in flight while a skip is recorded
             now = self.now()
-            chats = await self.records.run(lambda store: self._reminders(store).skip(due, now))
+            chats = await self.records.run(lambda store: self._skipping(store, due, now))
         log_skips(due, chats, now)
         self._skipped.add(due)
 
     # --- sending ---------------------------------------------------------------------------------
-    async def _fire_job(self, due: Due) -> None:
+    async def _fire_job(self, due: AnyDue) -> None:
         """The scheduler's job: hand the reminder to a task of ours, so that stop() can let it finish."""
         self._spawn(self.fire(due))
 
-    async def fire(self, due: Due) -> None:
+    async def fire(self, due: AnyDue) -> None:
         """Send one reminder to each chat that has not had it, one chat at a time."""
         now = self.now()
-        if due.begins <= now:
+        if self._closes(due) <= now:
             await self._skip(due)
             return
-        outgoing = await self.work.run(lambda store: self._reminders(store).outgoing(due, now))
+        outgoing = await self.work.run(lambda store: self._outgoing(store, due, now))
         for out in outgoing:
             if not await self._send_one(out):
                 return
 
-    async def _send_one(self, out: Outgoing) -> bool:
-        """Claim, send, confirm (or release); False when the meeting has begun meanwhile."""
+    async def _send_one(self, out: AnyOutgoing) -> bool:
+        """Claim, send, confirm (or release); False when the meeting has begun (the due date passed) meanwhile."""
         assert self.sender is not None
         async with self._sending:
             now = self.now()
-            if out.due.begins <= now:
+            if self._closes(out.due) <= now:
                 self._spawn(self._skip(out.due))
                 return False
-            attempt = await self.records.run(lambda store: self._reminders(store).claim(out, now))
+            attempt = await self.records.run(lambda store: self._claim(store, out, now))
             if attempt is None:
                 return True   # sent meanwhile, or the meeting was cancelled or moved
             if attempt > 1:
@@ -175,9 +226,9 @@ class ReminderService:
             if late > LATE_SECONDS:
                 log.info("reminder %s to chat %s is %d s late", out.due.job_id, out.chat, late)
             if await self._deliver(out.chat, out.reply):
-                await self.records.run(lambda store: self._reminders(store).confirm(out, self.now()))
+                await self.records.run(lambda store: self._confirm(store, out, self.now()))
             else:
-                await self.records.run(lambda store: self._reminders(store).release(out))
+                await self.records.run(lambda store: self._release(store, out))
                 log.warning("reminder %s to chat %s was not sent; it is tried again at the next full sync",
                             out.due.job_id, out.chat)
         return True
@@ -215,4 +266,4 @@ class ReminderService:
 
         for chat, reply in await self.work.run(compose):
             await self._deliver(chat, reply)
-        schedule_digest(self.scheduler, now, self.cfg.digest, self.send_digest)
+        schedule_digest(self.scheduler, now, self.cfg.digest, self.send_digest, self.quiet)

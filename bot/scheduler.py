@@ -1,20 +1,52 @@
 """APScheduler wiring: one date job per reminder (stable ids), a weekly digest, rebuilt from the database."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, Protocol
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from intents.dates.reminders import Due, Plan, Reminders, next_digest
+from intents.dates.deadlines import DeadlineDue
+from intents.dates.quiet import Quiet
+from intents.dates.reminders import Due, Reminders, next_digest
 
 log = logging.getLogger(__name__)
 PREFIX = "remind:"
 DIGEST_JOB = "digest"
 
 
-def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], object]) -> int:
-    """Make the scheduler's reminder jobs match the plan's future reminders: add, move, drop; keep the unchanged.
+class Scheduled(Protocol):
+    """A reminder as the scheduler sees it: a stable job id and when it goes."""
+
+    @property
+    def job_id(self) -> str:
+        """Stable id of its job."""
+        ...
+
+    @property
+    def at(self) -> datetime:
+        """When it goes."""
+        ...
+
+
+class Planned(Protocol):
+    """A plan as the scheduler sees it: reminders to schedule, and those to send at once."""
+
+    @property
+    def future(self) -> Sequence[Scheduled]:
+        """Reminders to schedule."""
+        ...
+
+    @property
+    def overdue(self) -> Sequence[Scheduled]:
+        """Reminders that fell due and go at once."""
+        ...
+
+
+def apply_plan(scheduler: BaseScheduler, plan: Planned, fire: Callable[[Any], object], prefix: str = PREFIX) -> int:
+    """Make the scheduler's reminder jobs (ids beginning with `prefix`) match the plan's future reminders: add,
+    move, drop; keep the unchanged.
 
     A job that fell due a moment ago and has not run yet stays, so that it still runs.
     Returns the number of jobs added or moved.
@@ -22,7 +54,7 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
     wanted = {due.job_id: due for due in plan.future}
     just_due = set(plan.overdue)
     for job in scheduler.get_jobs():
-        if not job.id.startswith(PREFIX):
+        if not job.id.startswith(prefix):
             continue
         args = tuple(job.args)
         due = wanted.get(job.id)
@@ -36,9 +68,15 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
     return len(wanted)
 
 
-def log_skips(due: Due, chats: list[int], now: datetime) -> None:
-    """Log, once per chat, a reminder that will not go out because its meeting began."""
+def log_skips(due: Due | DeadlineDue, chats: list[int], now: datetime) -> None:
+    """Log, once per chat (a deadline reminder: per person), a reminder that will not go out because its meeting
+    began (its due date passed, or a later reminder of the same item went instead)."""
     for chat in chats:
+        if isinstance(due, DeadlineDue):
+            why = "its due date had passed" if due.closes <= now else "a later reminder of the item went instead"
+            log.warning("deadline reminder %s (due %s) to user %s skipped: %s by %s", due.job_id, due.due, chat,
+                        why, now.isoformat(timespec="seconds"))
+            continue
         log.warning("reminder %s (meeting at %s) to chat %s skipped: the meeting had begun by %s",
                     due.job_id, due.start, chat, now.isoformat(timespec="seconds"))
 
@@ -60,8 +98,12 @@ def sync_reminders(scheduler: BaseScheduler, reminders: Reminders, now: datetime
     return len(plan.future), len(plan.overdue), len(plan.skipped)
 
 
-def schedule_digest(scheduler: BaseScheduler, now: datetime, spec: str, run: Callable[[], object]) -> datetime:
-    """Schedule the next weekly digest (after weekends and holidays); `run` must call this again."""
+def schedule_digest(scheduler: BaseScheduler, now: datetime, spec: str, run: Callable[[], object],
+                    quiet: Quiet | None = None) -> datetime:
+    """Schedule the next weekly digest (after weekends and holidays, and out of quiet hours); `run` must call
+    this again."""
     at = next_digest(now, spec)
+    if quiet is not None:
+        at = quiet.next_allowed(at)
     scheduler.add_job(run, "date", run_date=at, id=DIGEST_JOB, replace_existing=True, misfire_grace_time=3600)
     return at

@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -48,6 +49,7 @@ from bot.telegram_text import MAX_CALLBACK_BYTES, escape, redact_contacts, split
 from intents.engine import Engine
 from intents.message import Attachment, IncomingFile, Message, Reply
 from intents.writes.commands import MAX_UPLOAD_BYTES
+from store import ReadOnly
 
 log = logging.getLogger(__name__)
 
@@ -230,11 +232,14 @@ class TelegramAdapter:
         if user is None:   # no sender to answer for: nothing is read from the store, nothing is sent
             log.info("update %s in chat %s has no sender; not answered", update.update_id, chat.id)
             return
+        replied = message.reply_to_message
         ask = Message(text=engine_text(message), now=message.date.astimezone(self.cfg.tz), user_id=user.id,
                       chat_id=chat.id, user_name=user.full_name,
                       chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
                       on_behalf_of_chat=message.sender_chat is not None, thread_id=topic_of(message),
-                      start_link=partial(create_deep_linked_url, context.bot.username))
+                      start_link=partial(create_deep_linked_url, context.bot.username),
+                      reply_to=replied.message_id if replied is not None and replied.from_user is not None
+                      and replied.from_user.id == context.bot.id else None)
         if ask.on_behalf_of_chat:
             log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
         await self.deliver(context.bot, chat, await self.handle(ask))
@@ -401,11 +406,13 @@ class TelegramAdapter:
             last = i == len(chunks) - 1
             html, buttons = escape(chunk), markup if last else None
             if i == 0 and edit is not None and await self._edit(bot, edit, html, buttons):
+                await self._remember_meeting(reply, edit)
                 continue
             sent = await self.call(chat_id, partial(self._send_text, bot, html, buttons, topic))
             if sent is None:
                 return False
             chat_id = sent.chat.id
+            await self._remember_meeting(reply, sent)
         for attachment in reply.attachments:
             if attachment.kind == "photo" and attachment.caption and not fits_caption(attachment.caption):
                 # a caption Telegram would refuse goes as a message of its own, just before its picture
@@ -415,6 +422,19 @@ class TelegramAdapter:
             if await self.call(chat_id, partial(self._send_file, bot, attachment, topic)) is None:
                 return False
         return True
+
+    async def _remember_meeting(self, reply: Reply, sent: TgMessage) -> None:
+        """Keep the id of a message about one meeting (a reminder, a saved meeting, an answer about it), so that
+        a reply to it is about that meeting (an action item)."""
+        meetings = {e.id for e in reply.entities if e.kind == "meeting"}
+        if len(meetings) != 1:
+            return
+        meeting, at = meetings.pop(), datetime.now(self.cfg.tz).isoformat()
+        try:
+            await self.locked(partial(self.engine.store.remember_meeting_message, sent.chat.id, sent.message_id,
+                                      meeting, at))
+        except (ReadOnly, sqlite3.Error):   # a read-only database answers; replies to it are read as questions
+            log.info("message %s about meeting %s not kept", sent.message_id, meeting, exc_info=True)
 
     async def _edit(self, bot: Bot, shown: TgMessage, html: str, markup: InlineKeyboardMarkup | None) -> bool:
         try:

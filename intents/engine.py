@@ -13,6 +13,7 @@ from intents.answers.chart import answer_chart
 from intents.answers.common import Ask, budgets_of, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
+from intents.answers.deadline import answer_actions, answer_due_list, answer_task_due
 from intents.answers.fallback import (
     Topic,
     answer_without_subject,
@@ -51,7 +52,7 @@ NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name 
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
-WRITE_OFFERS = ("log", "meeting", "correction", "document", "import")   # offers whose choice finishes a write
+WRITE_OFFERS = ("log", "meeting", "correction", "document", "import", "due", "action")   # finish a write
 _KIND_PRIORITY = {
     "contact": ("contact", "department", "organisation", "program", "task", "meeting"),
     "budget": ("program", "task", "organisation", "meeting", "contact", "department"),
@@ -243,6 +244,10 @@ class Engine:
     # --- routing -----------------------------------------------------------------------------
     def _route(self, ask: Ask, forced: Entity | None) -> Reply:
         q = ask.query
+        if q.follow_up is not None:   # due dates, action items: when not about a task or a meeting, as if unsaid
+            answered = self._follow_up(ask, forced)
+            if answered is not None:
+                return answered
         intent = q.intent
         if forced is not None:
             ask.subject, ask.others = forced, []
@@ -298,6 +303,54 @@ class Engine:
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
+
+    def _follow_up(self, ask: Ask, forced: Entity | None) -> Reply | None:
+        """A question about due dates or action items (q.follow_up): a task's due date, what is due soon or
+        overdue (of the regions or organisation named), a meeting's or the asker's action items. None when it
+        names something else (a program's 접수 마감, a person): then it is answered as any question."""
+        q = ask.query
+        mode = str(q.follow_up)
+        if mode == "my_actions":
+            return answer_actions(ask, "mine")
+        if q.unknown_people and forced is None:   # "김철수 할 일": a person no contact names is not found (_route)
+            return None
+        exact = [m.best for m in q.mentions if m.exact]
+        if mode in ("actions", "last_actions"):
+            meeting = forced if forced is not None and forced.kind == "meeting" else next(
+                (e for e in exact if e.kind == "meeting"), None)
+            if meeting is not None:
+                ask.subject = meeting
+                return answer_actions(ask, "meeting")
+            owner = forced or (exact[0] if exact else None)
+            if owner is not None and owner.kind in ("contact", "organisation"):   # "가스공사 할 일": its items
+                ask.subject = owner
+                return answer_actions(ask, "owner")
+            if owner is not None:
+                return None
+            return answer_actions(ask, "last" if mode == "last_actions" else "all")
+        subject: Entity | None = forced
+        named = next((m for m in q.mentions if m.exact and any(c.kind == "task" for c in m.candidates)), None)
+        if forced is None and named is not None:   # "그린에너지 캠퍼스 기한": which task, when it could be two
+            tasks = [c for c in named.candidates if c.kind == "task"]
+            tied = [c for c in tasks if tasks[0].score - c.score <= AMBIGUITY_MARGIN]
+            if len(tied) > 1:
+                return self._clarify(q, tied)
+            subject = tied[0]
+        elif forced is None and exact:   # an organisation's tasks; anything else is not about due dates
+            subject = next((e for e in exact if e.kind == "organisation"), exact[0])
+        elif forced is None and q.mentions and mode == "due":   # only guessed names: as any question picks
+            picked = self._pick(q, q.intent, ask.message.now.isoformat())
+            if isinstance(picked, Reply):
+                return picked
+            subject = picked[0]
+        if subject is not None and subject.kind == "task":
+            ask.subject = subject
+            return answer_task_due(ask)
+        if subject is not None and subject.kind != "organisation":
+            return None
+        ask.subject = subject   # an organisation: its tasks
+        listing = {"due_soon": "soon", "overdue": "overdue"}.get(mode, "all")
+        return answer_due_list(ask, listing, self.policy.due_soon_days)
 
     def _counterpart(self, q: Query) -> Entity | None:
         """What a clause of context named, in the place the question names instead: its parent's one child

@@ -42,6 +42,7 @@ class Message:
     file: IncomingFile | None = None   # a document sent with the message (its caption is the text)
     thread_id: int | None = None
     start_link: Callable[[str], str] | None = None
+    reply_to: int | None = None   # the id of the bot's message in this chat that this message replies to
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ class Attachment:
 @dataclass(frozen=True)
 class Offer:
     """What a reply with buttons waits for: the kind of choice (`log`, `meeting`, `clarify`, `rsvp`,
-    `correction`, `document`, `import`, `iam`, `link`), what its intent needs to finish it (JSON), until when it
-    may be answered (None: the kind's usual time) and whether anyone it was sent to may answer it for
-    themselves (an RSVP) rather than only the asker."""
+    `correction`, `document`, `import`, `iam`, `link`, `due`, `action`, `action_done`), what its intent needs to
+    finish it (JSON), until when it may be answered (None: the kind's usual time) and whether anyone it was sent
+    to may answer it for themselves (an RSVP, an action item's 완료) rather than only the asker."""
 
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
@@ -104,7 +105,8 @@ class Pick:
 @dataclass(frozen=True)
 class Written:
     """A write an intent made (`meeting`: added, moved or cancelled; `progress`; `attendance`; `correction`: a
-    fact corrected, its history id) and its row's id."""
+    fact corrected, its history id; `due`: a task's due date; `action`, `action_done`: an action item) and its
+    row's id."""
 
     what: str
     id: str

@@ -8,6 +8,7 @@ from intents.answers.budget import answer_budget
 from intents.answers.chart import answer_chart
 from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact
+from intents.answers.deadline import answer_actions, answer_task_due
 from intents.answers.meeting import answer_meeting
 from intents.answers.program import answer_program
 from intents.answers.search import answer_list
@@ -70,7 +71,9 @@ REGISTRY = Registry((
     question(answer_compute),
     question(answer_program),
     question(answer_status),
+    question(answer_task_due),
     question(answer_meeting),
+    question(answer_actions),
     question(answer_list),
     question(answer_chart),
     Entry("help", "member", "인사와 사용 안내 (관리자가 보낸 초대 링크로 열면 그 역할로 등록)", "/start",
@@ -83,6 +86,11 @@ REGISTRY = Registry((
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
     Entry("ask", "member", "그래프: /chart <사업명> (연도·단계별 예산) · /chart 진행 [지역·과제명] (과제 진행 현황)",
           "/chart", "예산·진행 현황 그래프: /chart 국가혁신클러스터"),
+    Entry("due", "coordinator", "과제 기한 정하기 (코디네이터): /due <과제명> <날짜> — 말로도: "
+          "'부산형 청년창업허브 기한 12월 20일로 해줘'. 지우기: /due <과제명> 삭제", "/due",
+          "과제 기한: /due 과제명 12월 20일"),
+    Entry("action", "coordinator", "회의 후속조치 기록 (코디네이터): /action <회의명> <담당자> <할 일> [기한] — "
+          "회의 알림에 답장하면 회의명 없이", "/action", "후속조치: /action 회의명 담당자 할 일 기한"),
     Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
     Entry("correct", "coordinator", "사실 바로잡기 (코디네이터): /correct <이름> <항목> <새 값> — 항목: 전화, 부서, "
           "직급, 기관, 이름, 주소. 말로도: '배은주 사무관 지역산업과로 옮겼어'", "/correct",

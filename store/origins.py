@@ -1,5 +1,6 @@
 """Where a reference row came from: the built-in dataset unless a row here says an import, a correction or a
-document wrote it, so that a dataset update never overwrites what a person entered."""
+document wrote it, so that a dataset update never overwrites what a person entered; and where a value set
+from chat (a task's due date: `chat`) came from."""
 
 from dataclasses import dataclass
 
@@ -7,7 +8,7 @@ from sqlite_utils import Database
 
 from store.tx import immediate, query
 
-ORIGINS = ("dataset", "import", "correction", "document")
+ORIGINS = ("dataset", "import", "correction", "document", "chat")
 
 
 @dataclass(frozen=True)

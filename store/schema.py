@@ -1,5 +1,6 @@
 """Named, append-only schema migrations, applied in order when a database is opened."""
 
+import re
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -251,6 +252,61 @@ def _m013_invites(db: Database) -> None:
     """)
 
 
+def _allow(db: Database, table: str, column: str, values: tuple[str, ...]) -> None:
+    """Widen a `column IN (...)` CHECK of a table to also allow `values`, keeping every value it allows already
+    (another migration may have widened it before): the table is rebuilt as SQLite's ALTER TABLE guide says
+    (create the new one, copy, drop, rename) and its indexes are made again. For tables no other table refers
+    to and without triggers."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+    check = re.search(rf"\b{column}\s+IN\s*\(([^)]*)\)", sql)
+    if check is None:
+        raise ValueError(f"{table}.{column} has no IN (...) check")
+    allowed = re.findall(r"'([^']*)'", check.group(1))
+    widened = [*allowed, *(v for v in values if v not in allowed)]
+    if widened == allowed:
+        return
+    new_sql = sql[:check.start(1)] + ", ".join(f"'{v}'" for v in widened) + sql[check.end(1):]
+    new_sql = re.sub(r'^CREATE TABLE\s+"?\w+"?', f"CREATE TABLE {table}_widened", new_sql, count=1)
+    indexes = [r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                        "AND sql IS NOT NULL", [table]).fetchall()]
+    db.execute(new_sql)
+    db.execute(f"INSERT INTO {table}_widened SELECT * FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_widened RENAME TO {table}")
+    for index in indexes:
+        db.execute(index)
+
+
+def _m014_deadlines(db: Database) -> None:
+    """Follow-up: a task's due date (who set it and when; where it came from is in row_origins), the action
+    items a meeting hands out (the meeting, an owner — a user, a contact or an organisation —, what, by when,
+    and who marked it done when), the bot's messages about a meeting in each chat (a reply to one is about that
+    meeting), and deadline reminders claimed → sent or skipped, keyed by the item, its due date, the offset
+    (negative: the overdue nudge after the due date) and the person, so a changed due date makes new ones.
+    The origin of a due date set from chat is added to the CHECK of `row_origins`; the kinds of the choices
+    these writes wait for need no migration (013 left kinds to store/choices.py KINDS)."""
+    _run(db, """
+        CREATE TABLE task_deadlines (task TEXT PRIMARY KEY REFERENCES tasks(id), due TEXT NOT NULL,
+            set_by INTEGER, set_at TEXT NOT NULL);
+        CREATE INDEX task_deadlines_due ON task_deadlines(due);
+        CREATE TABLE action_items (id INTEGER PRIMARY KEY AUTOINCREMENT, meeting TEXT NOT NULL REFERENCES meetings(id),
+            owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'contact', 'organisation')),
+            owner_id TEXT NOT NULL, what TEXT NOT NULL, due TEXT, created_by INTEGER, created_at TEXT NOT NULL,
+            done_by INTEGER, done_by_name TEXT, done_at TEXT);
+        CREATE INDEX action_items_meeting ON action_items(meeting);
+        CREATE INDEX action_items_owner ON action_items(owner_kind, owner_id);
+        CREATE INDEX action_items_open ON action_items(due) WHERE done_at IS NULL;
+        CREATE TABLE meeting_messages (chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, meeting TEXT NOT NULL,
+            sent_at TEXT NOT NULL, PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;
+        CREATE TABLE deadline_reminders (item TEXT NOT NULL, due TEXT NOT NULL, offset_seconds INTEGER NOT NULL,
+            user_id INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'skipped')),
+            reason TEXT, claimed_at TEXT NOT NULL, done_at TEXT, attempts INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (item, due, offset_seconds, user_id));
+        CREATE INDEX deadline_reminders_unconfirmed ON deadline_reminders(state) WHERE state = 'claimed'
+    """)
+    _allow(db, "row_origins", "origin", ("chat",))
+
+
 MIGRATIONS: list[Migration] = [
     ("001_core", _m001_core),
     ("002_people_and_progress", _m002_people_and_progress),
@@ -265,6 +321,7 @@ MIGRATIONS: list[Migration] = [
     ("011_corrections", _m011_corrections),
     ("012_people_links", _m012_people_links),
     ("013_invites", _m013_invites),
+    ("014_deadlines", _m014_deadlines),
 ]
 
 

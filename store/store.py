@@ -11,7 +11,9 @@ from sqlite_utils import Database
 from store.choices import ChoiceRecords
 from store.corrections import CorrectionRecords
 from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
+from store.deadline_reminders import DeadlineReminderRecords
 from store.documents import DocumentRecords
+from store.followup import FollowUpRecords
 from store.freshness import Freshness
 from store.invites import InviteRecords
 from store.links import LinkRecords
@@ -61,7 +63,8 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords, FollowUpRecords,
+            DeadlineReminderRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:

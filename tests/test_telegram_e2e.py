@@ -133,22 +133,23 @@ def test_command_menu_published_in_korean(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
             names = [c["command"] for c in fake.commands]
-            assert names == ["start", "help", "log", "meeting", "meetings", "chart", "undo", "correct", "document",
-                             "iam", "away", "export", "template"]
+            assert names == ["start", "help", "log", "meeting", "meetings", "chart", "due", "action", "undo", "correct",
+                             "document", "iam", "away", "export", "template"]
             assert all(any("가" <= ch <= "힣" for ch in c["description"]) for c in fake.commands)
 
     e2e(check)
 
 
 def test_a_newly_registered_intent_appears_in_help_and_the_menu(tmp_path: Path, cfg: Config) -> None:
-    due = Entry("due", "coordinator", "과제 기한 등록 (코디네이터): /due <과제명> <날짜>", "/due", "과제 기한 등록")
-    engine = Engine(Store.open(tmp_path / "r.db"), Policy(admins=frozenset({ADMIN})), REGISTRY.with_entry(due))
+    remind = Entry("remind", "coordinator", "알림 다시 보내기 (코디네이터): /remind <회의명>", "/remind",
+                   "알림 다시 보내기")
+    engine = Engine(Store.open(tmp_path / "r.db"), Policy(admins=frozenset({ADMIN})), REGISTRY.with_entry(remind))
     help_text = engine.answer(Message("/help", NOW, user_id=ADMIN)).text
-    assert "/due — 과제 기한 등록 (코디네이터)" in help_text
+    assert "/remind — 알림 다시 보내기 (코디네이터)" in help_text
 
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
-            assert ("due", "과제 기한 등록") in [(c["command"], c["description"]) for c in fake.commands]
+            assert ("remind", "알림 다시 보내기") in [(c["command"], c["description"]) for c in fake.commands]
 
     e2e(check)
 

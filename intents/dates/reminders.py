@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from intents.answers.chart import followed, progress_attachments
+from intents.answers.deadline import digest_lines, open_items_lines
 from intents.answers.render import person_name, when
 from intents.charts import ChartUnavailable
 from intents.charts.progress import progress_chart
 from intents.dates.when import is_working_day
-from intents.message import Attachment, Button, Message, Offer, Reply
+from intents.message import Attachment, Button, Entity, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.schedule import describe
@@ -157,6 +158,10 @@ class Reminders:
         done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
                                                                    due.offset_seconds).items() if state != CLAIMED}
         reply = self.compose(meeting, due)
+        items = open_items_lines(self.store, meeting, now.date())   # what the last meetings left open
+        if items:
+            head, _, ask = reply.text.rpartition("\n")
+            reply.text = "\n".join([head, "", *items, "", ask])
         return [Outgoing(due, chat, reply) for chat in self.chats(meeting, now.date()) if chat not in done]
 
     def claim(self, out: Outgoing, now: datetime) -> int | None:
@@ -202,6 +207,7 @@ class Reminders:
         text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
                 f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
         return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
+                     entities=[Entity("meeting", str(meeting["id"]), str(meeting["title"]), 100.0)],
                      buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
     def cancellation_notice(self, meeting: Row, day: date) -> list[tuple[int, Reply]]:
@@ -223,9 +229,9 @@ def next_digest(now: datetime, spec: str) -> datetime:
 
 
 def digest(store: Store, policy: Policy, now: datetime) -> Reply:
-    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks, who is away; and the
-    progress picture of the tasks the TF follows, when any of them has an update (drawn here: a text-only digest
-    when the picture cannot be drawn)."""
+    """Weekly digest: meetings in the next two weeks, tasks updated last week, tasks and action items due soon
+    and overdue, stale tasks, who is away; and the progress picture of the tasks the TF follows, when any of
+    them has an update (drawn here: a text-only digest when the picture cannot be drawn)."""
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
@@ -235,6 +241,8 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
     lines.append("")
     lines.append("지난주 업데이트된 과제:")
     lines.extend([f"• {name}" for name in updated] or ["• 없음"])
+    lines.append("")
+    lines.extend(digest_lines(store, now.date(), policy.due_soon_days))
     lines.append("")
     lines.append(stale(store, policy, Message(text="", now=now)).text)
     away = store.away_users(now.date())

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import korean_datetime
@@ -56,17 +57,25 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and holiday_name(day) is None
 
 
-def read_when(text: str, now: datetime) -> When:
-    """Find the first date-and-time phrase in `text`, relative to the aware `now`; raise DateError."""
+def find_phrase(text: str, now: datetime) -> tuple[Any, int, int]:
+    """The first date (and time) phrase korean-datetime reads in `text` relative to `now` ("12.3" read as
+    12월 3일), and where it stands in the original text; (None, 0, 0) when there is none."""
     prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
     found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
+    if found is None or found.start is None:
+        return None, 0, 0
+    return found, _map_back(text, prepared, found.span[0]), _map_back(text, prepared, found.span[1])
+
+
+def read_when(text: str, now: datetime) -> When:
+    """Find the first date-and-time phrase in `text`, relative to the aware `now`; raise DateError."""
+    found, span_start, span_end = find_phrase(text, now)
     if found is None or found.start is None:
         raise DateError("날짜와 시간을 알아보지 못했습니다. 예: 12월 3일 오후 2시, 내일 오전 10시, 2026-12-03 14:00")
     if found.time is None:
         raise DateError("시간이 빠졌습니다. 몇 시인지 함께 적어 주세요. 예: 12월 3일 오후 2시")
     start = found.start.replace(tzinfo=now.tzinfo)
-    span_end = _map_back(text, prepared, found.span[1])
-    when = When(start, _map_back(text, prepared, found.span[0]), span_end)
+    when = When(start, span_start, span_end)
     ambiguities = {a.value for a in found.ambiguities}
     if "meridiem" in ambiguities:
         when.warnings.append(f"오전/오후가 없어 {start:%H:%M}로 이해했습니다. 다르면 '오전'/'오후'를 붙여 주세요.")
@@ -105,10 +114,12 @@ def read_day(text: str, now: datetime) -> Day:
 
 def warnings_for(start: datetime, now: datetime, phrase: str = "") -> list[str]:
     """Past date, weekend, public holiday, or a written weekday that disagrees with the date."""
+    return (["⚠️ 이미 지난 시각입니다."] if start <= now else []) + day_warnings(start.date(), phrase)
+
+
+def day_warnings(day: date, phrase: str = "") -> list[str]:
+    """Weekend, public holiday, or a written weekday (`(목)`) that disagrees with the day."""
     out = []
-    if start <= now:
-        out.append("⚠️ 이미 지난 시각입니다.")
-    day = start.date()
     if day.weekday() >= 5:
         out.append(f"⚠️ 주말({WEEKDAYS[day.weekday()]}요일)입니다.")
     name = holiday_name(day)

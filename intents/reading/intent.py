@@ -66,6 +66,49 @@ def corrects(text: str) -> bool:
     return any(_NEW_VALUE.search(w) for w in before) or bool(_PHONE_LIKE.search(" ".join(before)))
 
 
+SET_VERB = re.compile(r"(해|정해|잡아|설정해|변경해|바꿔|미뤄|당겨|연기해|늘려|맞춰)\s*"
+                      r"(줘|주세요|줄래|주실래요|둬|두세요)?[.!~]*$|(으로|로)\s*(변경|설정|연기|조정|확정)[.!~]*$")
+
+
+def sets_due(text: str) -> bool:
+    """'부산형 청년창업허브 기한 12월 20일로 해줘': a due word, a date phrase and, last, a request to set it —
+    a statement or request, never a question."""
+    body = text.strip()
+    words = tokens(body)
+    if "?" in body or "？" in body or any(vocab.is_question_word(w) for w in words):
+        return False
+    return vocab.has_any(compact(body), vocab.DUE) and bool(SET_VERB.search(body)) and bool(temporal_phrases(body))
+
+
+def assigns(text: str) -> bool:
+    """'정병찬 사무관 예산 협의 결과 공유 금요일까지': an action item told in words — a statement, not a question
+    (no '?', no question word, no asking ending), saying by when (a date phrase and 까지). Written only as a
+    reply to the bot's message about a meeting."""
+    body = text.strip()
+    words = body.split()
+    if len(words) < 3 or "?" in body or "？" in body or any(vocab.is_question_word(w) for w in tokens(body)):
+        return False
+    last = words[-1].rstrip(".!~")
+    if last.endswith(_ASKING) and not last.endswith("까지"):
+        return False
+    return "까지" in body and bool(temporal_phrases(body))
+
+
+def follow_up(said: str, words: tuple[str, ...]) -> str | None:
+    """What a question asks of due dates or action items, read from its words: `due` (a due date: 기한, 마감),
+    `due_soon` (…임박, 다가오는), `overdue` (…지난, 넘긴), `my_actions` (내 할 일), `last_actions` (지난 회의
+    후속조치), `actions` (후속조치, 할 일); None when it asks none of these."""
+    if vocab.has_any(said, vocab.ACTIONS):
+        if set(words) & set(vocab.MINE):
+            return "my_actions"
+        return "last_actions" if vocab.has_any(said, vocab.LAST) else "actions"
+    if not vocab.has_any(said, vocab.DUE):
+        return None
+    if vocab.has_any(said, vocab.DUE_SOON):
+        return "due_soon"
+    return "overdue" if vocab.has_any(said, vocab.DUE_PAST) else "due"
+
+
 def schedules(text: str) -> bool:
     """'12월 3일 오후 2시에 권역별 TF회의 잡아줘': a gathering, a date phrase and a verb asking to schedule it."""
     return bool(SCHEDULE_VERB.search(text)) and any(g in text for g in _GATHERING) and bool(temporal_phrases(text))
@@ -108,6 +151,8 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
     `asked_words` the words of the question itself, for one that asks whether something happened.
     """
     ranked: list[tuple[str, float]] = []
+    if sets_due(text):
+        ranked.append(("set_due", 1.0))
     if reports(text):
         ranked.append(("log", 1.0))
     if schedules(text):
@@ -116,6 +161,8 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
         ranked.append(("correct", 1.0))
     if vocab.has_any(said, vocab.STALE):
         ranked.append(("stale", 1.0))
+    if assigns(text):
+        ranked.append(("assign", 1.0))
     seen: set[str] = set()
     for name, strength in _QUESTIONS:
         if name not in seen and _asks(name, strength, said, rest, money, asked_words or tokens(text)):
@@ -131,5 +178,5 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
 
 
 # intents told in words that a command handles: a progress report, a meeting to schedule, the stale-task list,
-# a fact that changed
-WORDED = frozenset({"log", "schedule", "stale", "correct"})
+# a fact that changed, a due date to set, an action item (in reply to a meeting message)
+WORDED = frozenset({"log", "schedule", "stale", "correct", "set_due", "assign"})

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from intents.dates.when import temporal_phrases
 from intents.reading import aspect, morph
-from intents.reading.intent import WORDED, read_intents
+from intents.reading.intent import WORDED, follow_up, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
 from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler
@@ -75,6 +75,9 @@ class Query:
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
     this_year: bool = False   # "올해", "금년": the year of the message, or the data's latest before it
+    # what it asks of due dates or action items (due, due_soon, overdue, actions, my_actions, last_actions):
+    # answered as such when it is about tasks or meetings, else as if it were not said (intent.follow_up)
+    follow_up: str | None = None
     chart: bool = False   # a picture is asked ("예산 그래프", "/chart …"): the budget or progress asked, drawn
 
     @property
@@ -176,7 +179,8 @@ def _understand(text: str, index: NameIndex) -> Query:
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"] or qualifiers["scope"])
-    intents = read_intents(text, compact(" ".join(w for i, w in enumerate(words) if i not in context_at)),
+    spoken = compact(" ".join(w for i, w in enumerate(words) if i not in context_at))
+    intents = read_intents(text, spoken,
                            compact(" ".join(w for w in raw if w not in context)), money,
                            compact(" ".join(w for w in raw if w in context)),
                            tuple(w for i, w in enumerate(words) if i not in clauses))
@@ -209,6 +213,7 @@ def _understand(text: str, index: NameIndex) -> Query:
         unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
+        follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
     )
 

@@ -18,6 +18,12 @@ LIST = ("관련", "뭐가", "뭐있", "목록", "리스트", "어떤것", "무�
         "있어", "뭐뭐")
 STALE = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
 HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
+# follow-up: a due date asked or set (기한, 마감), how it stands (임박, 지난), and a meeting's action items
+DUE = ("기한", "마감", "데드라인", "납기")
+DUE_SOON = ("임박", "다가오", "다가온", "코앞", "앞둔", "가까운", "곧")
+DUE_PAST = ("지난", "지났", "넘긴", "넘은", "넘었", "초과", "경과", "밀린", "놓친", "어긴")
+ACTIONS = ("후속조치", "할일", "해야할일", "액션아이템", "조치사항")
+MINE = ("내", "나의", "제", "저의", "내가", "제가")   # words of their own: "내 할 일", "제가 할 일"
 # words asking for a picture of what is asked ("예산 그래프", "그래프로 보여줘", "차트", "그림으로", "그려줘"): never a
 # name; matched at a word's start or inside a compound (막대그래프), never across words ("2차 트랙")
 PICTURE = ("그래프", "차트", "도표", "시각화", "그림으로", "chart", "graph")

@@ -15,7 +15,7 @@ NOTHING_WRITTEN = "아무것도 바꾸지 않았습니다."   # said after every
 @dataclass(frozen=True)
 class Policy:
     """Settings of the write side: first admins, stale threshold, undo and confirmation windows, how long an
-    invite link may be used."""
+    invite link may be used, and how far ahead "마감 임박" looks."""
 
     admins: frozenset[int] = field(default_factory=frozenset)
     stale_days: int = 14
@@ -23,6 +23,7 @@ class Policy:
     confirm_minutes: int = 5
     follow_up_minutes: int = 5   # how long a question naming no subject refers to the chat's last one
     invite_days: int = 7
+    due_soon_days: int = 14      # "마감 임박 과제" and the digest: what is due within this many days
 
 
 def role_of(store: Store, policy: Policy, message: Message) -> str | None:

@@ -13,9 +13,11 @@ from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
 from intents.writes import members
 from intents.writes.access import NOTHING_WRITTEN, Policy, allowed, refuse, role_of
+from intents.writes.actions import add_action, confirm_action, mark_done, replies_to_meeting
 from intents.writes.admin import grant, revoke, show_audit, stale
 from intents.writes.away import away
 from intents.writes.correction import confirm_correction, correct
+from intents.writes.deadline import confirm_due, set_due
 from intents.writes.document import confirm_document, paste_document, receive_document
 from intents.writes.invites import invite
 from intents.writes.progress import confirm_log, log_progress, undo
@@ -74,6 +76,8 @@ HANDLERS: dict[str, tuple[str, Handler]] = {
     "/document": ("document", lambda c, m: paste_document(c.store, m)),
     "/export": ("export", lambda c, m: _sheets().export(c.store, m, role_of(c.store, c.policy, m))),
     "/template": ("import", lambda c, m: _sheets().template(m)),
+    "/due": ("due", lambda c, m: set_due(c.store, c.index, m)),
+    "/action": ("action", lambda c, m: add_action(c.store, c.index, m)),
 }
 LONG_BODY = frozenset({"/document"})   # commands whose body is a pasted text, not a question
 
@@ -100,6 +104,10 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
     "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
     "import": ("import", lambda c, m, p: _sheets().confirm_import(c.store, m, p)),
+    "due": ("due", lambda c, m, p: confirm_due(c.store, m, p)),
+    "action": ("action", lambda c, m, p: confirm_action(c.store, m, p)),
+    # a 완료 button: any member may press; only the item's owners or a coordinator get it done
+    "action_done": ("ask", lambda c, m, p: mark_done(c.store, c.policy, m, p)),
     "iam": ("iam", lambda c, m, p: members.choose(c.store, c.policy, m, p)),
     "link": ("links", lambda c, m, p: members.decide(c.store, m, p)),
 }
@@ -107,9 +115,12 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
 
 def run_command(ctx: Context, command: str, role: str, message: Message, worded: str | None = None) -> Reply | None:
     """Answer a command or a command told in words (`worded`, as the one reading of the message found it: log,
-    schedule, stale, correct); None when the message is a question."""
+    schedule, stale, correct, set_due, assign); None when the message is a question (an action item told in
+    words is one only in reply to the bot's message about a meeting)."""
     if not command:
-        if worded == "log":
+        if worded == "set_due":
+            command = "/due"
+        elif worded == "log":
             command = "/log"
         elif worded == "correct":
             command = "/correct"
@@ -118,6 +129,8 @@ def run_command(ctx: Context, command: str, role: str, message: Message, worded:
             message = replace(message, text=SCHEDULE_VERB.sub("", message.text))
         elif worded == "stale":
             return stale(ctx.store, ctx.policy, message)
+        elif worded == "assign" and replies_to_meeting(ctx.store, message):
+            command = "/action"
         else:
             return None
     if command not in HANDLERS:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from store.dataset import parse_phone, split_multi
 from store.errors import StoreError
+from store.followup import DUE_TABLE
 from store.sheets.cells import Value
+from store.sheets.columns import OUTSIDE
 from store.sheets.current import snapshot
 from store.sheets.plan import Change, Plan
 from store.store import Store
@@ -40,6 +42,7 @@ def apply_plan(store: Store, plan: Plan, user_id: int | None, at: str) -> Applie
         _check_unchanged(store, plan)
         _write(store, plan.changes)
         store.record_origins([(c.table, c.id) for c in plan.changes], "import", plan.file, user_id, at)
+        _write_dues(store, [c for c in plan.changes if c.table == "tasks" and "due" in c.new], plan.file, user_id, at)
         store.audit_all(at, user_id, "import", [
             (f"{c.table}/{c.id}", c.old or None,
              {k: v for k, v in c.new.items() if v is not None} if c.op == "add" else c.new) for c in plan.changes])
@@ -74,7 +77,7 @@ def _write(store: Store, changes: list[Change]) -> None:
     aliases: list[tuple[str, str, str]] = []
     conn = store.db.conn
     for change in changes:
-        own = {k: v for k, v in change.new.items() if k not in ("phones", "aliases")}
+        own = {k: v for k, v in change.new.items() if k not in OUTSIDE}
         if change.op == "add":
             inserts[(change.table, tuple(own))].append([change.id, *own.values()])
         kind = _OWNER_KIND.get(change.table)
@@ -92,7 +95,7 @@ def _write(store: Store, changes: list[Change]) -> None:
         conn.executemany(f"INSERT INTO {table} ({', '.join(_q(c) for c in names)}) "
                          f"VALUES ({', '.join('?' for _ in names)})", rows)
     for change in changes:
-        own = {k: v for k, v in change.new.items() if k not in ("phones", "aliases")}
+        own = {k: v for k, v in change.new.items() if k not in OUTSIDE}
         if change.op == "change" and own:
             conn.execute(f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in own)} WHERE id = ?",
                          [*own.values(), change.id])
@@ -101,6 +104,20 @@ def _write(store: Store, changes: list[Change]) -> None:
     conn.executemany("INSERT INTO phones (owner_kind, owner_id, number, last, display) VALUES (?, ?, ?, ?, ?)",
                      phones)
     conn.executemany("INSERT OR IGNORE INTO aliases (entity_kind, entity_id, alias) VALUES (?, ?, ?)", aliases)
+
+
+def _write_dues(store: Store, changes: list[Change], file: str, user_id: int | None, at: str) -> None:
+    """The due dates an import gives tasks (an empty cell of a changed row clears one), with who set them, when,
+    and the file as their origin (inside the import's transaction; the rows' audit entries carry them)."""
+    conn = store.db.conn
+    dated = [(c.id, str(c.new["due"])) for c in changes if c.new["due"] is not None]
+    conn.executemany("INSERT INTO task_deadlines (task, due, set_by, set_at) VALUES (?, ?, ?, ?) ON CONFLICT(task) "
+                     "DO UPDATE SET due = excluded.due, set_by = excluded.set_by, set_at = excluded.set_at",
+                     [(task, due, user_id, at) for task, due in dated])
+    cleared = [(DUE_TABLE, c.id) for c in changes if c.new["due"] is None]
+    conn.executemany("DELETE FROM task_deadlines WHERE task = ?", [(task,) for _, task in cleared])
+    conn.executemany("DELETE FROM row_origins WHERE tbl = ? AND row_id = ?", cleared)
+    store.record_origins([(DUE_TABLE, task) for task, _ in dated], "import", file, user_id, at)
 
 
 def _q(column: str) -> str:

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from store.sheets.columns import AMOUNT, DATE, FLAG, INTEGER, PHONE, REF, SEP, TEXT, Column
+from store.sheets.columns import AMOUNT, DATE, DAY, FLAG, INTEGER, PHONE, REF, SEP, TEXT, Column
 
 Value = str | int | None
 Raw = str | int | float | bool | date | datetime | time | timedelta | None
@@ -64,6 +64,8 @@ def parse(column: Column, raw: Raw, tz: tzinfo) -> Value:
         return _flag(raw)
     if kind == DATE:
         return _date(raw, tz)
+    if kind == DAY:
+        return _day(raw, tz)
     if kind == PHONE:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             raise CellError(f"'{as_text(raw)}'은(는) 숫자 서식이라 전화번호의 앞자리 0이 빠졌을 수 있습니다 "
@@ -154,6 +156,17 @@ def _date(raw: Raw, tz: tzinfo) -> str:
     except ValueError:
         raise CellError(f"'{text}'은(는) 날짜가 아닙니다 (예: 2026-12-03, 2026-12-03 14:00)") from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).isoformat(timespec="seconds")
+
+
+def _day(raw: Raw, tz: tzinfo) -> str:
+    """A whole day (a due date): a date cell, or text like 2026-12-20; a time of day other than midnight, a month
+    or a year alone is refused."""
+    value = _date(raw, tz)
+    if len(value) == 10:
+        return value
+    if len(value) > 10 and value[10:].startswith("T00:00:00"):
+        return value[:10]
+    raise CellError(f"'{as_text(raw)}'은(는) 하루를 가리키는 날짜가 아닙니다 (예: 2026-12-20, 시각 없이)")
 
 
 def _phone(text: str) -> str:

@@ -7,18 +7,20 @@ from functools import lru_cache
 
 # column types
 TEXT, INTEGER, AMOUNT, DATE, PHONE, REF, FLAG = "text", "integer", "amount", "date", "phone", "ref", "flag"
+DAY = "day"   # a whole day, no time: a due date
 TYPE_NAMES = {TEXT: "텍스트", INTEGER: "정수", AMOUNT: "금액(정수, 단위 열의 단위; 보통 억원)",
-              DATE: "날짜 (2026-12-03, 2026-12-03 14:00, 2026-12, 2026)", PHONE: "전화번호 (044-203-4418)",
+              DATE: "날짜 (2026-12-03, 2026-12-03 14:00, 2026-12, 2026)", DAY: "날짜 (2026-12-20, 시각 없이)",
+              PHONE: "전화번호 (044-203-4418)",
               REF: "다른 시트의 ID 또는 이름", FLAG: "예 또는 빈칸"}
 SEP = " | "   # several values in one cell, as the built-in dataset writes them
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet: its Korean header, the row field it fills (`phones`, `aliases` and `table` are
-    kept outside the row's own table), its type, whether a row must fill it, whether a cell holds several
-    values (` | `), the tables a reference may name, the values it allows, and the one table it belongs to
-    when a sheet holds two (None: all)."""
+    """One column of a sheet: its Korean header, the row field it fills (`phones`, `aliases`, a task's `due`
+    date and `table` are kept outside the row's own table), its type, whether a row must fill it, whether a
+    cell holds several values (` | `), the tables a reference may name, the values it allows, and the one table
+    it belongs to when a sheet holds two (None: all)."""
 
     header: str
     key: str
@@ -111,6 +113,7 @@ PROGRAMS = Sheet("사업·과제", ("programs", "tasks"), (
     Column("지역", "region", REF, multi=True, targets=("regions",)),
     Column("혁신도시", "innovation_city", only="tasks"),
     Column("기간", "period"),
+    Column("기한", "due", DAY, only="tasks", width=14),
     Column("분야", "area"),
     Column("개요", "summary", width=60),
 ), match=("name",), owner={"programs": "program", "tasks": "task"})
@@ -166,6 +169,7 @@ DEFAULTS: dict[tuple[str, str], str | int] = {("budgets", "unit"): "억원", ("b
 # sheets only the export writes (and the importer passes over)
 PROGRESS_SHEET, ATTENDANCE_SHEET, AUDIT_SHEET, GUIDE_SHEET = "진행상황", "회의 참석", "감사 기록", "안내"
 EXPORT_ONLY = (PROGRESS_SHEET, ATTENDANCE_SHEET, AUDIT_SHEET, GUIDE_SHEET)
+OUTSIDE = ("phones", "aliases", "due")   # column keys kept in a table of their own, not in the row's
 ID_PREFIX = {"organisations": "org", "programs": "prog", "tasks": "task", "contacts": "contact",
              "budgets": "budget", "meetings": "meeting"}
 

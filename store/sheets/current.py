@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from store.sheets.cells import Value
-from store.sheets.columns import SEP, SHEETS, TABLE_WORDS, Sheet, normal
+from store.sheets.columns import OUTSIDE, SEP, SHEETS, TABLE_WORDS, Sheet, normal
 from store.tx import query
 
 REFERABLE = ("organisations", "programs", "tasks", "meetings")
@@ -75,6 +75,7 @@ def snapshot(db: Database) -> Current:
         now.regions[normal(str(r["name"]))] = now.regions[normal(str(r["full_name"]))] = str(r["name"])
     for r in query(db, "SELECT entity_id, alias FROM aliases WHERE entity_kind = 'region'"):
         now.regions.setdefault(normal(str(r["alias"])), str(r["entity_id"]))
+    dues = {str(r["task"]): str(r["due"]) for r in query(db, "SELECT task, due FROM task_deadlines")}
     for sheet in SHEETS:
         now.rows[sheet.name] = {}
         for table in sheet.tables:
@@ -87,6 +88,8 @@ def snapshot(db: Database) -> Current:
                         shaped["phones"] = SEP.join(phones.get((owner, row_id), [])) or None
                     if any(c.key == "aliases" for c in sheet.columns):
                         shaped["aliases"] = SEP.join(aliases.get((owner, row_id), [])) or None
+                if table == "tasks" and any(c.key == "due" for c in sheet.columns):
+                    shaped["due"] = dues.get(row_id)
                 now.rows[sheet.name][row_id] = shaped
                 now.table_of[row_id] = table
                 name = row.get(_NAME_COLUMN[table])
@@ -103,7 +106,7 @@ def _shaped(sheet: Sheet, table: str, row: dict[str, object]) -> dict[str, Value
     for column in sheet.columns:
         if column.key == "table":
             shaped["table"] = TABLE_WORDS[table]
-        elif column.key not in ("phones", "aliases"):
+        elif column.key not in OUTSIDE:
             value = row.get(column.key) if column.only in (None, table) else None
             shaped[column.key] = value if value is None or isinstance(value, int) else str(value)
     return shaped

@@ -17,6 +17,7 @@ from store.sheets.columns import (
     BUDGETS,
     CONTACTS,
     DATE,
+    DAY,
     FLAG,
     GUIDE_SHEET,
     INTEGER,
@@ -95,7 +96,7 @@ def _write(book: _Book, sheet: Worksheet, row: int, col: int, kind: str, value: 
         return
     if kind in (INTEGER, AMOUNT) and isinstance(value, int):
         sheet.write_number(row, col, value, book.amount if kind == AMOUNT else book.whole)
-    elif kind == DATE and isinstance(value, str):
+    elif kind in (DATE, DAY) and isinstance(value, str):
         moment = _as_date(value, tz)
         if isinstance(moment, datetime):
             sheet.write_datetime(row, col, moment, book.moment)
