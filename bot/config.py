@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from intents.dates.reminders import parse_digest, parse_offset
+from store.series import DEFAULT_WINDOW_DAYS
 
 DEFAULT_CONFIG = Path("config.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -36,6 +37,7 @@ class Config:
     follow_up_minutes: int = 5
     reminder_offsets: list[str] = field(default_factory=lambda: ["1d", "1h"])   # each checked by parse_offset
     digest: str = "mon 09:00"                                                   # checked by parse_digest
+    window_days: int = DEFAULT_WINDOW_DAYS   # recurring meetings' occurrences expanded (and reminded) this far
     concurrent_updates: int = 16
     log_level: str = "INFO"
     log_format: str = "text"
@@ -136,7 +138,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
                  "undo_minutes": Key("undo_minutes", _integer(0, WEEK_MINUTES)),
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},
     "conversation": {"follow_up_minutes": Key("follow_up_minutes", _integer(0, WEEK_MINUTES))},
-    "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest)},
+    "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest),
+                  "window_days": Key("window_days", _integer(1, 366))},
     "telegram": {"concurrent_updates": Key("concurrent_updates", _integer(1, 256))},
     "logging": {"level": Key("log_level", _choice(LOG_LEVELS, str.upper)),
                 "format": Key("log_format", _choice(LOG_FORMATS, str.lower))},

@@ -1,38 +1,73 @@
 """APScheduler wiring: one date job per reminder (stable ids), a weekly digest, rebuilt from the database."""
 
+import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_RUNNING, BaseScheduler
 
 from intents.dates.reminders import Due, Plan, Reminders, next_digest
 
 log = logging.getLogger(__name__)
 PREFIX = "remind:"
 DIGEST_JOB = "digest"
+MANY_JOBS = 100   # adding more than this many jobs pauses a running scheduler meanwhile
+
+
+def _signed(fire: Callable[[Due], object]) -> Callable[[Due], object]:
+    """`fire` with its signature worked out once: APScheduler checks each job's arguments against its function's
+    signature (inspect.signature, which reads `__signature__` first), and working it out again for every job was
+    a third of the time adding 20,000 jobs took (bench/recurrence_bench.py). A coroutine function stays one."""
+    call: Callable[[Due], Any] = fire
+    if inspect.iscoroutinefunction(fire):
+        async def run_async(due: Due) -> object:
+            result: Awaitable[object] = call(due)
+            return await result
+        run: Callable[[Due], object] = run_async
+    else:
+        def run_sync(due: Due) -> object:
+            return call(due)
+        run = run_sync
+    run.__signature__ = inspect.signature(run)  # type: ignore[attr-defined]
+    return run
 
 
 def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], object]) -> int:
     """Make the scheduler's reminder jobs match the plan's future reminders: add, move, drop; keep the unchanged.
 
-    A job that fell due a moment ago and has not run yet stays, so that it still runs.
+    A job that fell due a moment ago and has not run yet stays, so that it still runs. A recurring meeting has
+    one job per offset, for its next occurrence's reminder (the job id names the meeting and the offset): the
+    plan holds the window's later ones, and the next is scheduled once the one before has gone.
     Returns the number of jobs added or moved.
     """
-    wanted = {due.job_id: due for due in plan.future}
+    wanted: dict[str, Due] = {}
+    for planned in plan.future:   # soonest first: a recurring meeting's next occurrence takes the job
+        wanted.setdefault(planned.job_id, planned)
     just_due = set(plan.overdue)
     for job in scheduler.get_jobs():
         if not job.id.startswith(PREFIX):
             continue
         args = tuple(job.args)
         due = wanted.get(job.id)
-        if due is not None and args == (due,):
+        if len(args) == 1 and args[0] in just_due:
+            wanted.pop(job.id, None)   # runs first; a later occurrence's reminder takes the id after it
+        elif due is not None and args == (due,):
             del wanted[job.id]
-        elif due is None and not (len(args) == 1 and args[0] in just_due):
+        elif due is None:
             job.remove()
-    for due in wanted.values():
-        scheduler.add_job(fire, "date", run_date=due.at, args=[due], id=due.job_id, replace_existing=True,
-                          misfire_grace_time=None, coalesce=True)
+    run = _signed(fire)
+    running = scheduler.state == STATE_RUNNING and len(wanted) > MANY_JOBS
+    if running:   # one wake-up for all of them, not one per job added
+        scheduler.pause()
+    try:
+        for due in wanted.values():
+            scheduler.add_job(run, "date", run_date=due.at, args=[due], id=due.job_id, replace_existing=True,
+                              misfire_grace_time=None, coalesce=True)
+    finally:
+        if running:
+            scheduler.resume()
     return len(wanted)
 
 

@@ -22,6 +22,7 @@ from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
+from store.series import SeriesRecords
 from store.tx import query
 from store.upgrade import Upgrade, held_version, log_upgrade, record_dataset, upgrade_dataset
 
@@ -60,7 +61,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, SeriesRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
