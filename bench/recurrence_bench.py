@@ -7,7 +7,7 @@ The series are weekly (60 %), fortnightly (15 %), a month's n-th weekday (15 %) 
 times spread over the working day; one in ten has an occurrence moved and one in ten one cancelled. Setting up
 expands each series with recurring-ical-events (the daily job's work, timed too); then the database is closed
 and what `tfbot run` does at start-up is timed: open the store, plan every reminder of the window, schedule the
-jobs (one per series and offset: the next occurrence's; the plan holds the rest of the window).
+jobs (one per series, for the reminder that falls due first; the plan holds the rest of the window).
 """
 
 import argparse
@@ -142,7 +142,7 @@ def main() -> int:
         runs = [start_up(path) for _ in range(2)]
         for n, (elapsed, cpu, held, planned, jobs, overdue) in enumerate(runs, 1):
             print(f"start-up {n}: {held:,} occurrences held, {planned:,} reminders planned, {jobs:,} jobs scheduled "
-                  f"(next occurrence per series and offset), {overdue} overdue, in {elapsed:.2f} s "
+                  f"(one per series: its next reminder), {overdue} overdue, in {elapsed:.2f} s "
                   f"({cpu:.2f} s of CPU)")
         check = export_and_reexpand(path, args.window_days)
         print(f".ics export: {int(check['bytes']):,} bytes in {check['export']:.1f} s; read back by icalendar in "

@@ -21,7 +21,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
-from bot.scheduler import apply_plan, log_skips, schedule_digest
+from bot.scheduler import apply_plan, held, log_skips, schedule_digest
 from bot.sender import Sender
 from bot.store_worker import StoreWorker
 from intents.dates.reminders import (
@@ -64,6 +64,7 @@ class ReminderService:
         self.sender: Sender | None = None
         self._sending = asyncio.Lock()    # one reminder in flight at a time
         self._known: set[Due] = set()     # reminders of the last plan not yet begun
+        self._held: set[Due] = set()      # reminders of the plan that have had a job (run by it, or to be)
         self._upcoming: set[str] | None = None
         self._skipped: set[Due] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -137,8 +138,11 @@ class ReminderService:
         now = self.now()
         plan: Plan = await self.work.run(lambda store: self._reminders(store).plan(now))
         apply_plan(self.scheduler, plan, self._fire_job)
-        due_now = plan.overdue if full else [due for due in plan.overdue if due not in self._known]
+        # due and never held by a job: new, or a recurring meeting's later reminder whose turn for the series' job
+        # had not come (full: every one due, in case a send failed)
+        due_now = plan.overdue if full else [due for due in plan.overdue if due not in self._held]
         self._known = set(plan.future) | set(plan.overdue)
+        self._held = (self._held & self._known) | held(self.scheduler)
         for due in due_now:
             self._spawn(self.fire(due))
         self._skipped &= set(plan.skipped)   # only those still within the plan's look-back are remembered

@@ -38,13 +38,15 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
     """Make the scheduler's reminder jobs match the plan's future reminders: add, move, drop; keep the unchanged.
 
     A job that fell due a moment ago and has not run yet stays, so that it still runs. A recurring meeting has
-    one job per offset, for its next occurrence's reminder (the job id names the meeting and the offset): the
-    plan holds the window's later ones, and the next is scheduled once the one before has gone.
+    one job, for the reminder of its window that falls due first: the plan holds the later ones, and the next
+    is scheduled once the one before has gone (`held` tells the service which reminders have had a job).
     Returns the number of jobs added or moved.
     """
     wanted: dict[str, Due] = {}
-    for planned in plan.future:   # soonest first: a recurring meeting's next occurrence takes the job
-        wanted.setdefault(planned.job_id, planned)
+    for planned in plan.future:
+        kept = wanted.get(planned.job_id)
+        if kept is None or (planned.series and planned.at < kept.at):   # the first to fall due takes the job
+            wanted[planned.job_id] = planned
     just_due = set(plan.overdue)
     for job in scheduler.get_jobs():
         if not job.id.startswith(PREFIX):
@@ -69,6 +71,11 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
         if running:
             scheduler.resume()
     return len(wanted)
+
+
+def held(scheduler: BaseScheduler) -> set[Due]:
+    """The reminders the scheduler holds a job for."""
+    return {job.args[0] for job in scheduler.get_jobs() if job.id.startswith(PREFIX) and len(job.args) == 1}
 
 
 def log_skips(due: Due, chats: list[int], now: datetime) -> None:

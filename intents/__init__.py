@@ -4,8 +4,8 @@
     answers/   one module per question intent (contact, budget, compute, program, task, meeting, search …)
     writes/    roles (access), /log (progress), /meeting (schedule; recurring ones: series), grants (admin), the
                command table
-    dates/     Korean date phrases and holidays (when), recurrence phrases (recurrence), reminder planning,
-               .ics files
+    dates/     Korean date phrases and holidays (when), recurrence phrases (recurrence) and rules told in Korean
+               (rules), reminder planning, .ics files
     registry   every intent and command: the role it needs, its help line, its menu entry
     engine     routes a Message through reading → an answer or a write, returning a Reply
 """

@@ -3,6 +3,7 @@ RECURRENCE-ID override for each occurrence moved) built with icalendar and expan
 
 The expansion that fills the rolling window of occurrences and the .ics export use this one builder, so a
 calendar app that reads the export sees the occurrences the bot reminds of. No SQL here: rows come in as dicts.
+recurring-ical-events and dateutil are imported when a series is expanded, not by every `tfbot ask`.
 """
 
 from collections.abc import Iterable
@@ -11,8 +12,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events
-from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, vRecur
 
 Row = dict[str, Any]
@@ -63,6 +62,20 @@ def rule_text(parts: dict[str, Any]) -> str:
     return bytes(vRecur(parts).to_ical()).decode()   # type: ignore[no-untyped-call]
 
 
+def _rrule(rule: str, start: datetime) -> Any:
+    """dateutil's reading of an RRULE from `start` (what icalendar and recurring-ical-events use underneath)."""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(rule, dtstart=start)
+
+
+def _occurrences_of(calendar: Calendar) -> Any:
+    """recurring-ical-events' query over a calendar."""
+    import recurring_ical_events
+
+    return recurring_ical_events.of(calendar)
+
+
 def first_on_or_after(rule: str, candidate: datetime) -> datetime | None:
     """The first moment on or after `candidate` (aware; its time of day is the series') that the rule's
     pattern holds, ignoring INTERVAL, COUNT and UNTIL: where a series of that pattern starts (RFC 5545 asks for
@@ -71,7 +84,7 @@ def first_on_or_after(rule: str, candidate: datetime) -> datetime | None:
     until = parts.pop("UNTIL", None)
     for key in ("INTERVAL", "COUNT"):
         parts.pop(key, None)
-    found: datetime | None = rrulestr(rule_text(parts), dtstart=candidate).after(candidate, inc=True)
+    found: datetime | None = _rrule(rule_text(parts), candidate).after(candidate, inc=True)
     if found is None or (until and found > until[0]):
         return None
     return found.astimezone(candidate.tzinfo) if candidate.tzinfo else found
@@ -83,7 +96,7 @@ def instances_before(row: Row, moment: datetime) -> int:
     start = in_zone(str(row["start"]), zone)
     if moment <= start:
         return 0
-    return len(rrulestr(str(row["rrule"]), dtstart=start).between(start, moment, inc=False)) + 1
+    return len(_rrule(str(row["rrule"]), start).between(start, moment, inc=False)) + 1
 
 
 def _event(row: Row, start: datetime, length: timedelta, stamp: datetime | None) -> Event:
@@ -140,7 +153,7 @@ def expand(row: Row, exceptions: Iterable[Row], since: datetime, until: datetime
     """The occurrences of a series that start in [since, until), moved ones where they were moved to and
     cancelled ones left out (recurring-ical-events over the series' VEVENTs)."""
     zone = zone_of(row)
-    found = recurring_ical_events.of(_calendar(row, exceptions)).between(since, until)
+    found = _occurrences_of(_calendar(row, exceptions)).between(since, until)
     return sorted({o for o in (_occurrence(c, zone) for c in found)
                    if since <= datetime.fromisoformat(o.start) < until})
 
@@ -148,7 +161,7 @@ def expand(row: Row, exceptions: Iterable[Row], since: datetime, until: datetime
 def next_after(row: Row, exceptions: Iterable[Row], moment: datetime) -> Occurrence | None:
     """The first occurrence of a series that starts at or after `moment`, or None when the series has ended."""
     zone = zone_of(row)
-    for steps, component in enumerate(recurring_ical_events.of(_calendar(row, exceptions)).after(moment)):
+    for steps, component in enumerate(_occurrences_of(_calendar(row, exceptions)).after(moment)):
         found = _occurrence(component, zone)
         if datetime.fromisoformat(found.start) >= moment:
             return found
@@ -162,7 +175,7 @@ def window(row: Row, exceptions: Iterable[Row], since: datetime, until: datetime
     known even when it is further away): `expand` and `next_after` in one pass of recurring-ical-events."""
     zone = zone_of(row)
     found: list[Occurrence] = []
-    for steps, component in enumerate(recurring_ical_events.of(_calendar(row, exceptions)).after(since)):
+    for steps, component in enumerate(_occurrences_of(_calendar(row, exceptions)).after(since)):
         occurrence = _occurrence(component, zone)
         start = datetime.fromisoformat(occurrence.start)
         if start >= since:

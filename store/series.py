@@ -5,30 +5,22 @@ The occurrences are derived: whenever a series or its exceptions change, that se
 same transaction (store/recurrence.py expands them with recurring-ical-events); `extend_occurrences` moves the
 whole window forward, a chunk of series per transaction. The window reaches `until` and always holds each
 series' first occurrence after it too, so the next meeting is known even when it is further away.
+store/recurrence.py (icalendar, recurring-ical-events) is imported by the methods that need it: opening a
+database or answering most questions does not, and loading it slowed every `tfbot` command.
 """
 
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from store.errors import NotFound
-from store.recurrence import (
-    Occurrence,
-    ends_before,
-    expand,
-    in_zone,
-    instances_before,
-    iso,
-    next_after,
-    rule_parts,
-    rule_text,
-    window,
-    zone_of,
-)
 from store.tx import immediate, query
+
+if TYPE_CHECKING:
+    from store.recurrence import Occurrence
 
 Row = dict[str, Any]
 DEFAULT_WINDOW_DAYS = 14       # how far ahead occurrences are expanded when nothing set the window yet
@@ -48,7 +40,9 @@ class SeriesRecords:
                    place: str | None, mode: str | None, kind: str = "회의") -> str:
         """Create a recurring meeting (its first occurrence `start`, its RRULE, the zone it recurs in) and its
         occurrences in the window; return its id."""
-        rule_parts(rrule)   # an RRULE icalendar cannot read is refused before anything is written
+        from store import recurrence as ical
+
+        ical.rule_parts(rrule)   # an RRULE icalendar cannot read is refused before anything is written
         meeting_id = "m-" + secrets.token_hex(4)
         with immediate(self.db):
             self.db.execute(
@@ -64,12 +58,14 @@ class SeriesRecords:
                           start: str | None) -> Row:
         """Move one occurrence (by its original start) to `start`, or cancel it (`start` None); the others stay.
         Returns the series row."""
+        from store import recurrence as ical
+
         with immediate(self.db):
             row = self._series(meeting_id)
             old = query(self.db, "SELECT start FROM meeting_exceptions WHERE meeting = ? AND occurrence = ?",
                         [meeting_id, occurrence])
             if start is not None:
-                start = iso(in_zone(start, zone_of(row)))
+                start = ical.iso(ical.in_zone(start, ical.zone_of(row)))
             if start == occurrence:   # moved back to where the rule puts it: no longer an exception
                 self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ? AND occurrence = ?",
                                 [meeting_id, occurrence])
@@ -87,9 +83,11 @@ class SeriesRecords:
 
     def end_series(self, actor: int | None, at: str, meeting_id: str, occurrence: str) -> Row:
         """Cancel an occurrence and every one after it: the rule ends just before it (UNTIL). Returns the old row."""
+        from store import recurrence as ical
+
         with immediate(self.db):
             row = self._series(meeting_id)
-            rule = ends_before(str(row["rrule"]), in_zone(occurrence, zone_of(row)))
+            rule = ical.ends_before(str(row["rrule"]), ical.in_zone(occurrence, ical.zone_of(row)))
             self.db.execute("UPDATE meetings SET rrule = ? WHERE id = ?", [rule, meeting_id])
             self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ? AND occurrence >= ?",
                             [meeting_id, occurrence])
@@ -104,15 +102,17 @@ class SeriesRecords:
         """Move an occurrence and every one after it: the series ends before it and a new one (same title, place
         and organiser) starts at `start` with `rrule`, its COUNT what was left of the old one's. Returns the new
         series' id."""
+        from store import recurrence as ical
+
         with immediate(self.db):
             row = self._series(meeting_id)
-            parts = rule_parts(rrule)
-            if "COUNT" in rule_parts(str(row["rrule"])) and "UNTIL" not in parts:
-                left = int(rule_parts(str(row["rrule"]))["COUNT"][0]) - instances_before(
-                    row, in_zone(occurrence, zone_of(row)))
+            parts = ical.rule_parts(rrule)
+            if "COUNT" in ical.rule_parts(str(row["rrule"])) and "UNTIL" not in parts:
+                left = int(ical.rule_parts(str(row["rrule"]))["COUNT"][0]) - ical.instances_before(
+                    row, ical.in_zone(occurrence, ical.zone_of(row)))
                 parts["COUNT"] = [max(left, 1)]
-                rrule = rule_text(parts)
-            ended = ends_before(str(row["rrule"]), in_zone(occurrence, zone_of(row)))
+                rrule = ical.rule_text(parts)
+            ended = ical.ends_before(str(row["rrule"]), ical.in_zone(occurrence, ical.zone_of(row)))
             self.db.execute("UPDATE meetings SET rrule = ? WHERE id = ?", [ended, meeting_id])
             self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ? AND occurrence >= ?",
                             [meeting_id, occurrence])
@@ -131,7 +131,9 @@ class SeriesRecords:
     def reschedule_series(self, actor: int | None, at: str, meeting_id: str, start: str, rrule: str) -> Row:
         """Change a whole series (its first occurrence and rule); occurrences changed one at a time are reset.
         Returns the old row."""
-        rule_parts(rrule)
+        from store import recurrence as ical
+
+        ical.rule_parts(rrule)
         with immediate(self.db):
             row = self._series(meeting_id)
             self.db.execute("UPDATE meetings SET start = ?, rrule = ? WHERE id = ?", [start, rrule, meeting_id])
@@ -168,11 +170,14 @@ class SeriesRecords:
     def _rebuild(self, meeting_id: str, at: str, until: datetime | None = None, since: datetime | None = None) -> None:
         """Expand one series into the window again (inside the caller's transaction): its occurrences from
         `since` (after a change to the series, from KEEP_PAST ago) to the window's end, and the first after."""
+        from store import recurrence as ical
+
         row = self._series(meeting_id)
         moment = datetime.fromisoformat(at)
         since = since or moment - KEEP_PAST
-        found = window(row, self.exceptions_of(meeting_id), since, until or self.window_until(moment))
-        self.db.execute("DELETE FROM meeting_occurrences WHERE meeting = ? AND start >= ?", [meeting_id, iso(since)])
+        found = ical.window(row, self.exceptions_of(meeting_id), since, until or self.window_until(moment))
+        self.db.execute("DELETE FROM meeting_occurrences WHERE meeting = ? AND start >= ?",
+                        [meeting_id, ical.iso(since)])
         self.db.conn.executemany("INSERT OR REPLACE INTO meeting_occurrences (meeting, occurrence, start) "
                                  "VALUES (?, ?, ?)", [(meeting_id, o.occurrence, o.start) for o in found])
 
@@ -204,15 +209,19 @@ class SeriesRecords:
         """Every recurring meeting not cancelled as a whole, oldest first."""
         return query(self.db, "SELECT * FROM meetings WHERE rrule IS NOT NULL AND status != '취소' ORDER BY start, id")
 
-    def occurrences(self, meeting_id: str, since: datetime, until: datetime) -> list[Occurrence]:
+    def occurrences(self, meeting_id: str, since: datetime, until: datetime) -> list["Occurrence"]:
         """The occurrences of one series in [since, until), expanded now (not only the window)."""
-        row = self._series(meeting_id)
-        return expand(row, self.exceptions_of(meeting_id), since, until)
+        from store import recurrence as ical
 
-    def next_occurrence(self, meeting_id: str, moment: datetime) -> Occurrence | None:
-        """The first occurrence of a series at or after `moment`, expanded now (not only the window)."""
         row = self._series(meeting_id)
-        return next_after(row, self.exceptions_of(meeting_id), moment)
+        return ical.expand(row, self.exceptions_of(meeting_id), since, until)
+
+    def next_occurrence(self, meeting_id: str, moment: datetime) -> "Occurrence | None":
+        """The first occurrence of a series at or after `moment`, expanded now (not only the window)."""
+        from store import recurrence as ical
+
+        row = self._series(meeting_id)
+        return ical.next_after(row, self.exceptions_of(meeting_id), moment)
 
     def scheduled_meetings(self, after: str) -> list[Row]:
         """Meetings not cancelled whose start (a date-time) is after `after`, soonest first: one-off meetings,
@@ -259,6 +268,8 @@ class SeriesRecords:
     def calendar_meetings(self, after: str) -> list[Row]:
         """What an .ics export holds: one-off meetings after `after`, and every recurring meeting not cancelled
         whose rule still has occurrences after it, with its exceptions (`exceptions`)."""
+        from store import recurrence as ical
+
         rows = query(self.db, "SELECT * FROM meetings WHERE status != '취소' AND rrule IS NULL AND start > ? "
                               "AND length(start) > 10 ORDER BY start", [after])
         moment = datetime.fromisoformat(after)
@@ -269,6 +280,6 @@ class SeriesRecords:
         for row in self.series_list():
             held = query(self.db, "SELECT 1 FROM meeting_occurrences WHERE meeting = ? AND start >= ? LIMIT 1",
                          [row["id"], after])
-            if held or next_after(row, changed.get(str(row["id"]), []), moment) is not None:
+            if held or ical.next_after(row, changed.get(str(row["id"]), []), moment) is not None:
                 rows.append({**row, "exceptions": changed.get(str(row["id"]), [])})
         return rows

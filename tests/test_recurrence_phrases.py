@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from intents.dates.recurrence import RecurrenceError, describe_rule, mentions_recurrence, read_recurrence
+from intents.dates.recurrence import RecurrenceError, mentions_recurrence, read_recurrence
+from intents.dates.rules import describe_rule
 from intents.engine import Engine
 from intents.writes.access import Policy
 from store import Store

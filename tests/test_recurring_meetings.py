@@ -292,7 +292,7 @@ def test_occurrences_are_expanded_for_the_rolling_window_not_for_a_year(team: En
     assert min(starts) >= (much_later - timedelta(days=31)).isoformat()
 
 
-def test_the_scheduler_holds_each_series_next_reminder_per_offset(team: Engine) -> None:
+def test_the_scheduler_holds_one_job_per_series_for_its_next_reminder(team: Engine) -> None:
     store = team.store
     meeting = _weekly(team)
     scheduler = BackgroundScheduler(timezone=SEOUL)
@@ -301,13 +301,19 @@ def test_the_scheduler_holds_each_series_next_reminder_per_offset(team: Engine) 
         plan = Reminders(store, OFFSETS).plan(NOW)
         assert len([d for d in plan.future if d.meeting_id == meeting]) == 6   # three occurrences, two offsets
         apply_plan(scheduler, plan, lambda due: None)
-        jobs = {job.id: job.args[0] for job in scheduler.get_jobs()}
-        assert {i: d.start for i, d in jobs.items()} == {f"remind:{meeting}:86400": _at(2026, 11, 24, 14).isoformat(),
-                                                         f"remind:{meeting}:3600": _at(2026, 11, 24, 14).isoformat()}
-        for job in scheduler.get_jobs():   # both fired for the 24th (date jobs are gone once run)
-            job.remove()
-        apply_plan(scheduler, Reminders(store, OFFSETS).plan(_at(2026, 11, 24, 13, 30)), lambda due: None)
-        assert {j.args[0].start for j in scheduler.get_jobs()} == {_at(2026, 12, 1, 14).isoformat()}
+        [job] = scheduler.get_jobs()
+        assert (job.id, job.args[0].start, job.args[0].offset_seconds) == (
+            f"remind:{meeting}", _at(2026, 11, 24, 14).isoformat(), 86400)
+        job.remove()   # it ran: the series' next reminder takes the job at the next re-plan
+        apply_plan(scheduler, Reminders(store, OFFSETS).plan(_at(2026, 11, 23, 15)), lambda due: None)
+        [job] = scheduler.get_jobs()
+        assert (job.args[0].start, job.args[0].offset_seconds) == (_at(2026, 11, 24, 14).isoformat(), 3600)
+        later = Reminders(store, OFFSETS).plan(_at(2026, 11, 24, 13, 30))   # the 1-hour one fell due, not yet run
+        apply_plan(scheduler, later, lambda due: None)
+        assert [j.args[0].offset_seconds for j in scheduler.get_jobs()] == [3600]   # kept until it runs
+        scheduler.get_jobs()[0].remove()
+        apply_plan(scheduler, later, lambda due: None)
+        assert [j.args[0].start for j in scheduler.get_jobs()] == [_at(2026, 12, 1, 14).isoformat()]
     finally:
         scheduler.shutdown(wait=False)
 

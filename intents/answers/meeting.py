@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.render import clock, when, when_iso
 from intents.dates.calendar import meeting_attachment
-from intents.dates.recurrence import describe_rule, occurrence_note, series_label
+from intents.dates.rules import describe_rule, occurrence_note, series_label
 from intents.message import Entity, Reply
 from intents.reading.normalize import compact
 from intents.writes.schedule import attendance

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from intents.answers.render import when
-from intents.dates.recurrence import occurrence_note, series_label
+from intents.dates.rules import occurrence_note, series_label
 from intents.dates.when import is_working_day
 from intents.message import Button, Message, Offer, Reply
 from intents.writes.access import Policy
@@ -60,10 +60,15 @@ class Due:
     offset_seconds: int
     at: datetime
     start: str   # the meeting's start as stored: a moved meeting's reminders are new ones
+    series: bool = False   # an occurrence of a recurring meeting
 
     @property
     def job_id(self) -> str:
-        """Stable id, so that rebuilding never duplicates a job."""
+        """Stable id, so that rebuilding never duplicates a job: one per meeting and offset; a recurring meeting
+        has one for all its reminders, held by the one that falls due first (the scheduler keeps one job per
+        series, not one per reminder of the window)."""
+        if self.series:
+            return f"remind:{self.meeting_id}"
         return f"remind:{self.meeting_id}:{self.offset_seconds}"
 
     @property
@@ -114,20 +119,24 @@ class Reminders:
         recurring meeting's occurrences in the window each have their own, soonest first."""
         plan = Plan([], [], [])
         lookback = max(timedelta(seconds=max(self.offsets, default=0)), SKIP_LOOKBACK)
+        future, overdue, skipped, upcoming = plan.future, plan.overdue, plan.skipped, plan.upcoming
+        steps = [(offset, timedelta(seconds=offset)) for offset in self.offsets]
+        moment = now.timestamp()   # compared as numbers: tens of thousands of occurrences in a big window
         for meeting_id, text, occurrence in self.store.meeting_starts((now - lookback).isoformat()):
             start = datetime.fromisoformat(text)
-            if start > now:
-                plan.upcoming.add(meeting_id)
-                if occurrence:
-                    plan.upcoming.add(f"{meeting_id}@{occurrence}")
-            for offset in self.offsets:
-                due = Due(meeting_id, offset, start - timedelta(seconds=offset), text)
-                if due.at > now:
-                    plan.future.append(due)
-                elif start > now:
-                    plan.overdue.append(due)
+            begins, series = start.timestamp(), occurrence is not None
+            if begins > moment:
+                upcoming.add(meeting_id)
+                if series:
+                    upcoming.add(f"{meeting_id}@{occurrence}")
+            for offset, step in steps:
+                due = Due(meeting_id, offset, start - step, text, series)
+                if begins - offset > moment:
+                    future.append(due)
+                elif begins > moment:
+                    overdue.append(due)
                 else:
-                    plan.skipped.append(due)
+                    skipped.append(due)
         return plan
 
     def chats(self, meeting: Row) -> list[int]:

@@ -6,11 +6,10 @@ from datetime import datetime
 from intents.answers.render import person_name
 from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
-from intents.dates.recurrence import mentions_recurrence, occurrence_note, series_label
+from intents.dates.rules import occurrence_note, series_label
 from intents.dates.when import DateError, read_when
 from intents.message import Entity, Message, Pick, Reply, Written
 from intents.reading.matcher import NameIndex
-from intents.writes import series
 from intents.writes.access import actor_of
 from intents.writes.meeting_form import CONFIRM, confirming, describe, title_place_mode
 from store.store import Row, Store
@@ -26,6 +25,9 @@ def schedule(store: Store, message: Message) -> Reply:
         return Reply(text="사용법: /meeting <언제> <제목> [@장소]\n"
                           "예: /meeting 12월 3일 오후 2시 권역별 TF회의 (영상)\n"
                           "반복: /meeting 매주 화요일 오후 2시 권역별 TF회의", intent="meeting")
+    from intents.dates.recurrence import mentions_recurrence  # loaded by the commands that need it
+    from intents.writes import series
+
     if mentions_recurrence(body):
         return series.schedule_series(message, body)
     try:
@@ -72,6 +74,8 @@ def move_or_cancel(store: Store, index: NameIndex, message: Message) -> Reply:
         usage = ("/move <회의명> <새 일시>  (반복 회의: /move <회의명> 12월 15일 → 12월 16일 15시, '이후 모두', '전체')"
                  if op == "move" else "/cancel <회의명>  (반복 회의: /cancel <회의명> 12월 15일, '이후 모두', '전체')")
         return Reply(text=f"사용법: {usage}", intent="meeting")
+    from intents.writes import series
+
     change = series.read_change(op, body, message.now)
     if isinstance(change, Reply):
         return change
@@ -108,6 +112,8 @@ def confirm(store: Store, message: Message, pick: Pick) -> Reply:
     payload = pick.payload
     if pick.action != CONFIRM:
         return Reply(text="취소했습니다. 아무것도 바꾸지 않았습니다.", intent="meeting")
+    from intents.writes import series
+
     written = series.confirm_series(store, message, payload)
     if written is not None:
         return written

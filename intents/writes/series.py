@@ -11,14 +11,8 @@ import korean_datetime
 
 from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
-from intents.dates.recurrence import (
-    CODES,
-    Recurrence,
-    describe_rule,
-    mentions_recurrence,
-    occurrence_note,
-    read_recurrence,
-)
+from intents.dates.recurrence import Recurrence, mentions_recurrence, read_recurrence
+from intents.dates.rules import CODES, describe_rule, occurrence_note
 from intents.dates.when import DateError, holiday_name, read_day, read_when
 from intents.message import Entity, Message, Reply, Written
 from intents.writes.access import actor_of
