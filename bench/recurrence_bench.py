@@ -53,16 +53,18 @@ def _rule(i: int) -> str:
 def build(path: Path, series: int, window_days: int) -> dict[str, float]:
     """The database: `series` recurring meetings, expanded for the window, some occurrences moved or cancelled."""
     store = Store.open(path)
-    rows = []
+    rows, rules = [], []
     for i in range(series):
         rule = _rule(i)
         clock = NOW.replace(hour=9 + (i % 9), minute=(i * 7) % 60)
         first = first_on_or_after(rule, clock + timedelta(days=1))
         assert first is not None
         rows.append({"id": f"bench-{i}", "title": f"권역별 TF회의 {i}", "kind": "회의", "status": "예정",
-                     "start": first.isoformat(), "rrule": rule, "tzid": "Asia/Seoul", "created_by": 2})
+                     "start": first.isoformat(), "created_by": 2})
+        rules.append({"meeting": f"bench-{i}", "rrule": rule, "tzid": "Asia/Seoul"})
     with store.db.atomic():
         store.db.table("meetings").insert_all(rows)
+        store.db.table("meeting_series").insert_all(rules)
     t0 = time.perf_counter()
     extend_window(store, NOW, window_days)
     expanded = time.perf_counter() - t0

@@ -51,9 +51,10 @@ class ReminderRecords:
         at that start) was cancelled or moved since planned.
         """
         with immediate(self.db):
-            current = query(self.db, "SELECT 1 FROM meetings m WHERE id = ? AND status != '취소' AND CASE WHEN "
-                            "rrule IS NULL THEN start = ? ELSE EXISTS (SELECT 1 FROM meeting_occurrences o "
-                            "WHERE o.meeting = m.id AND o.start = ?) END", [key.meeting, key.start, key.start])
+            current = query(self.db, "SELECT 1 FROM meetings m WHERE id = ? AND status != '취소' AND CASE WHEN NOT "
+                            "EXISTS (SELECT 1 FROM meeting_series s WHERE s.meeting = m.id) THEN start = ? ELSE "
+                            "EXISTS (SELECT 1 FROM meeting_occurrences o WHERE o.meeting = m.id AND o.start = ?) END",
+                            [key.meeting, key.start, key.start])
             if not current:
                 return None
             found = self.db.execute(

@@ -26,6 +26,8 @@ Row = dict[str, Any]
 DEFAULT_WINDOW_DAYS = 14       # how far ahead occurrences are expanded when nothing set the window yet
 KEEP_PAST = timedelta(days=31)  # occurrences kept behind: reminders of one that began are recorded as skipped
 EXTEND_CHUNK = 200             # series rebuilt per transaction when the window moves forward
+_SERIES = "SELECT m.*, s.rrule, s.tzid FROM meetings m JOIN meeting_series s ON s.meeting = m.id"
+_ONE_OFF = "NOT EXISTS (SELECT 1 FROM meeting_series s WHERE s.meeting = m.id)"
 
 
 class SeriesRecords:
@@ -46,9 +48,10 @@ class SeriesRecords:
         meeting_id = "m-" + secrets.token_hex(4)
         with immediate(self.db):
             self.db.execute(
-                'INSERT INTO meetings (id, title, kind, start, "end", place, mode, created_by, status, rrule, tzid) '
-                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '예정', ?, ?)",
-                [meeting_id, title, kind, start, place, mode, actor, rrule, tzid])
+                'INSERT INTO meetings (id, title, kind, start, "end", place, mode, created_by, status) '
+                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '예정')", [meeting_id, title, kind, start, place, mode, actor])
+            self.db.execute("INSERT INTO meeting_series (meeting, rrule, tzid) VALUES (?, ?, ?)",
+                            [meeting_id, rrule, tzid])
             self.audit(at, actor, "meeting", meeting_id, None, {"title": title, "start": start, "rrule": rrule,
                                                                  "place": place, "mode": mode})
             self._rebuild(meeting_id, at)
@@ -88,7 +91,7 @@ class SeriesRecords:
         with immediate(self.db):
             row = self._series(meeting_id)
             rule = ical.ends_before(str(row["rrule"]), ical.in_zone(occurrence, ical.zone_of(row)))
-            self.db.execute("UPDATE meetings SET rrule = ? WHERE id = ?", [rule, meeting_id])
+            self.db.execute("UPDATE meeting_series SET rrule = ? WHERE meeting = ?", [rule, meeting_id])
             self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ? AND occurrence >= ?",
                             [meeting_id, occurrence])
             self.db.execute("INSERT INTO meeting_exceptions (meeting, occurrence, start, scope, created_by, at) "
@@ -113,15 +116,17 @@ class SeriesRecords:
                 parts["COUNT"] = [max(left, 1)]
                 rrule = ical.rule_text(parts)
             ended = ical.ends_before(str(row["rrule"]), ical.in_zone(occurrence, ical.zone_of(row)))
-            self.db.execute("UPDATE meetings SET rrule = ? WHERE id = ?", [ended, meeting_id])
+            self.db.execute("UPDATE meeting_series SET rrule = ? WHERE meeting = ?", [ended, meeting_id])
             self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ? AND occurrence >= ?",
                             [meeting_id, occurrence])
             new_id = "m-" + secrets.token_hex(4)
             self.db.execute(
-                'INSERT INTO meetings (id, title, kind, start, "end", place, mode, created_by, status, rrule, tzid, '
-                "program, note) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '예정', ?, ?, ?, ?)",
-                [new_id, row["title"], row["kind"], start, row["place"], row["mode"], row["created_by"], rrule,
-                 row["tzid"], row["program"], row["note"]])
+                'INSERT INTO meetings (id, title, kind, start, "end", place, mode, created_by, status, program, note) '
+                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, '예정', ?, ?)", [new_id, row["title"], row["kind"], start,
+                                                                     row["place"], row["mode"], row["created_by"],
+                                                                     row["program"], row["note"]])
+            self.db.execute("INSERT INTO meeting_series (meeting, rrule, tzid) VALUES (?, ?, ?)",
+                            [new_id, rrule, row["tzid"]])
             self.audit(at, actor, "series_split", meeting_id, {"rrule": row["rrule"]},
                        {"rrule": ended, "continued_by": new_id, "start": start, "new_rrule": rrule})
             self._rebuild(meeting_id, at)
@@ -136,7 +141,8 @@ class SeriesRecords:
         ical.rule_parts(rrule)
         with immediate(self.db):
             row = self._series(meeting_id)
-            self.db.execute("UPDATE meetings SET start = ?, rrule = ? WHERE id = ?", [start, rrule, meeting_id])
+            self.db.execute("UPDATE meetings SET start = ? WHERE id = ?", [start, meeting_id])
+            self.db.execute("UPDATE meeting_series SET rrule = ? WHERE meeting = ?", [rrule, meeting_id])
             self.db.execute("DELETE FROM meeting_exceptions WHERE meeting = ?", [meeting_id])
             self.audit(at, actor, "series_edit", meeting_id, {"start": row["start"], "rrule": row["rrule"]},
                        {"start": start, "rrule": rrule})
@@ -146,8 +152,7 @@ class SeriesRecords:
     def extend_occurrences(self, at: datetime, until: datetime, chunk: int = EXTEND_CHUNK) -> int:
         """Move the rolling window to reach `until`: every series' occurrences rebuilt, `chunk` series per
         transaction, and those begun more than KEEP_PAST ago dropped. Returns the number of series."""
-        ids = [str(r["id"]) for r in query(self.db, "SELECT id FROM meetings WHERE rrule IS NOT NULL "
-                                                    "AND status != '취소' ORDER BY id")]
+        ids = [str(r["id"]) for r in query(self.db, f"{_SERIES} WHERE m.status != '취소' ORDER BY m.id")]
         since = at - KEEP_PAST
         for first in range(0, len(ids), chunk):
             with immediate(self.db):
@@ -162,7 +167,7 @@ class SeriesRecords:
         return len(ids)
 
     def _series(self, meeting_id: str) -> Row:
-        found = query(self.db, "SELECT * FROM meetings WHERE id = ? AND rrule IS NOT NULL", [meeting_id])
+        found = query(self.db, f"{_SERIES} WHERE m.id = ?", [meeting_id])
         if not found:
             raise NotFound(f"반복 회의를 찾지 못했습니다: {meeting_id}")
         return found[0]
@@ -207,7 +212,7 @@ class SeriesRecords:
 
     def series_list(self) -> list[Row]:
         """Every recurring meeting not cancelled as a whole, oldest first."""
-        return query(self.db, "SELECT * FROM meetings WHERE rrule IS NOT NULL AND status != '취소' ORDER BY start, id")
+        return query(self.db, f"{_SERIES} WHERE m.status != '취소' ORDER BY m.start, m.id")
 
     def occurrences(self, meeting_id: str, since: datetime, until: datetime) -> list["Occurrence"]:
         """The occurrences of one series in [since, until), expanded now (not only the window)."""
@@ -228,11 +233,13 @@ class SeriesRecords:
         and the occurrences of recurring ones in the window, each as its series' row with the occurrence's
         `start`, its original start as `occurrence` (None for a one-off meeting) and the series' first one as
         `series_start`."""
-        rows = query(self.db, "SELECT *, NULL AS occurrence FROM meetings WHERE status != '취소' AND rrule IS NULL "
-                              "AND start > ? AND length(start) > 10", [after])
-        for row in query(self.db, "SELECT m.*, o.start AS occurrence_start, o.occurrence AS occurrence "
+        rows = query(self.db, "SELECT m.*, NULL AS rrule, NULL AS tzid, NULL AS occurrence FROM meetings m "
+                              f"WHERE m.status != '취소' AND {_ONE_OFF} AND m.start > ? AND length(m.start) > 10",
+                     [after])
+        for row in query(self.db, "SELECT m.*, s.rrule, s.tzid, o.start AS occurrence_start, o.occurrence "
                                   "FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting "
-                                  "WHERE o.start > ? AND m.status != '취소'", [after]):
+                                  "JOIN meeting_series s ON s.meeting = m.id WHERE o.start > ? AND m.status != '취소'",
+                         [after]):
             row["series_start"], row["start"] = row["start"], row.pop("occurrence_start")
             rows.append(row)
         rows.sort(key=lambda r: (str(r["start"]), str(r["id"])))
@@ -243,8 +250,8 @@ class SeriesRecords:
         recurring one in the window, that starts after `after`, soonest first: what reminders are planned from
         (only what the plan needs, so that thousands of series plan quickly)."""
         found = self.db.conn.execute(
-            "SELECT id, start, NULL FROM meetings WHERE status != '취소' AND rrule IS NULL AND start > ? "
-            "AND length(start) > 10 UNION ALL SELECT o.meeting, o.start, o.occurrence FROM meeting_occurrences o "
+            f"SELECT m.id, m.start, NULL FROM meetings m WHERE m.status != '취소' AND {_ONE_OFF} AND m.start > ? "
+            "AND length(m.start) > 10 UNION ALL SELECT o.meeting, o.start, o.occurrence FROM meeting_occurrences o "
             "JOIN meetings m ON m.id = o.meeting WHERE o.start > ? AND m.status != '취소' ORDER BY 2, 1",
             [after, after]).fetchall()
         return [(str(r[0]), str(r[1]), r[2]) for r in found]
@@ -252,7 +259,8 @@ class SeriesRecords:
     def meeting_at(self, meeting_id: str, start: str) -> Row | None:
         """The meeting (one-off, or the occurrence of a series) that takes place at `start`, unless cancelled or
         moved away: what a reminder planned for that start is about."""
-        found = query(self.db, "SELECT *, NULL AS occurrence FROM meetings WHERE id = ? AND status != '취소'",
+        found = query(self.db, "SELECT m.*, s.rrule, s.tzid, NULL AS occurrence FROM meetings m LEFT JOIN "
+                               "meeting_series s ON s.meeting = m.id WHERE m.id = ? AND m.status != '취소'",
                       [meeting_id])
         if not found:
             return None
@@ -270,8 +278,8 @@ class SeriesRecords:
         whose rule still has occurrences after it, with its exceptions (`exceptions`)."""
         from store import recurrence as ical
 
-        rows = query(self.db, "SELECT * FROM meetings WHERE status != '취소' AND rrule IS NULL AND start > ? "
-                              "AND length(start) > 10 ORDER BY start", [after])
+        rows = query(self.db, f"SELECT m.* FROM meetings m WHERE m.status != '취소' AND {_ONE_OFF} AND m.start > ? "
+                              "AND length(m.start) > 10 ORDER BY m.start", [after])
         moment = datetime.fromisoformat(after)
         changed: dict[str, list[Row]] = {}
         for exception in query(self.db, "SELECT e.* FROM meeting_exceptions e JOIN meetings m ON m.id = e.meeting "

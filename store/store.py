@@ -249,7 +249,8 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
 
     def meeting(self, meeting_id: str) -> Row | None:
         """A meeting or dated event by id."""
-        return self.one("SELECT * FROM meetings WHERE id = ?", [meeting_id])
+        return self.one("SELECT m.*, s.rrule, s.tzid FROM meetings m LEFT JOIN meeting_series s ON s.meeting = m.id "
+                        "WHERE m.id = ?", [meeting_id])
 
     def region(self, name: str) -> Row | None:
         """A 시·도 by short name."""
@@ -367,8 +368,9 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         return self.rows("SELECT * FROM agenda_items WHERE meeting = ? ORDER BY rowid", [meeting_id])
 
     def meetings(self) -> list[Row]:
-        """Every meeting and dated event, ordered by start (undated last)."""
-        return self.rows("SELECT * FROM meetings WHERE status != '취소' ORDER BY start IS NULL, start, rowid")
+        """Every meeting and dated event, ordered by start (undated last); a recurring one with its `rrule`."""
+        return self.rows("SELECT m.*, s.rrule, s.tzid FROM meetings m LEFT JOIN meeting_series s ON s.meeting = m.id "
+                         "WHERE m.status != '취소' ORDER BY m.start IS NULL, m.start, m.rowid")
 
     def meetings_of_program(self, program_id: str) -> list[Row]:
         """Meetings and dated events linked to a program."""

@@ -132,8 +132,9 @@ def confirm(store: Store, message: Message, pick: Pick) -> Reply:
         return Reply(text=f"[{old['title']}] 일정을 {when_text(payload['start'])}(으)로 바꿨습니다. 알림도 옮겼습니다.",
                      intent="meeting_saved", entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
                      written=[Written("meeting", payload["id"])])
+    recurring = bool((store.meeting(payload["id"]) or {}).get("rrule"))
     old = store.cancel_meeting(actor, at, payload["id"])
-    if old.get("rrule"):
+    if recurring:
         return Reply(text=f"[{old['title']}] 반복 회의 전체를 취소했습니다. 남은 회차의 알림도 보내지 않습니다.",
                      intent="meeting_cancelled", entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
                      written=[Written("meeting", payload["id"])])
