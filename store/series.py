@@ -150,9 +150,13 @@ class SeriesRecords:
         return row
 
     def extend_occurrences(self, at: datetime, until: datetime, chunk: int = EXTEND_CHUNK) -> int:
-        """Move the rolling window to reach `until`: every series' occurrences rebuilt, `chunk` series per
-        transaction, and those begun more than KEEP_PAST ago dropped. Returns the number of series."""
-        ids = [str(r["id"]) for r in query(self.db, f"{_SERIES} WHERE m.status != '취소' ORDER BY m.id")]
+        """Move the rolling window to reach `until`: the occurrences of every series that may have one before it
+        rebuilt, `chunk` series per transaction, and those begun more than KEEP_PAST ago dropped. A series whose
+        first occurrence after the window's old end is at or after `until` has nothing to add (most weekly and
+        monthly ones, on a given day) and is left as it is. Returns the number of series rebuilt."""
+        last = query(self.db, "SELECT m.id, (SELECT max(o.start) FROM meeting_occurrences o WHERE o.meeting = m.id) "
+                              f"AS last FROM meetings m WHERE m.status != '취소' AND NOT {_ONE_OFF} ORDER BY m.id")
+        ids = [str(r["id"]) for r in last if r["last"] is None or datetime.fromisoformat(str(r["last"])) < until]
         since = at - KEEP_PAST
         for first in range(0, len(ids), chunk):
             with immediate(self.db):
@@ -188,12 +192,11 @@ class SeriesRecords:
 
     # --- reading ---------------------------------------------------------------------------------
     def window_until(self, moment: datetime) -> datetime:
-        """How far the window reaches: as far as it was last extended, and at least DEFAULT_WINDOW_DAYS."""
+        """How far the window reaches: as far as it was last extended, or DEFAULT_WINDOW_DAYS ahead when it never
+        was or has fallen behind `moment`."""
         found = query(self.db, "SELECT until FROM occurrence_window WHERE id = 1")
-        least = moment + timedelta(days=DEFAULT_WINDOW_DAYS)
-        if not found:
-            return least
-        return max(datetime.fromisoformat(str(found[0]["until"])), least)
+        until = datetime.fromisoformat(str(found[0]["until"])) if found else None
+        return until if until is not None and until > moment else moment + timedelta(days=DEFAULT_WINDOW_DAYS)
 
     def occurrence_window(self) -> Row | None:
         """The window as last extended (`since`, `until`, `at`), or None if it never was."""

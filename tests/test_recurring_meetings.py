@@ -283,6 +283,7 @@ def test_occurrences_are_expanded_for_the_rolling_window_not_for_a_year(team: En
     assert window_stale(store, NOW, 14)   # never extended yet
     week_later = NOW + timedelta(days=7)
     assert extend_window(store, week_later, 14) == 1
+    assert extend_window(store, week_later + timedelta(hours=1), 14) == 0   # its next one is further: nothing to add
     assert not window_stale(store, week_later, 14) and window_stale(store, week_later + timedelta(days=2), 14)
     held = store.rows("SELECT start FROM meeting_occurrences WHERE meeting = ? ORDER BY start", [meeting])
     assert held[-1]["start"] == _at(2026, 12, 15, 14).isoformat()
@@ -391,4 +392,6 @@ def test_the_reminder_service_reminds_an_occurrence_and_keeps_the_window_moving(
     assert [(r["meeting"], r["start"], r["state"]) for r in store.reminder_records()] == [
         (meeting, start.isoformat(), "sent")]
     held = store.rows("SELECT count(*) AS n FROM meeting_occurrences WHERE meeting = ?", [meeting])[0]["n"]
-    assert 3 <= held <= 5   # three days ahead (and the first one after), not a year
+    assert held == 15   # written before any window was set: 14 days ahead and the first after, not a year
+    window = store.occurrence_window() or {}
+    assert datetime.fromisoformat(window["until"]) - datetime.fromisoformat(window["at"]) == timedelta(days=3)
