@@ -44,9 +44,10 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
     """
     wanted: dict[str, Due] = {}
     for planned in plan.future:
-        kept = wanted.get(planned.job_id)
+        job = planned.job_id
+        kept = wanted.get(job)
         if kept is None or (planned.series and planned.at < kept.at):   # the first to fall due takes the job
-            wanted[planned.job_id] = planned
+            wanted[job] = planned
     just_due = set(plan.overdue)
     for job in scheduler.get_jobs():
         if not job.id.startswith(PREFIX):
@@ -64,9 +65,10 @@ def apply_plan(scheduler: BaseScheduler, plan: Plan, fire: Callable[[Due], objec
     if running:   # one wake-up for all of them, not one per job added
         scheduler.pause()
     try:
-        for due in wanted.values():
-            scheduler.add_job(run, "date", run_date=due.at, args=[due], id=due.job_id, replace_existing=True,
-                              misfire_grace_time=None, coalesce=True)
+        for due in wanted.values():   # everything given: APScheduler works out no defaults or first run time
+            scheduler.add_job(run, "date", run_date=due.at, args=[due], id=due.job_id, name=due.job_id,
+                              replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=1,
+                              next_run_time=due.at)
     finally:
         if running:
             scheduler.resume()
