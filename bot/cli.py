@@ -33,7 +33,8 @@ EXIT_CODES = f"""exit status:
        that was refused
        (`ask` reading standard input answers every line, a failed one with an apology, and exits {OK})
   {FAULT}    usage, configuration or database fault: a bad option, a config error, a database that cannot
-       be opened, is not a tfbot database or was made by a newer tfbot
+       be opened, is not a tfbot database or was made by a newer tfbot; `web` that cannot start (a port in
+       use, an address not of this machine, no login off 127.0.0.1, a database it would have to create)
   {INTERRUPTED}  interrupted (Ctrl-C)
   {PIPE_CLOSED}  the reader of the output went away (`tfbot ask … | head -1`); nothing more is printed"""
 UNANSWERED = ("error", "readonly")   # reply intents of an answer that failed (exit status 1)
@@ -70,6 +71,17 @@ def _person_id(text: str) -> int:
         check_person(value)
     except InvalidValue as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port (0: any free one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"포트는 숫자여야 합니다: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"포트는 0~65535여야 합니다: {value}")
     return value
 
 
@@ -122,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "and schedules meetings; admin also grants roles")
     add.add_argument("--name", help="a name to show in answers and the audit log")
     users_sub.add_parser("list", help="list users", parents=[common])
-    remove = users_sub.add_parser("remove", help="remove a user", parents=[common])
+    remove = users_sub.add_parser("remove", help="remove a user: their role, link, open choices and the invites "
+                                  "they made end at once", parents=[common])
     remove.add_argument("user_id", type=_positive_id, metavar="ID", help="the Telegram user id to remove")
     audit = command("audit", "print the audit log")
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
@@ -150,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="the backup file to write (a folder: a dated file in it)")
     restore = command("restore", "replace the database with a backup (the current one is backed up first)")
     restore.add_argument("path", help="a tfbot database file made by this or an older version")
+    web = command("web", "the read-only web view (Datasette) of the public tables, refreshed as the bot writes")
+    web.add_argument("--host", help="address to listen on (default: [web] host in config, 127.0.0.1); any other "
+                                    "than the loopback needs TFBOT_WEB_PASSWORD")
+    web.add_argument("--port", type=_port, help="port (default: [web] port in config, 8001; 0: any free port)")
     chat = command("chat", "console REPL on the same engine")
     chat.add_argument("--as", dest="as_user", type=_positive_id, metavar="ID",
                       help="chat as this Telegram user id (default: the local operator, an admin)")
@@ -159,7 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
 def policy(cfg: Config) -> Policy:
     """The engine's write-side settings from the configuration."""
     return Policy(admins=frozenset(cfg.admins), stale_days=cfg.stale_days, undo_minutes=cfg.undo_minutes,
-                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes)
+                  confirm_minutes=cfg.confirm_minutes, follow_up_minutes=cfg.follow_up_minutes,
+                  invite_days=cfg.invite_days)
 
 
 def open_store(cfg: Config, announce: bool = False) -> Store:
@@ -195,8 +213,10 @@ def cmd_users(args: argparse.Namespace, cfg: Config) -> int:
         before = f" (이전: {old['role']})" if old else ""
         print(f"사용자 ID {args.user_id}: {args.role}{before}")
     elif args.users_command == "remove":
-        old = store.remove_user(LOCAL_OPERATOR, args.user_id, at)
-        print(f"사용자 ID {args.user_id}: 삭제했습니다 (이전: {old['role']})")
+        old = store.remove_user(LOCAL_OPERATOR, args.user_id, at)   # role, link, open choices, invites made
+        also = [what for what, done in (("연결 해제", old["link"]), (f"선택지 {old['choices']}개 닫음", old["choices"]),
+                                        (f"초대 {old['invites']}개 무효", old["invites"])) if done]
+        print(f"사용자 ID {args.user_id}: 삭제했습니다 (이전: {old['role']}{'; ' + ', '.join(also) if also else ''})")
     else:
         rows = store.users()
         if not rows:
@@ -282,7 +302,7 @@ def print_answer(out: Outgoing, args: argparse.Namespace, batch: bool) -> None:
     if args.json:
         shown = out.reply.as_json()
         if files:
-            shown["files"] = [{"path": path, "type": a.mime, "caption": a.filename} for path, a in files]
+            shown["files"] = [{"path": path, "type": a.mime, "caption": a.caption or a.filename} for path, a in files]
         if out.options:
             shown["choices"] = [{"key": o.key, "label": o.label} for o in out.options]
         print(json.dumps(shown, ensure_ascii=False), flush=True)
@@ -509,6 +529,18 @@ def _check_bot_api(cfg: Config) -> None:
     asyncio.run(who_am_i())
 
 
+def cmd_web(args: argparse.Namespace, cfg: Config) -> int:
+    """`tfbot web [--host H] [--port P]`: serve the read-only web view until interrupted."""
+    from bot.web import WebFault, serve
+
+    try:
+        serve(cfg, args.host or cfg.web_host, cfg.web_port if args.port is None else args.port)
+    except (WebFault, StoreError) as exc:   # the database, the address, the login: said before serving
+        print(f"tfbot: {exc}", file=sys.stderr)
+        return FAULT
+    return OK
+
+
 def cmd_start(args: argparse.Namespace, cfg: Config) -> int:
     """`tfbot start`: Telegram long polling with a token, the console REPL without one."""
     if cfg.token:
@@ -534,7 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"ask": cmd_ask, "match": cmd_match, "chat": cmd_chat, "run": cmd_run,
                    "start": cmd_start, "users": cmd_users, "audit": cmd_audit, "unanswered": cmd_unanswered,
                    "export-ics": cmd_export_ics, "document": cmd_document, "export": cmd_export, "import": cmd_import,
-                   "backup": cmd_backup, "restore": cmd_restore}[args.command]
+                   "backup": cmd_backup, "restore": cmd_restore, "web": cmd_web}[args.command]
         status = handler(args, cfg)
         sys.stdout.flush()   # a closed pipe is met here, not at exit
         return status

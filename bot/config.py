@@ -31,6 +31,7 @@ class Config:
     db_path: Path = Path("tfbot.db")
     timezone: str = "Asia/Seoul"
     admins: set[int] = field(default_factory=set)
+    invite_days: int = 7
     stale_days: int = 14
     undo_minutes: int = 10
     confirm_minutes: int = 5
@@ -43,6 +44,10 @@ class Config:
     log_format: str = "text"
     token: str | None = None
     api_base_url: str | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 8001
+    web_user: str = "tf"
+    web_password: str | None = None   # TFBOT_WEB_PASSWORD: a login for `tfbot web` (required off 127.0.0.1)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -112,6 +117,18 @@ def _offsets(value: Any) -> list[str]:
     return list(value)
 
 
+def _host(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+        raise ValueError('주소 문자열이어야 합니다 (예: "127.0.0.1")')
+    return value
+
+
+def _login_name(value: Any) -> str:
+    if not isinstance(value, str) or not value or ":" in value or any(c.isspace() for c in value):
+        raise ValueError('빈칸과 콜론(:) 없는 사용자 이름이어야 합니다 (예: "tf")')
+    return value
+
+
 def _digest(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError('요일과 시각 문자열이어야 합니다 (예: "mon 09:00")')
@@ -133,7 +150,7 @@ class Key:
 SCHEMA: dict[str, dict[str, Key]] = {
     "store": {"path": Key("db_path", _path)},
     "time": {"timezone": Key("timezone", _timezone)},
-    "access": {"admins": Key("admins", _admins)},
+    "access": {"admins": Key("admins", _admins), "invite_days": Key("invite_days", _integer(1, 365))},
     "progress": {"stale_days": Key("stale_days", _integer(1, 3650)),
                  "undo_minutes": Key("undo_minutes", _integer(0, WEEK_MINUTES)),
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},
@@ -141,6 +158,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest),
                   "window_days": Key("window_days", _integer(1, 366))},
     "telegram": {"concurrent_updates": Key("concurrent_updates", _integer(1, 256))},
+    "web": {"host": Key("web_host", _host), "port": Key("web_port", _integer(0, 65535)),
+            "user": Key("web_user", _login_name)},
     "logging": {"level": Key("log_level", _choice(LOG_LEVELS, str.upper)),
                 "format": Key("log_format", _choice(LOG_FORMATS, str.lower))},
 }
@@ -227,4 +246,5 @@ def load_config(path: str | Path | None = None, db: str | Path | None = None,
     cfg.db_path = Path(db or env.get("TFBOT_DB") or cfg.db_path)
     cfg.token = env.get("TFBOT_TOKEN") or None
     cfg.api_base_url = env.get("TFBOT_API_BASE_URL") or None
+    cfg.web_password = env.get("TFBOT_WEB_PASSWORD") or None
     return cfg

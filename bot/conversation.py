@@ -29,7 +29,8 @@ NOT_KEPT = "(읽기 전용 데이터베이스라 선택지를 둘 수 없습니�
 CLARIFY_LIFETIME = timedelta(days=1)   # a clarifying question's buttons: answering one only reads
 RSVP_LIFETIME = timedelta(days=7)      # 참석/불참 of a message that does not say when its meeting begins
 # answered once; an RSVP may be answered by many, and changed
-ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import")
+ONE_SHOT = ("log", "meeting", "clarify", "correction", "document", "import", "iam", "link")
+CONFIRMED_SOON = ("log", "meeting", "correction", "document", "iam")   # open for [progress] confirm_minutes
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+")
 _KEY = re.compile(rf"^([0-9a-f]{{{2 * ID_BYTES}}})\.([1-9][0-9]?)$")
 
@@ -65,6 +66,7 @@ class Outgoing:
     asker: Message | None = None
     refused: bool = False   # a choice this user may not answer: nothing was done (Telegram says so on the button)
     still_open: bool = False   # the choice answered stays open for the others it reached (an RSVP)
+    notices: list["Outgoing"] = field(default_factory=list)   # for other people's private chats (see Notice)
 
     @property
     def written(self) -> list[Written]:
@@ -155,14 +157,26 @@ class Conversation:
         if reply.intent == "denied":   # ids only, never the text
             log.info("user %s in chat %s refused: %s", message.user_id, message.chat_id,
                      "sent on behalf of a chat" if message.on_behalf_of_chat else "no role")
+        notices = self._notices(reply, message.now)
         if not reply.buttons:
-            return Outgoing(message.chat_id, reply, asker=message)
+            return Outgoing(message.chat_id, reply, asker=message, notices=notices)
         if self.store.read_only:
             shown = replace(reply, text=f"{reply.text}\n{NOT_KEPT}", buttons=[], offer=None)
             return Outgoing(message.chat_id, shown, asker=message)
         asker = LOCAL_OPERATOR if message.local_operator else message.user_id
         options = self._keep(reply, message.now, asker, message.chat_id, message.text)
-        return Outgoing(message.chat_id, reply, options, message)
+        return Outgoing(message.chat_id, reply, options, message, notices=notices)
+
+    def _notices(self, reply: Reply, now: datetime) -> list[Outgoing]:
+        """One outgoing message per person a reply's notices are for, to their private chat; the buttons of one
+        notice share one choice, for whichever of them answers it (their role is checked on the press)."""
+        out: list[Outgoing] = []
+        for notice in reply.notices:
+            kept = notice.reply.buttons and not self.store.read_only
+            options = self._keep(notice.reply, now, None, None, "") if kept else []
+            for user in notice.users:
+                out.append(Outgoing(self.store.private_chat(user) or user, notice.reply, options))
+        return out
 
     def _keep(self, reply: Reply, now: datetime, asker: int | None, chat: int | None, text: str) -> list[Option]:
         """Keep a reply's choice (who may answer: the asker, or anyone for an RSVP) and return its options."""
@@ -173,7 +187,7 @@ class Conversation:
         return [Option(f"{choice_id}.{n}", b.label) for n, b in enumerate(reply.buttons, start=1)]
 
     def _lifetime(self, kind: str) -> timedelta:
-        if kind in ("log", "meeting", "correction", "document"):
+        if kind in CONFIRMED_SOON:
             return timedelta(minutes=self.engine.policy.confirm_minutes)
         return CLARIFY_LIFETIME if kind == "clarify" else RSVP_LIFETIME
 

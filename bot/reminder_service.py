@@ -25,7 +25,6 @@ from bot.scheduler import apply_plan, held, log_skips, schedule_digest
 from bot.sender import Sender
 from bot.store_worker import StoreWorker
 from intents.dates.reminders import (
-    GROUP_KEY,
     Due,
     Outgoing,
     Plan,
@@ -39,6 +38,7 @@ from intents.dates.reminders import (
 from intents.message import Reply
 from intents.writes.access import Policy
 from store import Store
+from store.meetings import GROUP_KEY
 
 log = logging.getLogger(__name__)
 SYNC_SECONDS = 60.0   # a full re-plan: resends unconfirmed claims and failed sends
@@ -235,9 +235,10 @@ class ReminderService:
             return False
 
     async def _notify_cancelled(self, gone: set[str]) -> None:
-        """Tell the group (and attendees) of each meeting, or occurrence of a recurring one, that left the plan
-        because it was cancelled."""
-        for chat, notice in await self.work.run(lambda store: self._reminders(store).cancellations(gone)):
+        """Tell the group (and attendees not away today) of each meeting, or occurrence of a recurring one, that
+        left the plan because it was cancelled."""
+        today = self.now().date()
+        for chat, notice in await self.work.run(lambda store: self._reminders(store).cancellations(gone, today)):
             await self._deliver(chat, notice)
 
     async def send_digest(self) -> None:

@@ -36,6 +36,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.helpers import create_deep_linked_url
 
 from bot.config import Config
 from bot.conversation import Conversation, Incoming, Option, Outgoing, Press, apology, incident_id
@@ -58,11 +59,17 @@ T = TypeVar("T")
 SENT_PRIVATELY = "연락처는 개인 메시지로 보냈습니다."
 NOT_DOWNLOADED = "파일을 내려받지 못했습니다. 잠시 후 다시 보내 주세요. 아무것도 바꾸지 않았습니다."
 MAX_NOTICE = 200   # answerCallbackQuery text
+MAX_CAPTION = 1024   # a photo's caption
 ALLOWED_UPDATES = ("message", "callback_query")
 SEND_RETRIES = 3
 BACKOFF_SECONDS = 0.5
 
 MigrationHook = Callable[[int, int], None]
+
+
+def fits_caption(text: str) -> bool:
+    """Whether a text fits under a photo: Telegram takes 1,024 characters, counted in UTF-16 units."""
+    return len(text.encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -150,6 +157,14 @@ def _bot_mentions(message: TgMessage) -> list[str]:
             or (entity.user is not None and entity.user.id == bot.id)]
 
 
+def topic_of(message: TgMessage | None) -> int | None:
+    """The forum topic a message was written in, which its answer goes to; None for the General topic and for an
+    ordinary reply thread (they carry no topic, or a thread id that is not one: `is_topic_message` is false)."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 def engine_text(message: TgMessage) -> str:
     """The text the core should see: mentions of the bot dropped (the core drops a command's `@botname`)."""
     text = message.text or ""
@@ -218,7 +233,8 @@ class TelegramAdapter:
         ask = Message(text=engine_text(message), now=message.date.astimezone(self.cfg.tz), user_id=user.id,
                       chat_id=chat.id, user_name=user.full_name,
                       chat_kind="private" if chat.type == ChatType.PRIVATE else "group",
-                      on_behalf_of_chat=message.sender_chat is not None)
+                      on_behalf_of_chat=message.sender_chat is not None, thread_id=topic_of(message),
+                      start_link=partial(create_deep_linked_url, context.bot.username))
         if ask.on_behalf_of_chat:
             log.info("update %s in chat %s was sent on behalf of a chat; refused", update.update_id, chat.id)
         await self.deliver(context.bot, chat, await self.handle(ask))
@@ -237,7 +253,7 @@ class TelegramAdapter:
         data: bytes | None = None
         ask = Message(text=message.caption or "", now=message.date.astimezone(self.cfg.tz), user_id=user.id,
                       chat_id=chat.id, user_name=user.full_name, chat_kind="private",
-                      on_behalf_of_chat=message.sender_chat is not None)
+                      on_behalf_of_chat=message.sender_chat is not None, thread_id=topic_of(message))
         if size <= MAX_UPLOAD_BYTES and await self.locked(partial(self.engine.takes_file, ask, name)):
             try:
                 fetched = await context.bot.get_file(document.file_id)
@@ -262,11 +278,12 @@ class TelegramAdapter:
         press = Press(query.data or "", Message(
             text="", now=datetime.now(self.cfg.tz), user_id=user.id, chat_id=chat.id if chat else None,
             user_name=user.full_name, chat_kind="private" if chat is None or chat.type == ChatType.PRIVATE
-            else "group"))
+            else "group", thread_id=topic_of(shown)))
         out = await self.handle(press)
         if out.refused or out.still_open or chat is None:
             # nothing done, an RSVP whose buttons stay for the others, or nowhere to show it: the notice says it
             await self._acknowledge(query, out.reply.text[:MAX_NOTICE])
+            await self.send_notices(context.bot, out)
             return
         await self._acknowledge(query)
         await self.deliver(context.bot, chat, out, shown)
@@ -292,7 +309,8 @@ class TelegramAdapter:
                   chat.id if chat else None, exc_info=context.error)
         if chat is not None:
             try:
-                await context.bot.send_message(chat.id, apology(incident))
+                await context.bot.send_message(chat.id, apology(incident),
+                                               message_thread_id=topic_of(update.effective_message))
             except TelegramError:
                 log.warning("could not send the apology", exc_info=True)
 
@@ -322,8 +340,10 @@ class TelegramAdapter:
 
     # --- delivery --------------------------------------------------------------------------------
     async def deliver(self, bot: Bot, chat: Chat, out: Outgoing, edit: TgMessage | None = None) -> None:
-        """Send a reply to a chat; private data asked in a group goes to the asker's private chat."""
+        """Send a reply to a chat, in the forum topic it was asked in; private data asked in a group goes to the
+        asker's private chat; then the notices for other people."""
         reply, options, ask = out.reply, out.options, out.asker
+        topic = ask.thread_id if ask is not None else None
         if reply.private and chat.type != ChatType.PRIVATE:
             sent = False
             if ask is not None and ask.user_id is not None:   # an anonymous group admin has no private chat
@@ -335,24 +355,46 @@ class TelegramAdapter:
                 reply, options = Reply(text=SENT_PRIVATELY, intent=reply.intent), []
             else:
                 reply = Reply(text=redact_contacts(reply.text), intent=reply.intent, buttons=reply.buttons)
-        await self.send_reply(bot, chat.id, reply, options, edit)
+        await self.send_reply(bot, chat.id, reply, options, edit, topic)
+        await self.send_notices(bot, out)
+
+    async def send_notices(self, bot: Bot, out: Outgoing) -> None:
+        """Send a reply's notices to the private chats of the people they are for (admins asked to confirm a link,
+        the user told of it); one that cannot be delivered is logged and does not stop the others."""
+        for notice in out.notices:
+            if notice.chat is None:
+                continue
+            try:
+                await self.send_reply(bot, notice.chat, notice.reply, notice.options)
+            except TelegramError:
+                log.warning("could not send %s to chat %s", notice.reply.intent, notice.chat, exc_info=True)
 
     async def send(self, chat: int, reply: Reply) -> bool:
         """Send a message nobody asked for (a reminder, a notice, the digest); True once Telegram accepted it.
-        Its buttons may be pressed by anyone in the chat, for themselves."""
+        Its buttons may be pressed by anyone in the chat, for themselves. To the bound TF group it goes to the
+        forum topic /bind was sent in; a topic deleted since gets it in the General topic instead."""
         if self.bot is None:
             return False
         with self._engine_lock:
             out = self.core.offer(chat, reply, datetime.now(self.cfg.tz))
+            topic = self.engine.store.bound_topic(chat)
         try:
-            return await self.send_reply(self.bot, chat, out.reply, out.options)
+            try:
+                return await self.send_reply(self.bot, chat, out.reply, out.options, topic=topic)
+            except BadRequest as exc:
+                if topic is None or "thread not found" not in str(exc).lower():
+                    raise
+                log.warning("topic %s of chat %s is gone; %s sent to the General topic (send /bind in a topic to "
+                            "choose another)", topic, chat, reply.intent)
+                return await self.send_reply(self.bot, chat, out.reply, out.options)
         except TelegramError:
             log.warning("could not send %s to chat %s", reply.intent, chat, exc_info=True)
             return False
 
     async def send_reply(self, bot: Bot, chat_id: int, reply: Reply, options: Sequence[Option] = (),
-                         edit: TgMessage | None = None) -> bool:
-        """Send text (split, escaped, buttons on the last part) and files; False if the chat is closed."""
+                         edit: TgMessage | None = None, topic: int | None = None) -> bool:
+        """Send text (split, escaped, buttons on the last part) and files, to a forum topic when `topic` is given;
+        False if the chat is closed."""
         chunks = split_text(reply.text)
         markup = keyboard(options)
         for i, chunk in enumerate(chunks):
@@ -360,12 +402,17 @@ class TelegramAdapter:
             html, buttons = escape(chunk), markup if last else None
             if i == 0 and edit is not None and await self._edit(bot, edit, html, buttons):
                 continue
-            sent = await self.call(chat_id, partial(self._send_text, bot, html, buttons))
+            sent = await self.call(chat_id, partial(self._send_text, bot, html, buttons, topic))
             if sent is None:
                 return False
             chat_id = sent.chat.id
         for attachment in reply.attachments:
-            if await self.call(chat_id, partial(self._send_file, bot, attachment)) is None:
+            if attachment.kind == "photo" and attachment.caption and not fits_caption(attachment.caption):
+                # a caption Telegram would refuse goes as a message of its own, just before its picture
+                for chunk in split_text(attachment.caption):
+                    if await self.call(chat_id, partial(self._send_text, bot, escape(chunk), None, topic)) is None:
+                        return False
+            if await self.call(chat_id, partial(self._send_file, bot, attachment, topic)) is None:
                 return False
         return True
 
@@ -380,15 +427,21 @@ class TelegramAdapter:
         return True
 
     @staticmethod
-    async def _send_text(bot: Bot, html: str, markup: InlineKeyboardMarkup | None, chat_id: int) -> TgMessage:
+    async def _send_text(bot: Bot, html: str, markup: InlineKeyboardMarkup | None, topic: int | None,
+                         chat_id: int) -> TgMessage:
         return await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                      link_preview_options=LinkPreviewOptions(is_disabled=True))
+                                      link_preview_options=LinkPreviewOptions(is_disabled=True),
+                                      message_thread_id=topic)
 
     @staticmethod
-    async def _send_file(bot: Bot, attachment: Attachment, chat_id: int) -> TgMessage:
+    async def _send_file(bot: Bot, attachment: Attachment, topic: int | None, chat_id: int) -> TgMessage:
+        """A picture as a photo (sendPhoto) with its caption under it, any other file as a document."""
         if attachment.kind == "photo":
-            return await bot.send_photo(chat_id, attachment.data, filename=attachment.filename)
-        return await bot.send_document(chat_id, attachment.data, filename=attachment.filename)
+            caption = attachment.caption if fits_caption(attachment.caption) else None
+            return await bot.send_photo(chat_id, attachment.data, filename=attachment.filename, caption=caption,
+                                        message_thread_id=topic)
+        return await bot.send_document(chat_id, attachment.data, filename=attachment.filename,
+                                       message_thread_id=topic)
 
     async def call(self, chat_id: int, send: Callable[[int], Awaitable[T]]) -> T | None:
         """One Bot API call to a chat: retried on network errors, None if the user blocked the bot."""

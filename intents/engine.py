@@ -9,16 +9,24 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from intents.answers.budget import answer_budget
+from intents.answers.chart import answer_chart
 from intents.answers.common import Ask, budgets_of, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
-from intents.answers.fallback import Topic, answer_without_subject, build_topics, facts_naming, topics_said
+from intents.answers.fallback import (
+    Topic,
+    answer_without_subject,
+    build_topics,
+    facts_labelled,
+    facts_naming,
+    topics_said,
+)
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
 from intents.answers.program import answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
-from intents.answers.task import answer_status
+from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
@@ -31,6 +39,7 @@ from intents.registry import REGISTRY, Registry
 from intents.writes.access import Policy, refuse_unknown, role_of
 from intents.writes.commands import LONG_BODY, Context, may_send, run_command, run_file, run_pick
 from intents.writes.document import receive_document
+from intents.writes.invites import redeem
 from store.errors import ReadOnly
 from store.store import Store
 from store.tx import READ_ONLY_TEXT, is_read_only_error
@@ -134,6 +143,8 @@ class Engine:
             return Reply(text=f"질문이 너무 깁니다({len(text):,}자). {MAX_QUESTION_CHARS:,}자 이내로 물어봐 주세요.",
                          intent="error")
         message = replace(message, text=text)
+        if command == "/start" and len(text.split()) > 1:   # an invite link opened: before any role is needed
+            return self._writing(lambda: redeem(self.store, self.policy, message))
         role = role_of(self.store, self.policy, message)
         if role is None:
             return refuse_unknown(message)
@@ -199,7 +210,7 @@ class Engine:
         last = self._last.get(message.chat_id)
         if last is None or message.now - last[0] > timedelta(minutes=self.policy.follow_up_minutes):
             return None
-        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or q.intent != "other"
+        asks_something = q.aspects or q.funding or q.year or q.phase or q.category or q.intent != "other" or q.chart
         names_nothing = not (q.mentions or q.regions or q.cities or q.kind_words or q.unexplained or q.order)
         if not (asks_something and names_nothing and len(tokens(q.text)) <= 5):
             return None
@@ -240,6 +251,10 @@ class Engine:
             if isinstance(picked, Reply):
                 return picked
             ask.subject, ask.others = picked
+        if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
+            return _not_found(q, self._no_such_person(q.unknown_people[0]))
+        if q.chart:   # "국가혁신클러스터 예산 그래프", "/chart 진행": the budget or progress asked, drawn
+            return answer_chart(ask, self.policy.stale_days)
         if intent == "help" and ask.subject is None:
             return answer_help(self.registry.questions(), self.registry.commands())
         if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
@@ -276,9 +291,18 @@ class Engine:
             named = facts_naming(ask, self.topics, guessed[0].text)
             if named is not None:
                 return named
+            if intent == "other" and len(q.unexplained) >= 3 and operation(ask) is None:
+                return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         return self._dispatch(ask, intent)
+
+    def _no_such_person(self, name: str) -> str:
+        """'김철수'(이)라는 이름은 … 없습니다, and the people the data has whose names differ in one syllable."""
+        near = [p for p in self.store.people()
+                if len(p) == len(name) and sum(a != b for a, b in zip(p, name, strict=True)) == 1]
+        also = f" 비슷한 이름: {', '.join(near)}." if near else ""
+        return f"'{name}'(이)라는 이름은 자료의 담당자·참석자 명단에 없습니다.{also}"
 
     def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
         """False when the subject belongs to regions and none of them is asked; a meeting asked with a region
@@ -337,14 +361,16 @@ class Engine:
         programs = [c for c in ask.others if c.kind in ("program", "task")]
         if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
             ask.subject, ask.others = programs[0], programs[1:]
-            return answer_budget(ask)
+            computed = answer_compute(ask) if operation(ask) is not None else None
+            return computed or answer_budget(ask)   # "산업부 지역사업 4개 중에 국비 젤 많이": computed
         if intent == "budget" and kind == "organisation":   # "산업부 4개 사업 중 국비 젤 큰 사업": its programs
             ask.others = [as_candidate("programs", r) for r in self.store.led_by("programs", ask.subject.id)
                           if self.store.budgets(str(r["id"]))]
             computed = answer_compute(ask)
             if computed is not None:
                 return computed
-        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
+        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other") \
+                and "phone" not in ask.query.aspects:   # "TIPA 담당 본부 번호": its phone, not what it leads
             led = answer_led(ask)
             if led is not None:
                 return led
@@ -403,6 +429,9 @@ class Engine:
                 if owner is not None and self._results_named(ask, owner):
                     ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
                     return answer_program(ask)
+                labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
+                if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
+                    return labelled
                 if owner is not None and intent == "budget" and not unexplained:
                     ask.subject = owner
                     return answer_budget(ask)
@@ -421,8 +450,14 @@ class Engine:
             if len(rows) == 1:
                 ask.subject, ask.others = as_candidate(table, rows[0]), [c for c in [subject] if c]
                 return self._dispatch(ask, intent)
+            # "클러스터 진척률 몇 %": none of them has progress logged
+            if intent == "status" and not q.aspects and not any_logged(self.store, rows):
+                return nothing(ask, "status", f"{kind} {len(rows)}개 모두 기록된 진행상황이 없습니다 — 진행률을")
             return answer_list(ask, table, kind, rows)
-        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) and not self._of_regions(subject, q)
+        # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
+        reach = {"phone", "address", "email", "fax"} & set(q.aspects)
+        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) \
+            and not self._of_regions(subject, q) and not reach and not asks_for_person(ask)
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
@@ -524,12 +559,14 @@ class Engine:
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
             return _not_found(q)
         top_rank, top = contenders[0]
-        tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind]
+        meant = self._descend(q, top)   # a program and its child in the region asked are one answer
+        tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind
+                and self._descend(q, c).id != meant.id]
         if tied and not self._same_answer(q, [top, *tied]):
             if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
-        return self._descend(q, top), others
+        return meant, others
 
     def _nested(self, q: Query) -> Mention | None:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""
@@ -660,9 +697,9 @@ _KIND_NAME = {"organisation": "기관", "program": "사업", "task": "과제", "
               "meeting": "회의", "department": "부서", "region": "지역"}
 
 
-def _not_found(q: Query) -> Reply:
+def _not_found(q: Query, why: str = "") -> Reply:
     return Reply(
-        text=f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
+        text=(f"{why} " if why else "") + f"'{q.text[:60]}'에 해당하는 정보를 자료에서 찾지 못했습니다. "
              "기관명·사업명·담당자 이름이나 지역을 넣어 다시 물어봐 주세요. (도움말: /help)",
         intent="unknown", missed=True,
     )

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from intents.answers.budget import answer_budget
+from intents.answers.chart import answer_chart
 from intents.answers.compute import answer_compute
 from intents.answers.contact import answer_contact
 from intents.answers.meeting import answer_meeting
@@ -71,7 +72,9 @@ REGISTRY = Registry((
     question(answer_status),
     question(answer_meeting),
     question(answer_list),
-    Entry("help", "member", "인사와 사용 안내", "/start", "인사와 사용 안내"),
+    question(answer_chart),
+    Entry("help", "member", "인사와 사용 안내 (관리자가 보낸 초대 링크로 열면 그 역할로 등록)", "/start",
+          "인사와 사용 안내"),
     Entry("help", "member", "물어볼 수 있는 것과 명령어", "/help", "물어볼 수 있는 것과 명령어"),
     Entry("log", "coordinator", "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>", "/log",
           "과제 진행 기록: /log 과제명 40% 메모"),
@@ -79,6 +82,8 @@ REGISTRY = Registry((
           "화요일 오후 2시 <제목> (격주, 매월 첫째 월요일, 매일, 평일, …까지, N회)", "/meeting",
           "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
+    Entry("ask", "member", "그래프: /chart <사업명> (연도·단계별 예산) · /chart 진행 [지역·과제명] (과제 진행 현황)",
+          "/chart", "예산·진행 현황 그래프: /chart 국가혁신클러스터"),
     Entry("undo", "coordinator", "10분 안에 내 마지막 기록 되돌리기 (코디네이터)", "/undo", "방금 한 기록 되돌리기"),
     Entry("correct", "coordinator", "사실 바로잡기 (코디네이터): /correct <이름> <항목> <새 값> — 항목: 전화, 부서, "
           "직급, 기관, 이름, 주소. 말로도: '배은주 사무관 지역산업과로 옮겼어'", "/correct",
@@ -90,7 +95,15 @@ REGISTRY = Registry((
     Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명> — 반복 회의는 한 회차만 "
           "(/cancel <회의명> 12월 15일), '이후 모두'나 '전체'를 붙이면 그 뒤 회차나 전체", "/cancel"),
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),
-    Entry("revoke", "admin", "역할 회수 (관리자): /revoke <ID>", "/revoke"),
+    Entry("iam", "member", "나를 담당자·기관에 연결 요청: /iam <담당자 이름 또는 기관명> — 관리자가 확인하면 "
+          "그 이름으로 과제 알림을 받음 (/iam 만 보내면 지금 연결)", "/iam", "나를 담당자·기관에 연결: /iam 이름"),
+    Entry("away", "member", "부재 표시: /away 12월 24일까지 — 그동안 독촉·회의 알림을 개인 대화로 보내지 않음 "
+          "(돌아오면 /away 해제)", "/away", "부재 표시: /away 12월 24일까지"),
+    Entry("invite", "admin", "초대 링크 만들기 (관리자, 개인 대화에서): /invite member|coordinator — 처음 연 한 사람을 "
+          "그 역할로 등록, 정해진 날짜에 만료 (/invite 만 보내면 쓰지 않은 초대 목록)", "/invite"),
+    Entry("links", "admin", "확인을 기다리는 /iam 연결 요청과 확인·거절 버튼 (관리자)", "/links"),
+    Entry("revoke", "admin", "역할 회수 (관리자): /revoke <ID 또는 이름> — 연결, 열린 선택지, 만든 초대도 함께 끝남",
+          "/revoke"),
     Entry("audit", "admin", "감사 기록 보기 (관리자)", "/audit"),
     Entry("export", "member", "데이터를 엑셀 파일로 받기: /export (코디네이터·관리자는 사용자 ID와 감사 기록 포함)",
           "/export", "데이터를 엑셀 파일로 받기"),

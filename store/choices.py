@@ -17,7 +17,8 @@ from sqlite_utils import Database
 
 from store.tx import immediate, query
 
-KINDS = ("log", "meeting", "clarify", "rsvp", "import", "correction", "document")
+# `iam`: which contact or organisation a user means by /iam; `link`: an admin's 확인/거절 of a requested link
+KINDS = ("log", "meeting", "clarify", "rsvp", "import", "correction", "document", "iam", "link")
 ID_BYTES = 4   # 8 hex characters: a button's callback data stays far below Telegram's 64 bytes
 _ATTEMPTS = 5  # ids drawn again on the rare collision with an open choice
 

@@ -5,7 +5,7 @@ A link is asked for (`requested`) and holds only once an admin confirmed it. A t
 reaches the users confirmed as that contact, that organisation, or a contact of that organisation.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -70,6 +70,14 @@ class LinkRecords:
         """A user's link, requested or confirmed."""
         found = query(self.db, "SELECT * FROM user_links WHERE user_id = ?", [user_id])
         return found[0] if found else None
+
+    def users_named(self, name: str) -> list[Row]:
+        """Registered users called `name` (spaces ignored): by the name they were registered with, or by the
+        person of the contact they are linked to (requested or confirmed)."""
+        bare = "".join(name.split())
+        return query(self.db, "SELECT DISTINCT u.* FROM users u LEFT JOIN user_links l USING (user_id) "
+                              "LEFT JOIN contacts c ON c.id = l.contact WHERE replace(u.name, ' ', '') = ? "
+                              "OR replace(c.person, ' ', '') = ? ORDER BY u.user_id", [bare, bare])
 
     def requested_links(self) -> list[Row]:
         """Links waiting for an admin, oldest first."""
@@ -136,6 +144,18 @@ class LinkRecords:
         found = query(self.db, "SELECT away_until FROM users WHERE user_id = ?", [user_id])
         until = found[0]["away_until"] if found else None
         return bool(until) and day.isoformat() <= str(until)
+
+    def recipients(self, user_ids: Iterable[int], day: date) -> list[int]:
+        """The users of `user_ids` a nudge or a reminder may go to on `day`: those not away then, in the order
+        given, each once. Every sender of messages to people asks here."""
+        wanted = list(dict.fromkeys(int(u) for u in user_ids))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        away = {int(r["user_id"]) for r in query(
+            self.db, f"SELECT user_id FROM users WHERE user_id IN ({marks}) AND away_until >= ?",
+            [*wanted, day.isoformat()])}
+        return [u for u in wanted if u not in away]
 
     def away_users(self, day: date) -> list[Row]:
         """Users away on `day`, with their names and away-until dates."""

@@ -11,6 +11,8 @@ from store.tx import immediate, query
 
 Row = dict[str, Any]
 _EDITABLE = ("title", "start", "end", "place", "mode")
+GROUP_KEY = "group_chat_id"     # the setting /bind writes: the TF group's chat id
+TOPIC_KEY = "group_thread_id"   # and the forum topic it was sent in ("" when none)
 
 
 class MeetingWrites:
@@ -95,3 +97,11 @@ class MeetingWrites:
             self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
             self.audit(at, actor, "setting", key, old, value)
+
+    def bound_topic(self, chat_id: int) -> int | None:
+        """The forum topic of the bound TF group that reminders and the digest go to, when `chat_id` is that group
+        and /bind was sent in a topic; else None."""
+        found = query(self.db, "SELECT key, value FROM settings WHERE key IN (?, ?)", [GROUP_KEY, TOPIC_KEY])
+        values = {str(r["key"]): str(r["value"]) for r in found}
+        topic = values.get(TOPIC_KEY, "")
+        return int(topic) if values.get(GROUP_KEY) == str(chat_id) and topic.lstrip("-").isdigit() else None

@@ -1,6 +1,7 @@
 """Users with roles and the audit log; every write is audited in its transaction."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -68,15 +69,35 @@ class PeopleQueries:
         return old
 
     def remove_user(self, actor: int | None, user_id: int, at: str) -> Row:
-        """Remove a user's role. Audited; raises NotFound for an unknown id."""
+        """End a user's access at once, in one transaction: their role, their link to a contact or an
+        organisation (requested or confirmed), their open choices (a button they were shown does nothing any
+        more) and an admin's 확인/거절 about them, their private chat (no reminder or nudge reaches them) and the
+        unused invites they made. Audited; raises NotFound for an unknown id.
+
+        Returns the removed user's row, with `link` (the link dropped, or None), `choices` and `invites` (how
+        many were cancelled).
+        """
         with immediate(self.db):
             old = self.user(user_id)
             if old is None:
                 raise NotFound(f"등록되지 않은 사용자입니다: {user_id}")
+            found = query(self.db, "SELECT * FROM user_links WHERE user_id = ?", [user_id])
+            link = found[0] if found else None
+            if link is not None:
+                self.db.execute("DELETE FROM user_links WHERE user_id = ?", [user_id])
+                self.audit(at, actor, "link_drop", str(user_id), link["contact"] or link["organisation"], None)
+            choices = self.db.execute(
+                "DELETE FROM choices WHERE user_id = ? OR (kind = 'link' AND json_extract(payload, '$.data.user') = ?)",
+                [user_id, user_id]).rowcount
+            now = _utc(at)
+            invites = self.db.execute("UPDATE invites SET expires_at = ? WHERE created_by = ? AND used_by IS NULL "
+                                      "AND expires_at > ?", [now, user_id, now]).rowcount
+            self.db.execute("DELETE FROM private_chats WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
             self.audit(at, actor, "revoke", str(user_id), old["role"], None)
-        return old
-
+            if choices or invites:
+                self.audit(at, actor, "revoke_pending", str(user_id), {"choices": choices, "invites": invites}, None)
+        return {**old, "link": link, "choices": choices, "invites": invites}
 
 def check_person(user_id: int) -> None:
     """Raise InvalidValue unless an id can be a person's Telegram id (positive, not a shared sender id)."""
@@ -91,3 +112,8 @@ def _dump(value: object) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _utc(at: str) -> str:
+    """An ISO moment as the UTC text invites and choices keep their expiry in."""
+    return datetime.fromisoformat(at).astimezone(UTC).isoformat(timespec="seconds")

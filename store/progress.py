@@ -35,6 +35,13 @@ class ProgressQueries:
         found = query(self.db, "SELECT * FROM progress WHERE id = ?", [entry_id])
         return found[0] if found else None
 
+    def tracked_tasks(self) -> list[Row]:
+        """The tasks whose progress the TF follows, in table order: every 협업과제, and any other task (a 대표프로젝트,
+        a 우수과제) with a live update."""
+        return query(self.db,
+            "SELECT * FROM tasks WHERE kind = '협업과제' OR id IN (SELECT task FROM progress WHERE reverses IS NULL "
+            "AND id NOT IN (SELECT reverses FROM progress WHERE reverses IS NOT NULL)) ORDER BY rowid")
+
     def progress_history(self, task_id: str) -> list[Row]:
         """Every progress row of a task, oldest first, reversals included."""
         return query(self.db, "SELECT * FROM progress WHERE task = ? ORDER BY id", [task_id])

@@ -232,6 +232,25 @@ def _m012_people_links(db: Database) -> None:
     """)
 
 
+def _m013_invites(db: Database) -> None:
+    """One-time invites an admin makes (`/invite member|coordinator`): only the token's SHA-256 is kept, with
+    the role it grants, who made it, until when it may be used (UTC), and who used it and when. And open
+    choices lose the CHECK on their kind: the kinds are checked where a choice is opened (store/choices.py
+    KINDS), so a new kind (/iam's, an admin's link decision) needs no rebuild of the table."""
+    _run(db, """
+        CREATE TABLE invites (token_hash TEXT PRIMARY KEY, role TEXT NOT NULL
+            CHECK (role IN ('member', 'coordinator')), created_by INTEGER, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_by INTEGER, used_at TEXT);
+        CREATE TABLE choices_new (id TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id INTEGER, chat_id INTEGER,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL, payload TEXT NOT NULL);
+        INSERT INTO choices_new SELECT id, kind, user_id, chat_id, created_at, expires_at, payload FROM choices;
+        DROP TABLE choices;
+        ALTER TABLE choices_new RENAME TO choices;
+        CREATE INDEX choices_expiry ON choices(expires_at);
+        CREATE INDEX choices_user ON choices(user_id)
+    """)
+
+
 def _m015_recurrence(db: Database) -> None:
     """Recurring meetings. A meeting with a row in `meeting_series` is a series: its iCalendar RRULE (`rrule`,
     without the `RRULE:` prefix) recurring in the time zone `tzid`, and its `start` in `meetings` is its first
@@ -269,6 +288,7 @@ MIGRATIONS: list[Migration] = [
     ("010_documents", _m010_documents),
     ("011_corrections", _m011_corrections),
     ("012_people_links", _m012_people_links),
+    ("013_invites", _m013_invites),
     ("015_recurrence", _m015_recurrence),
 ]
 

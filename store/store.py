@@ -13,6 +13,7 @@ from store.corrections import CorrectionRecords
 from store.dataset import DATA_DIR, dataset_version, insert_dataset, read_dataset
 from store.documents import DocumentRecords
 from store.freshness import Freshness
+from store.invites import InviteRecords
 from store.links import LinkRecords
 from store.meetings import MeetingWrites
 from store.misses import MissQueries
@@ -61,7 +62,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
-            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, SeriesRecords):
+            OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords, SeriesRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
@@ -278,6 +279,11 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         return self.reference(
             "SELECT * FROM contacts WHERE organisation = ? OR organisation IN "
             "(SELECT id FROM organisations WHERE parent = ?) ORDER BY source, rowid", [org_id, org_id])
+
+    def people(self) -> list[str]:
+        """Every person's name the contacts hold, once each."""
+        return [str(r["person"]) for r in self.reference(
+            "SELECT DISTINCT person FROM contacts WHERE person IS NOT NULL ORDER BY person", [])]
 
     def contacts_named(self, person: str) -> list[Row]:
         """Every contact row of a person (one person can appear in several documents)."""

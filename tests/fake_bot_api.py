@@ -2,10 +2,15 @@
 
 It speaks the HTTP protocol python-telegram-bot uses (GET/POST with JSON, form or multipart bodies at
 /bot<token>/<method>, file downloads at /file/bot<token>/<file_path> after getFile), refuses what Telegram
-refuses (over-long text, HTML that Telegram cannot parse, callback_data over 64 bytes, chats the bot may not
-write to, getFile over 20 MB), and lets a test inject updates, make a
+refuses (over-long text and captions, HTML that Telegram cannot parse, callback_data over 64 bytes, chats the bot
+may not write to, getFile over 20 MB, a photo that is not an image, over 10 MB or more than 20 times taller than
+wide), and lets a test inject updates, make a
 method fail or drop its connection, and wait for what the bot sent. Every sendMessage is counted as it
 arrives, answered or not (`received`), and `on_send` can act at that instant (kill the bot, drop the send).
+Forum groups: a message written in a topic carries `message_thread_id` and `is_topic_message`; one in the General
+topic carries neither, and one in an ordinary reply thread only `message_thread_id`. A send's `message_thread_id`
+is recorded (`Sent.thread_id`) and refused like Telegram refuses it ("message thread not found") unless the
+chat is a forum and the thread one of its topics.
 """
 
 import asyncio
@@ -15,7 +20,9 @@ import json
 import logging
 import re
 import socket
+import struct
 import time
+import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,10 +40,15 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 _JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options",
                 "reply_parameters", "entities", "caption_entities", "media"}
-_INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "user_id", "from_chat_id"}
+_INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "user_id", "from_chat_id", "message_thread_id"}
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_GETFILE_BYTES = 20 * 1024 * 1024   # getFile refuses larger files ("file is too big")
+# sendPhoto: at most 10 MB, width + height at most 10,000 pixels, at most 20 times taller than wide (or wider
+# than tall); anything else is refused (PHOTO_INVALID_DIMENSIONS), as Telegram does
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10000
+MAX_PHOTO_RATIO = 20
 
 
 class ApiError(Exception):
@@ -104,6 +116,8 @@ class Sent:
     time: float
     file: tuple[str, int] | None = None   # (filename, size) for sendPhoto / sendDocument
     data: bytes = b""   # the file's bytes, for sendPhoto / sendDocument
+    thread_id: int | None = None   # the forum topic it was sent to (message_thread_id), None for none
+    size: tuple[int, int] | None = None   # a photo's width and height in pixels
 
     @property
     def buttons(self) -> list[Json]:
@@ -145,6 +159,7 @@ class FakeBotApi:
     on_send: Callable[[Json], Awaitable[bool]] | None = None
     files: dict[str, tuple[str, bytes, int]] = field(default_factory=dict)   # file_id -> (name, bytes, size)
     downloads: list[str] = field(default_factory=list)   # file_paths fetched from /file/bot<token>/
+    topics: set[tuple[int, int]] = field(default_factory=set)   # (forum chat id, topic thread id)
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":")[0])
@@ -243,13 +258,19 @@ class FakeBotApi:
 
     def message_update(self, text: str, *, chat_id: int | None = None, user_id: int = 1001,
                        chat_type: str = "private", first_name: str = "사용자", reply_to: Json | None = None,
-                       date: int | None = None) -> Json:
-        """A `message` update as Telegram builds it, with bot_command and mention entities."""
+                       date: int | None = None, forum: bool = False, topic: int | None = None,
+                       thread: int | None = None) -> Json:
+        """A `message` update as Telegram builds it, with bot_command and mention entities. `forum`: the chat
+        is a forum supergroup; `topic`: the message was written in that forum topic (message_thread_id and
+        is_topic_message; None: the General topic); `thread`: it belongs to an ordinary reply thread
+        (message_thread_id only)."""
         user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "ko"}
         if chat_id is None:
             chat_id = user_id if chat_type == "private" else -100
         chat: Json = ({"id": chat_id, "type": "private", "first_name": first_name} if chat_type == "private"
                       else {"id": chat_id, "type": chat_type, "title": "TF 단체방"})
+        if forum:
+            chat["is_forum"] = True
         message: Json = {"message_id": next(self._next_message), "from": user, "chat": chat,
                          "date": int(time.time()) if date is None else date, "text": text}
         entities = _entities(text)
@@ -257,6 +278,12 @@ class FakeBotApi:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
+        if topic is not None:
+            assert forum, "a topic is a forum's"
+            self.topics.add((chat_id, topic))
+            message["message_thread_id"], message["is_topic_message"] = topic, True
+        elif thread is not None:
+            message["message_thread_id"] = thread
         return {"message": message}
 
     def send_text(self, text: str, **kwargs: Any) -> int:
@@ -463,7 +490,7 @@ class FakeBotApi:
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         markup = _markup(params.get("reply_markup"))
-        return self._record("sendMessage", chat, text, raw, markup)
+        return self._record("sendMessage", chat, text, raw, markup, thread=self._thread(chat, params))
 
     async def _api_editmessagetext(self, params: Json) -> Json:
         chat = self._chat(params)
@@ -507,7 +534,18 @@ class FakeBotApi:
         return web.Response(body=self.files[file_id][1], content_type="application/octet-stream")
 
     async def _api_sendphoto(self, params: Json) -> Json:
-        return self._send_file("sendPhoto", "photo", params)
+        upload = params.get("photo")
+        if isinstance(upload, tuple):
+            width, height = photo_size(upload[1])
+            if len(upload[1]) > MAX_PHOTO_BYTES:
+                raise ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+            if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        sent = self._send_file("sendPhoto", "photo", params)
+        if isinstance(upload, tuple):
+            sent["photo"][0].update({"width": width, "height": height})
+            self.sent[-1].size = (width, height)
+        return sent
 
     async def _api_senddocument(self, params: Json) -> Json:
         return self._send_file("sendDocument", "document", params)
@@ -520,7 +558,8 @@ class FakeBotApi:
         raw = str(params.get("caption", ""))
         caption = self._visible(raw, params.get("parse_mode"), MAX_CAPTION, "message caption is too long")
         markup = _markup(params.get("reply_markup"))
-        record = self._record(method, chat, caption, raw, markup, file=(upload[0], len(upload[1])))
+        record = self._record(method, chat, caption, raw, markup, file=(upload[0], len(upload[1])),
+                              thread=self._thread(chat, params))
         self.sent[-1].data = upload[1]
         return {**record, kind: [{"file_id": f"f{record['message_id']}", "file_unique_id": "u",
                                   "file_size": len(upload[1]), "width": 1, "height": 1}]
@@ -544,6 +583,15 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: chat not found")
         return chat
 
+    def _thread(self, chat: Json, params: Json) -> int | None:
+        """A send's message_thread_id: a topic of a forum chat, or refused as Telegram refuses it."""
+        thread = params.get("message_thread_id")
+        if thread is None:
+            return None
+        if not isinstance(thread, int) or not chat.get("is_forum") or (chat["id"], thread) not in self.topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return thread
+
     @staticmethod
     def _visible(raw: str, parse_mode: Any, limit: int, too_long: str) -> str:
         mode = str(parse_mode or "").lower()
@@ -555,9 +603,11 @@ class FakeBotApi:
         return text
 
     def _record(self, method: str, chat: Json, text: str, raw: str, markup: Json | None,
-                file: tuple[str, int] | None = None) -> Json:
+                file: tuple[str, int] | None = None, thread: int | None = None) -> Json:
         message_id = next(self._next_message)
         message: Json = {"message_id": message_id, "from": self._me(), "chat": chat, "date": int(time.time())}
+        if thread is not None:
+            message["message_thread_id"], message["is_topic_message"] = thread, True
         if file is None:
             message["text"] = text
         elif text:
@@ -565,8 +615,26 @@ class FakeBotApi:
         if markup:
             message["reply_markup"] = markup
         self._messages[(chat["id"], message_id)] = message
-        self.sent.append(Sent(method, chat["id"], message_id, text, raw, markup, time.monotonic(), file))
+        self.sent.append(Sent(method, chat["id"], message_id, text, raw, markup, time.monotonic(), file,
+                              thread_id=thread))
         return message
+
+
+def png(width: int, height: int) -> bytes:
+    """A white PNG of this size (the signature, IHDR, IDAT and IEND chunks), for tests that send a photo."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def photo_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height from its header; ApiError for anything that is not a PNG (Telegram refuses a
+    photo it cannot decode)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    return struct.unpack(">II", data[16:24])
 
 
 def _error(exc: ApiError) -> web.Response:

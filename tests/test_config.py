@@ -40,12 +40,23 @@ def test_every_key_of_the_shipped_config_is_read(tmp_path: Path) -> None:
     for old, new in (("stale_days = 14", "stale_days = 21"), ('offsets = ["1d", "1h"]', 'offsets = ["2h"]'),
                      ('digest = "mon 09:00"', 'digest = "friday 17:30"'), ("admins = []", "admins = [77]"),
                      ('level = "INFO"', 'level = "debug"'), ('format = "text"', 'format = "json"'),
-                     ("follow_up_minutes = 5", "follow_up_minutes = 0"), ('path = "tfbot.db"', 'path = "x.db"')):
+                     ("follow_up_minutes = 5", "follow_up_minutes = 0"), ('path = "tfbot.db"', 'path = "x.db"'),
+                     ('host = "127.0.0.1"', 'host = "::1"'), ("port = 8001", "port = 8002"),
+                     ('user = "tf"', 'user = "tf-office"')):
         assert old in text
         text = text.replace(old, new)
     cfg = load_config(write(tmp_path, text), env={"TFBOT_ADMINS": "78"})
     assert (cfg.stale_days, cfg.reminder_offsets, cfg.digest, cfg.admins) == (21, ["2h"], "friday 17:30", {77, 78})
     assert (cfg.log_level, cfg.log_format, cfg.follow_up_minutes, cfg.db_path) == ("DEBUG", "json", 0, Path("x.db"))
+    assert (cfg.web_host, cfg.web_port, cfg.web_user, cfg.web_password) == ("::1", 8002, "tf-office", None)
+
+
+def test_the_web_settings_are_checked(tmp_path: Path) -> None:
+    assert "[web] port = 80001 — 0 이상 65535 이하" in refusal(tmp_path, "[web]\nport = 80001\n")
+    assert "콜론(:) 없는 사용자 이름" in refusal(tmp_path, '[web]\nuser = "tf:x"\n')
+    assert "[web] hots — 알 수 없는 키입니다 (혹시 host?)" in refusal(tmp_path, '[web]\nhots = "0.0.0.0"\n')
+    cfg = load_config(write(tmp_path, ""), env={"TFBOT_WEB_PASSWORD": "tf-secret-1"})
+    assert cfg.web_password == "tf-secret-1"
 
 
 def test_no_config_file_in_the_working_directory_means_the_defaults(tmp_path: Path,

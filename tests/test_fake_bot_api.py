@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fake_bot_api import ApiError, FakeBotApi, parse_html
+from tests.fake_bot_api import ApiError, FakeBotApi, parse_html, png
 
 TOKEN = "123:ABC"
 
@@ -112,8 +112,25 @@ def test_form_and_get_bodies_and_multipart_files() -> None:
         assert response.status_code == 200
         assert fake.sent[-1].method == "sendDocument" and fake.sent[-1].file == ("회의.ics", 15)
         response = await client.post("sendPhoto", data={"chat_id": "7", "caption": "<b>표</b>", "parse_mode": "HTML"},
-                                     files={"photo": ("chart.png", b"\x89PNG", "image/png")})
-        assert response.status_code == 200 and fake.sent[-1].text == "표"
+                                     files={"photo": ("chart.png", png(40, 30), "image/png")})
+        assert response.status_code == 200 and fake.sent[-1].text == "표" and fake.sent[-1].size == (40, 30)
+        assert response.json()["result"]["photo"][0]["width"] == 40
+
+
+@pytest.mark.parametrize(("photo", "caption", "error"), [
+    (b"\x89PNG", "", "IMAGE_PROCESS_FAILED"),                 # not an image Telegram can decode
+    (png(10, 201), "", "PHOTO_INVALID_DIMENSIONS"),         # more than 20 times taller than wide
+    (png(40, 30), "가" * 1025, "message caption is too long"),
+])
+def test_send_photo_refuses_what_telegram_refuses(photo: bytes, caption: str, error: str) -> None:
+    async def check(fake: FakeBotApi, client: httpx.AsyncClient) -> None:
+        fake.send_text("안녕", user_id=7)
+        response = await client.post("sendPhoto", data={"chat_id": "7", "caption": caption},
+                                     files={"photo": ("chart.png", photo, "image/png")})
+        assert response.status_code == 400 and error in response.json()["description"]
+        assert [s.method for s in fake.sent] == []
+
+    serve(check)
 
     serve(check)
 

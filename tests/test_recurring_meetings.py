@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from bot.scheduler import apply_plan
 from intents.dates.calendar import meetings_ics
-from intents.dates.reminders import Due, Reminders, extend_window, window_stale
+from intents.dates.reminders import Due, Reminders, digest, extend_window, window_stale
 from intents.engine import Engine
 from intents.message import Reply
 from intents.writes.access import Policy
@@ -151,13 +151,38 @@ def test_a_cancelled_occurrence_sends_nothing_and_the_group_is_told(team: Engine
         assert Reminders(store, OFFSETS).deliver(_due(meeting, cancelled, offset),
                                                  cancelled - timedelta(seconds=offset - 60), outbox) == []
     assert outbox.sent == [] and store.reminder_records() == []
-    notices = Reminders(store, OFFSETS).cancellations(before.upcoming - after.upcoming)
+    notices = Reminders(store, OFFSETS).cancellations(before.upcoming - after.upcoming, NOW.date())
     assert [(chat, r.text) for chat, r in notices] == [
         (chat, "❌ 회의 취소: [권역별 TF회의] 2026년 12월 1일(화) 14:00 회차 (다른 회차는 그대로입니다)")
         for chat in (GROUP, COORD_CHAT)]
     assert _starts(store, meeting, 16) == [_at(2026, 11, 24, 14).isoformat(), _at(2026, 12, 8, 14).isoformat()]
     detail = ask(team, "권역별 TF회의 언제야?", MEMBER).text
     assert "• 2026년 12월 1일(화) 14:00 — 취소" in detail and "매주 화요일 14:00" in detail
+
+
+def test_an_away_organiser_and_the_digest_with_occurrences(team: Engine) -> None:
+    """/away and the digest's 부재 중 lines and progress picture hold for a recurring meeting's occurrences."""
+    store = team.store
+    meeting = _weekly(team)
+    first, later = _at(2026, 11, 24, 14), _at(2026, 12, 8, 14)
+    due, due_later = (Due(meeting, 3600, t - timedelta(hours=1), t.isoformat(), True) for t in (first, later))
+    assert [o.chat for o in Reminders(store, OFFSETS).outgoing(due, due.at)] == [GROUP, COORD_CHAT]
+    ask(team, "/away 12월 1일까지", COORD)
+    assert store.user(COORD)["away_until"] == "2026-12-01"
+    assert [o.chat for o in Reminders(store, OFFSETS).outgoing(due, due.at)] == [GROUP]   # the group only
+    before = Reminders(store, OFFSETS).plan(NOW)
+    assert choose(team, ask(team, "/cancel 권역별 TF회의 12월 1일", COORD), "meeting:ok", COORD).intent \
+        == "meeting_cancelled"
+    gone = before.upcoming - Reminders(store, OFFSETS).plan(NOW).upcoming
+    assert [chat for chat, _ in Reminders(store, OFFSETS).cancellations(gone, NOW.date())] == [GROUP]
+    assert [o.chat for o in Reminders(store, OFFSETS).outgoing(due_later, due_later.at)] == [GROUP, COORD_CHAT]
+    store.add_progress("d000-task-daegu", COORD, "김코디", (NOW - timedelta(days=2)).isoformat(), 40, "진행", "설계")
+    weekly = digest(store, Policy(), NOW)
+    lines = weekly.text.splitlines()
+    soon = lines[lines.index("다가오는 회의 (2주):") + 1:lines.index("지난주 업데이트된 과제:") - 1]
+    assert soon == ["• 2026년 11월 24일(화) 14:00 권역별 TF회의"]   # 12/1 cancelled, 12/8 beyond two weeks
+    assert "부재 중 (알림을 보내지 않음):\n• 김코디 — 2026년 12월 1일(화)까지" in weekly.text
+    assert [a.kind for a in weekly.attachments] == ["photo"] and "📊 진행 현황 그림" in weekly.text
 
 
 def test_the_next_meeting_is_the_next_occurrence(team: Engine) -> None:
@@ -203,7 +228,8 @@ def test_this_and_following_moves_the_rest_and_keeps_what_came_before(team: Engi
                       _at(2026, 12, 23, 15).isoformat(), _at(2026, 12, 30, 15).isoformat()]
     assert store.meeting(successor)["rrule"] == "FREQ=WEEKLY;BYDAY=WE"
     plan = Reminders(store, OFFSETS).plan(NOW)
-    notices = Reminders(store, OFFSETS).cancellations({f"{meeting}@{_at(2026, 12, 15, 14).isoformat()}"})
+    moved = f"{meeting}@{_at(2026, 12, 15, 14).isoformat()}"
+    notices = Reminders(store, OFFSETS).cancellations({moved}, NOW.date())
     assert notices == [] and plan.future   # moved on, not cancelled: nobody is told of a cancellation
 
 
@@ -225,7 +251,8 @@ def test_cancelling_this_and_following_ends_the_series_and_says_so(team: Engine)
     choose(team, asked, "meeting:ok", COORD)
     assert _starts(store, meeting, 120) == [_at(2026, 11, 24, 14).isoformat()]
     after = Reminders(store, OFFSETS).plan(NOW)
-    texts = {r.text for _, r in Reminders(store, OFFSETS).cancellations(before.upcoming - after.upcoming)}
+    gone = before.upcoming - after.upcoming
+    texts = {r.text for _, r in Reminders(store, OFFSETS).cancellations(gone, NOW.date())}
     assert texts == {"❌ 반복 회의 종료: [권역별 TF회의] 2026년 12월 1일(화) 14:00 회차부터 이후 회의를 모두 "
                      "취소했습니다."}
 
@@ -245,7 +272,7 @@ def test_the_whole_series_is_moved_or_cancelled_with_전체(team: Engine) -> Non
     assert choose(team, asked, "meeting:ok", COORD).intent == "meeting_cancelled"
     assert store.scheduled_meetings(NOW.isoformat()) == []
     after = Reminders(store, OFFSETS).plan(NOW)
-    notices = Reminders(store, OFFSETS).cancellations(before.upcoming - after.upcoming)
+    notices = Reminders(store, OFFSETS).cancellations(before.upcoming - after.upcoming, NOW.date())
     assert [r.text for _, r in notices] == ["❌ 반복 회의 취소: [권역별 TF회의] · 매주 목요일 16:00 — 남은 회차 "
                                             "모두"] * 2
 

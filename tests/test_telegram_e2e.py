@@ -23,7 +23,7 @@ from intents.registry import REGISTRY, Entry
 from intents.writes.access import Policy
 from store import Store
 from tests.conftest import NOW
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import FakeBotApi, png
 
 MEMBER, MEMBER2, COORDINATOR, ADMIN, STRANGER = 1001, 1002, 2001, 3001, 9999
 GROUP = -100123
@@ -133,8 +133,8 @@ def test_command_menu_published_in_korean(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
             names = [c["command"] for c in fake.commands]
-            assert names == ["start", "help", "log", "meeting", "meetings", "undo", "correct", "document", "export",
-                             "template"]
+            assert names == ["start", "help", "log", "meeting", "meetings", "chart", "undo", "correct", "document",
+                             "iam", "away", "export", "template"]
             assert all(any("가" <= ch <= "힣" for ch in c["description"]) for c in fake.commands)
 
     e2e(check)
@@ -438,8 +438,9 @@ def test_long_reply_is_split_on_lines(cfg: Config) -> None:
 
 
 def test_attachments_go_out_as_photo_and_document(cfg: Config) -> None:
+    picture = png(4, 3)
     reply = Reply(text="회의 일정입니다.", intent="meeting", attachments=[
-        Attachment("chart.png", b"\x89PNG....", "image/png", kind="photo"),
+        Attachment("chart.png", picture, "image/png", kind="photo", caption="그림 설명"),
         Attachment("회의.ics", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n", "text/calendar"),
     ])
 
@@ -448,7 +449,9 @@ def test_attachments_go_out_as_photo_and_document(cfg: Config) -> None:
             fake.send_text("회의", user_id=MEMBER)
             sent = await fake.wait_for_messages(3)
             assert [s.method for s in sent] == ["sendMessage", "sendPhoto", "sendDocument"]
-            assert sent[1].file == ("chart.png", 8) and sent[2].file is not None and sent[2].file[0] == "회의.ics"
+            assert sent[1].file == ("chart.png", len(picture)) and sent[1].size == (4, 3)
+            assert sent[1].text == "그림 설명"   # the caption, under the picture
+            assert sent[2].file is not None and sent[2].file[0] == "회의.ics"
 
     e2e(check)
 

@@ -128,3 +128,48 @@ def test_a_name_said_with_its_parents_is_the_one_under_it(ro_engine: Engine) -> 
     # 지역혁신 선도기업 is a 사업 of its own and a 내역사업 of 지역주력산업 R&D: said with the latter, the 내역사업
     text = ask(ro_engine, "지역주력산업 R&D 쪽 지역혁신 선도기업 지원규모 얼마").text
     assert text.startswith("[지역주력산업 R&D 지역혁신 선도기업]") and "83억원" in lead(text, 1)
+
+
+def test_two_names_guessed_side_by_side_are_both_found(ro_engine: Engine) -> None:
+    found = ro_engine.index.find("지경위 보도자료에 산업부 과장 누구")
+    assert [m.text for m in found][:2] == ["지경위", "보도자료"]
+    # words of one name said in parts stay one guess ("지역특화산업 온라인 사업설명회")
+    assert len(ro_engine.index.find("지역특화산업 온라인 사업설명회 날짜랑 시간 좀")) == 1
+
+
+def test_a_document_pointed_at_by_its_meetings_short_name_gives_its_people(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "지경위 보도자료에 산업부 책임자로 나온 과장이 누구였지").text, 1)
+    assert "송주호" in first and "서가람" not in first
+
+
+def test_a_phone_asked_with_a_context_clause_saying_related_is_not_a_topic_list(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "지특 사업 관련해서 전문기관 TIPA 담당 본부 번호 좀 부탁드립니다").text, 1)
+    assert "044-300-0821" in first
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("부산평가단 번호는 315-9263이잖아, 대전 평가단은 몇번이야?", "042-864-4271"),
+    ("대구지역사업평가단 번호가 053-818-95xx였던거 같은데 경북평가단이랑 헷갈려서ㅠ 대구꺼 알려주세요", "053-818-9564"),
+])
+def test_what_a_clause_of_context_names_is_not_what_is_asked(ro_engine: Engine, question: str, fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("클러스터 1단계 국비 들어간 거 얼마인지 확인 부탁해요", "1,203억"),   # the act requested is not a topic
+    ("클러스터 '22년 R&D예산 얼마엿어?", "504억"),                     # a qualifier written into a word that asks
+    ("균특법 몇조가 클러스터 근거였더라", "제18조의3"),                  # a fact of the kind word's programme
+    ("경남은 혁신클러스터 육성분야가 뭐였는지", "항공 부품"),            # a programme and its child in the region
+])
+def test_words_that_ask_or_request_do_not_veto_and_the_fact_comes_first(ro_engine: Engine, question: str,
+                                                                        fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("혁신도시 TF 관련해서 국토부 담당 사무관이 누구였죠", "정승훈"),     # a person asked: not a topic list
+    ("23년 지경위 산업부 책임자 과장은 누구야", "송주호"),                # the year says which document's people
+    ("산업부 지역사업 4개 중에 국비 젤 많이 받는 사업 뭐야?", "특성화기반구축"),   # a superlative over its programmes
+])
+def test_who_or_which_is_asked_first(ro_engine: Engine, question: str, fact: str) -> None:
+    assert fact in lead(ask(ro_engine, question).text, 1)

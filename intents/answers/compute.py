@@ -86,6 +86,8 @@ def pointed_source(ask: Ask, sources: set[str]) -> str | None:
     subject = ask.subject.id if ask.subject else None
     named = compact(" ".join([*(m.text for m in q.mentions if any(c.id == subject for c in m.candidates)),
                               ask.subject.name if ask.subject else ""]))
+    # the names a document is pointed at by ("지경위 보도자료": 지경위 is 지역경제위원회), not the subject's own
+    pointed = {compact(c.name) for m in q.pointers for c in m.candidates[:1]} - {compact(named)}
     scores: dict[str, int] = {}
     for source_id in sources:
         row = ask.store.source(source_id) or {}
@@ -94,6 +96,7 @@ def pointed_source(ask: Ask, sources: set[str]) -> str | None:
         # words of its title, but not those that name the subject itself (클러스터 names the program)
         title_words = [n for n in nouns_of(str(row.get("title") or "")) if len(n) >= 2 and compact(n) not in named]
         score += sum(compact(n) in q.compact for n in title_words)
+        score += sum(name in compact(str(row.get("title") or "")) for name in pointed)
         scores[source_id] = score
     best = max(scores.values(), default=0)
     winners = [s for s, v in scores.items() if v == best]

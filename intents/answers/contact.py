@@ -1,10 +1,14 @@
 """Contact lookup: who is in charge, phone numbers and addresses."""
 
+import re
+
 from intents.answers.common import Ask, finish, nothing
+from intents.answers.compute import pointed_source
 from intents.answers.render import name_of, row_source
 from intents.message import Reply
 from intents.reading.morph import nouns_of
-from intents.reading.normalize import compact
+from intents.reading.normalize import compact, strip_particle, tokens
+from intents.reading.vocab import TITLES
 from store.store import Row, Store
 
 WORKING_LEVEL = ("담당자", "문의처")   # the roles a press release gives for questions, before 책임자
@@ -79,10 +83,19 @@ def answer_contact(ask: Ask) -> Reply:
     if ask.query.has(*WHO) and subject.kind in ("organisation", "department") and \
             not any(c["person"] for c in contacts):   # "평가단 담당자 이름", "본부장 성함": the data names no one
         return nothing(ask, "contact", f"'{subject.name}'의 담당자 이름을")
+    titles = asked_titles(ask)
+    if titles and subject.kind in ("organisation", "department") and contacts and \
+            not any(holds_title(c, t) for c in contacts for t in titles):   # "추진단 단장님 성함": a 부단장 only
+        return nothing(ask, "contact", f"'{subject.name}'의 {titles[0]}을(를)")
     if contacts and ask.query.document_year:   # "23년 지경위 보도자료에 산업부 과장": that document's people
         dated = [c for c in contacts
                  if str((store.source(str(c["source"])) or {}).get("date") or "")[:4] == str(ask.query.document_year)]
         contacts = dated or contacts
+    documents = {str(c["source"]) for c in contacts}
+    q = ask.query
+    pointed = pointed_source(ask, documents) if (q.pointers or q.years) and len(documents) > 1 else None
+    if pointed:   # "지경위 보도자료에 산업부 책임자", "23년 지경위 산업부 과장": the people that document names
+        contacts = [c for c in contacts if c["source"] == pointed]
     if contacts:
         contacts = _asked_first(contacts, ask)
         if lines and not _asks_for_person(ask, contacts):
@@ -103,15 +116,31 @@ def _asked_first(contacts: list[Row], ask: Ask) -> list[Row]:
     said = ask.query.compact
 
     desk = "대표" in said   # 대표번호, 대표 전화: the desk line (a contact row with no person)
+    titles = asked_titles(ask)
 
-    def named(c: Row) -> tuple[bool, int, int, bool]:
+    def named(c: Row) -> tuple[bool, bool, int, int, bool]:
         values = [str(c.get(k) or "") for k in ("title", "role")] + str(c.get("department") or "").split(" | ")
         # a role said in other words (주관부처 asked as "주관과", "주관부서"): its first noun said
         heads = [nouns[0] for k in ("title", "role") if len(nouns := nouns_of(str(c.get(k) or ""))) > 1]
-        return (desk and bool(c.get("person")), -sum(1 for v in values if len(v) >= 2 and compact(v) in said),
+        titled = any(holds_title(c, t) for t in titles)
+        said_values = sum(1 for v in values if len(v) >= 2 and compact(v) in said)
+        return (desk and bool(c.get("person")), not titled, -said_values,
                 -sum(1 for h in heads if len(h) >= 2 and h in said), str(c.get("role") or "") not in WORKING_LEVEL)
 
     return sorted(contacts, key=named)
+
+
+def asked_titles(ask: Ask) -> list[str]:
+    """The titles a question says as words of their own (단장님, 과장이): the ranks it asks for."""
+    # 1차관, 제1차관: a numbered title is that title
+    words = {re.sub(r"^제?[0-9]+", "", strip_particle(w).removesuffix("님")) for w in tokens(ask.query.text)}
+    return [t for t in TITLES if t in words]
+
+
+def holds_title(contact: Row, title: str) -> bool:
+    """Whether a contact holds a title: the same, or numbered (제1차관 is a 차관), not a deputy's (부단장)."""
+    held = compact(str(contact.get("title") or ""))
+    return held == title or (held.endswith(title) and not held.startswith("부"))
 
 
 def asks_for_person(ask: Ask) -> bool:

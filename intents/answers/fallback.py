@@ -94,7 +94,38 @@ def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
     """Facts, results or agenda items whose whole label the question says ("안건 의결 및 보고 순서"): stronger
     than a name only guessed from a part of it."""
     said = [t for t in topics if len(t.head) >= 4 and t.head in ask.query.compact]
-    return _facts_by_topic(ask, said) if said else None
+    if said and not ask.query.regions:
+        said = [_as_whole(ask.store, t, topics) for t in said]
+    return _facts_by_topic(ask, list({id(t): t for t in said}.values())) if said else None
+
+
+def _as_whole(store: Store, topic: Topic, topics: list[Topic]) -> Topic:
+    """With no place asked, a part's label said whole ("기업 유치" of 강원) stands for its parent program's label
+    that holds it ("중핵기업 유치" of the national programme): the whole is what a question without a place asks."""
+    parent = str((store.program(_owner_id(topic.table, topic.row)) or {}).get("parent") or "")
+    wider = [t for t in topics if t.table == topic.table and topic.head in t.head
+             and _owner_id(t.table, t.row) == parent] if parent else []
+    if len(wider) > 1 and topic.table == "results" and len({t.row["unit"] for t in wider}) == 1:
+        counts = [_number(t.row["value"]) for t in wider]   # 중핵기업 122 holds 수도권 기업 47: the whole is the most
+        known = [c for c in counts if c is not None]
+        if len(known) == len(counts) and known.count(max(known)) == 1:
+            wider = [wider[known.index(max(known))]]
+    return wider[0] if len(wider) == 1 else topic
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def facts_labelled(ask: Ask, topics: list[Topic], owner: str) -> Reply | None:
+    """An owner's facts whose label says every word the names left unexplained ("클러스터 근거": 근거)."""
+    words = ask.query.unexplained
+    mine = [t for t in topics if t.table == "facts" and _owner_id(t.table, t.row) == owner
+            and words and all(w in t.head for w in words)]
+    return _answer_with(ask, [(t.table, t.row) for t in mine][:MAX_FACTS]) if mine else None
 
 
 def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:
@@ -127,7 +158,11 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
         return None
     scored.sort(key=lambda t: -t[0])
     best = scored[0][0]
-    chosen = [(t, r) for s, t, r in scored if s == best][:MAX_FACTS]
+    return _answer_with(ask, [(t, r) for s, t, r in scored if s == best][:MAX_FACTS])
+
+
+def _answer_with(ask: Ask, chosen: list[tuple[str, Row]]) -> Reply:
+    """The chosen facts, results or agenda items, each under its owner's name and cited."""
     lines: list[str] = []
     subjects: list[Entity] = []
     documents = [str(r["source"]) for _, r in chosen]

@@ -40,9 +40,18 @@ def answer_status(ask: Ask) -> Reply:
         lines.append(f"현재 진행상황: {progress_line(state)}")
     elif logged:
         lines.append("과제 자체의 진행 기록은 없고, 대표 프로젝트의 기록이 있습니다.")
-    else:
+    else:   # what was asked is not in the data: said so, the task only described, no entity answered
         lines.append("기록된 진행상황이 없습니다 (원문 자료에는 진행률이 없습니다).")
+        reply = finish(ask, "status", [*card[:1], *lines, "", *card[1:]], [row["source"]])
+        reply.entities, reply.missed = [], True
+        return reply
     # a 협업과제's status shows its 대표프로젝트' progress: a /log on a project is part of the task
     lines.extend(f"• {c['name']}: {progress_line(p)}" for c, p in logged)
     lines = [*card[:1], *lines, "", *card[1:]]
     return finish(ask, "status", lines, [row["source"]])
+
+
+def any_logged(store: Store, rows: list[Row]) -> bool:
+    """Whether progress was logged on any of these tasks or programs, or on a task under one of them."""
+    return any(current(store, str(r["id"])) or any(current(store, str(c["id"]))
+                                                   for c in store.children("tasks", str(r["id"]))) for r in rows)

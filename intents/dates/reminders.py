@@ -3,16 +3,20 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from intents.answers.render import when
+from intents.answers.chart import followed, progress_attachments
+from intents.answers.render import person_name, when
+from intents.charts import ChartUnavailable
+from intents.charts.progress import progress_chart
 from intents.dates.rules import occurrence_note, series_label
 from intents.dates.when import is_working_day
-from intents.message import Button, Message, Offer, Reply
+from intents.message import Attachment, Button, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
 from intents.writes.meeting_form import describe
+from store.meetings import GROUP_KEY
 from store.reminders import CLAIMED, ReminderKey
 from store.store import Row, Store
 
@@ -21,7 +25,6 @@ _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _WEEKDAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DIGEST = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
-GROUP_KEY = "group_chat_id"
 SKIP_LOOKBACK = timedelta(days=7)   # a reminder whose meeting began this recently is recorded as skipped
 
 
@@ -140,8 +143,9 @@ class Reminders:
                     skipped.append(due)
         return plan
 
-    def chats(self, meeting: Row) -> list[int]:
-        """Where a meeting's reminders go: the bound group and attendees' private chats (the console: itself)."""
+    def chats(self, meeting: Row, day: date) -> list[int]:
+        """Where a meeting's reminders go on `day`: the bound group, and the private chats of the attendees and
+        the organiser who are not away then (the console: itself)."""
         if self.console_chat is not None:   # the console cannot send to Telegram chats, so claims none of them
             return [self.console_chat]
         chats: list[int] = []
@@ -151,7 +155,7 @@ class Reminders:
         attendees = {a["user_id"] for a in self.store.responses(str(meeting["id"])) if a["response"] == "참석"}
         if meeting.get("created_by"):
             attendees.add(int(meeting["created_by"]))
-        for user_id in sorted(attendees):
+        for user_id in self.store.recipients(sorted(attendees), day):
             chat = self.store.private_chat(int(user_id))
             if chat is not None and chat not in chats:
                 chats.append(chat)
@@ -168,7 +172,7 @@ class Reminders:
         done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
                                                                    due.offset_seconds).items() if state != CLAIMED}
         reply = self.compose(meeting, due)
-        return [Outgoing(due, chat, reply) for chat in self.chats(meeting) if chat not in done]
+        return [Outgoing(due, chat, reply) for chat in self.chats(meeting, now.date()) if chat not in done]
 
     def claim(self, out: Outgoing, now: datetime) -> int | None:
         """Claim before sending: the attempt number (2+ when an unconfirmed claim is taken over), or None."""
@@ -189,7 +193,7 @@ class Reminders:
             return []
         done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
                                                                    due.offset_seconds).items() if state != CLAIMED}
-        return [chat for chat in self.chats(meeting)
+        return [chat for chat in self.chats(meeting, now.date())
                 if chat not in done and self.store.skip_reminder(due.key(chat), now.isoformat())]
 
     def deliver(self, due: Due, now: datetime, send: Callable[[int, Reply], bool]) -> list[int]:
@@ -217,17 +221,19 @@ class Reminders:
         return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
                      buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
-    def cancellation_notice(self, meeting: Row) -> list[tuple[int, Reply]]:
-        """Tell the group (and attendees) that a meeting was cancelled (a recurring one: all that was left)."""
+    def cancellation_notice(self, meeting: Row, day: date) -> list[tuple[int, Reply]]:
+        """Tell the group (and attendees not away on `day`) that a meeting was cancelled (a recurring one: all
+        that was left)."""
         if meeting.get("rrule"):
             text = f"❌ 반복 회의 취소: [{meeting['title']}]{series_label(meeting)} — 남은 회차 모두"
         else:
             text = f"❌ 회의 취소: [{meeting['title']}] {when(str(meeting['start']))}"
-        return [(chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(meeting)]
+        return [(chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(meeting, day)]
 
-    def cancellations(self, gone: set[str]) -> list[tuple[int, Reply]]:
+    def cancellations(self, gone: set[str], day: date) -> list[tuple[int, Reply]]:
         """The notices owed for meetings and occurrences that left the plan (`Plan.upcoming`) because they were
-        cancelled: a whole meeting, one occurrence of a recurring one, or its occurrences from one on."""
+        cancelled: a whole meeting, one occurrence of a recurring one, or its occurrences from one on (to those
+        not away on `day`)."""
         out: list[tuple[int, Reply]] = []
         for key in sorted(gone):
             meeting_id, _, occurrence = key.partition("@")
@@ -236,7 +242,7 @@ class Reminders:
                 continue   # a cancelled series is told once, not per occurrence
             if not occurrence:
                 if row.get("status") == "취소":
-                    out.extend(self.cancellation_notice(row))
+                    out.extend(self.cancellation_notice(row, day))
                 continue
             cancelled = self.store.cancelled_occurrence(meeting_id, occurrence)
             if cancelled is None:
@@ -245,7 +251,7 @@ class Reminders:
                 text = f"❌ 반복 회의 종료: [{row['title']}] {when(occurrence)} 회차부터 이후 회의를 모두 취소했습니다."
             else:
                 text = f"❌ 회의 취소: [{row['title']}] {when(occurrence)} 회차 (다른 회차는 그대로입니다)"
-            out.extend((chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(row))
+            out.extend((chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(row, day))
         return out
 
 
@@ -277,7 +283,9 @@ def next_digest(now: datetime, spec: str) -> datetime:
 
 
 def digest(store: Store, policy: Policy, now: datetime) -> Reply:
-    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks."""
+    """Weekly digest: meetings in the next two weeks, tasks updated last week, stale tasks, who is away; and the
+    progress picture of the tasks the TF follows, when any of them has an update (drawn here: a text-only digest
+    when the picture cannot be drawn)."""
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
@@ -289,16 +297,31 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
     lines.extend([f"• {name}" for name in updated] or ["• 없음"])
     lines.append("")
     lines.append(stale(store, policy, Message(text="", now=now)).text)
-    return Reply(text="\n".join(lines), intent="digest")
+    away = store.away_users(now.date())
+    if away:
+        lines.append("")
+        lines.append("부재 중 (알림을 보내지 않음):")
+        lines.extend(f"• {person_name(int(r['user_id']), r['name'])} — {when(str(r['away_until']))}까지" for r in away)
+    chart = progress_chart(store, *followed(store), now, policy.stale_days)
+    pictures: list[Attachment] = []
+    if chart.logged:
+        try:
+            pictures = progress_attachments(chart)
+        except ChartUnavailable as exc:
+            lines.extend(["", f"(진행 현황 그림은 보내지 못했습니다: {exc})"])
+    if pictures:
+        lines.extend(["", f"📊 진행 현황 그림: 과제 {len(chart.bars)}건 (진행률, 상태별 색, "
+                          f"※ {policy.stale_days}일 넘게 업데이트 없음)"])
+    return Reply(text="\n".join(lines), intent="digest", attachments=pictures)
 
 
 def nudges(store: Store, policy: Policy, now: datetime) -> list[tuple[int, Reply]]:
-    """A short private nudge to each owner (last updater) of a stale task who has a private chat."""
+    """A short private nudge to each owner (last updater) of a stale task who has a private chat and is not away."""
     before = (now - timedelta(days=policy.stale_days)).isoformat()
     out = []
     for task in store.stale_tasks(before):
         latest = task["latest"]
-        if latest is None:
+        if latest is None or not store.recipients([int(latest["user_id"])], now.date()):
             continue
         chat = store.private_chat(int(latest["user_id"]))
         if chat is not None:

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -76,9 +76,10 @@ def read_when(text: str, now: datetime) -> When:
     return when
 
 
-def read_day(text: str, now: datetime) -> tuple[datetime, bool, int, int] | None:
+def find_day(text: str, now: datetime) -> tuple[datetime, bool, int, int] | None:
     """The first date phrase in `text`, its time optional ("12월 15일", "12.15", "다음 주 화요일 14시"): its
-    start, whether a time was said, and where it stands; None when there is none."""
+    start, whether a time was said, and where it stands; None when there is none (read_day, below, reads the
+    last day a phrase names and raises DateError)."""
     prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
     found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
     if found is None or found.start is None:
@@ -86,6 +87,33 @@ def read_day(text: str, now: datetime) -> tuple[datetime, bool, int, int] | None
     start = found.start.replace(tzinfo=now.tzinfo)
     return (start, found.time is not None, _map_back(text, prepared, found.span[0]),
             _map_back(text, prepared, found.span[1]))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day read from a phrase: the last day it names ("12월 24일" that day, "다음 주" its Sunday, "연말" 12월
+    31일), the first (of a range: "12월 20일부터 24일까지"), and notes on how it was read (a month-day taken as
+    next year's)."""
+
+    day: date
+    first: date
+    notes: tuple[str, ...] = ()
+
+
+def read_day(text: str, now: datetime) -> Day:
+    """The last day a date phrase in `text` names, relative to the aware `now` (a time in it is ignored), by
+    the same reader as meeting dates; raise DateError."""
+    prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
+    found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
+    if found is None or found.start is None:
+        raise DateError("날짜를 알아보지 못했습니다. 예: 12월 24일, 다음 주 금요일, 2026-12-24, 12/24")
+    end = found.end if found.end is not None and found.end > found.start else found.start + timedelta(days=1)
+    last = (end - timedelta(microseconds=1)).date()
+    notes = []
+    ambiguities = {a.value for a in found.ambiguities}
+    if "cycle_shifted" in ambiguities or "two_digit_year" in ambiguities:
+        notes.append(f"{last.year}년 {last.month}월 {last.day}일로 이해했습니다.")
+    return Day(last, found.start.date(), tuple(notes))
 
 
 def warnings_for(start: datetime, now: datetime, phrase: str = "") -> list[str]:

@@ -203,7 +203,10 @@ class NameIndex:
             else:
                 runs.append([i])
         found = []
-        for run in runs:
+        sides: list[list[int]] = []
+        near: set[str] = set()
+        while runs:
+            run = runs.pop(0)
             best: Mention | None = None
             best_weight = 0.0
             for size in range(min(3, len(run)), 0, -1):
@@ -219,8 +222,15 @@ class NameIndex:
                         best, best_weight = Mention(part[0], part[-1], query, candidates, exact=False), weight
             if best is None and run[0] - 1 in regions:
                 best = self._fuzzy_run([run[0] - 1, run[0]], words)
-            if best is not None:
+            if best is not None and not (run in sides and any(c.id in near for c in best.candidates)):
                 found.append(best)
+                # the words on either side of the guess may name something else ("지경위 보도자료"), unless they
+                # guess the same things: then they are words of the same name, said in parts
+                near = {c.id for c in best.candidates}
+                for side in ([i for i in run if i < best.first], [i for i in run if i > best.last]):
+                    if side:
+                        runs.append(side)
+                        sides.append(side)
         return found
 
     @staticmethod

@@ -37,6 +37,20 @@ def is_known_place(word: str) -> bool:
     return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "지명"
 
 
+# Korean family names of one syllable (the dictionary also tags some loanwords, 바이오 or 드론, as 인명)
+_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
+                      "방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호")
+
+
+def is_person_name(word: str) -> bool:
+    """True when the analyser's dictionary knows the whole word as a person's name and it reads as one: three
+    Hangul syllables after a family name (김철수, 이영희)."""
+    if len(word) != 3 or word[0] not in _SURNAMES or not all("가" <= ch <= "힣" for ch in word):
+        return False
+    parsed = _analyser().parse(word)
+    return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "인명"
+
+
 def as_modifier(word: str) -> str:
     """A noun made a verb with 하다, in whatever ending (추진해, 담당했어요, 주관함), written the one way the
     aspect words use (추진하는); any other word as it is."""

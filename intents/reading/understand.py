@@ -11,10 +11,12 @@ from intents.reading import aspect, morph
 from intents.reading.intent import WORDED, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
-from intents.reading.vocab import KIND_WORDS, LAST, NEXT, explains, is_filler
+from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler
 from store.store import Store
 
 AMBIGUITY_MARGIN = 2.0
+CHART_COMMAND = "/chart"
+CHARTED = ("budget", "status", "other")   # what a picture word turns into a chart (not a phone, not a meeting)
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])|'([0-9]{2})(?![0-9])|(?<![0-9'])([0-9]{2})년")
 # an unknown place name (울릉도, 강남구, 수원시): three syllables or more ending like one; not words of
 # degree or amount that happen to end in 도 (만족도, 지원한도, 참여도)
@@ -63,10 +65,13 @@ class Query:
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
+    pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
     this_year: bool = False   # "올해", "금년": the year of the message, or the data's latest before it
+    chart: bool = False   # a picture is asked ("예산 그래프", "/chart …"): the budget or progress asked, drawn
 
     @property
     def intent(self) -> str:
@@ -75,8 +80,15 @@ class Query:
 
     @property
     def worded(self) -> str | None:
-        """A command told in words (log, schedule, stale) when the message unmistakably is one."""
-        return next((name for name, _ in self.intents if name in WORDED), None)
+        """A command told in words (log, schedule, stale, correct) when the message unmistakably is one; the
+        stale-task list asked as a picture ("지연 과제 그래프") is a chart of those tasks instead."""
+        return next((name for name, _ in self.intents if name in WORDED and not (self.chart and name == "stale")),
+                    None)
+
+    @property
+    def stale_asked(self) -> bool:
+        """Whether the message asks for the stale tasks (업데이트 안 된 과제, 지연 과제)."""
+        return any(name == "stale" for name, _ in self.intents)
 
     def has(self, *words: str) -> bool:
         """True when any of the words occurs in the compacted question."""
@@ -84,7 +96,20 @@ class Query:
 
 
 def understand(text: str, index: NameIndex) -> Query:
-    """Understand one message, once: entities, qualifiers, aspects and the ranked intents."""
+    """Understand one message, once: entities, qualifiers, aspects and the ranked intents; and whether it asks
+    for a picture — a budget or progress question said with a picture word (그래프, 차트, 그림으로 …), or
+    `/chart …` (read as the question after it)."""
+    commanded = bool(text.strip()) and text.split(maxsplit=1)[0].lower() == CHART_COMMAND
+    if commanded:
+        text = text.strip()[len(CHART_COMMAND):].strip()
+    query = _understand(text, index)
+    if commanded or (asks_picture(tokens(text)) and query.intent in CHARTED and query.worded in (None, "stale")):
+        return replace(query, chart=True)
+    return query
+
+
+def _understand(text: str, index: NameIndex) -> Query:
+    """Entities, qualifiers, aspects and the ranked intents of one message."""
     words = tokens(text)
     found = index.find(text, ignore=is_filler)
     covered = {i for m in found for i in range(m.first, m.last + 1)}
@@ -104,7 +129,8 @@ def understand(text: str, index: NameIndex) -> Query:
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and morph.as_modifier(r) == r
-                   and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)]
+                   and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
+                   and not _qualified_filler(w) and not _requested(words, r)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -118,6 +144,17 @@ def understand(text: str, index: NameIndex) -> Query:
         said = {c.id for m in found if m.exact and not set(range(m.first, m.last + 1)) <= clauses
                 for c in m.candidates}
         regions = tuple(r for r in regions if r in said)
+    if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in found):
+        # "대구는 가스공사잖아, 광주전남은 어디가 주도해?": what a clause of context names is what both already
+        # know; the question is about what it names itself
+        own = {c.id for m in found if not set(range(m.first, m.last + 1)) <= clauses for c in m.candidates}
+        places = [p for p in (*regions, *cities) if p in own]
+        # unless the question names only a place, and the name is that place's ("대구 평가단 번호가 … 같은데
+        # 경북이랑 헷갈려서 대구꺼 알려주세요")
+        mentions = tuple(m for m in mentions if not set(range(m.first, m.last + 1)) <= clauses
+                         or any(p in m.candidates[0].name for p in places))
+        regions = tuple(r for r in regions if r in own)
+        cities = tuple(c for c in cities if c in own)
     qualifiers = _read_qualifiers(fold(text), rest)
     kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
     for word, head in zip(written, leftover, strict=True):   # "클러스타": a kind word typed with a typo
@@ -154,12 +191,13 @@ def understand(text: str, index: NameIndex) -> Query:
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
     return Query(
-        text=text, compact=compact(text), mentions=mentions,
+        text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers),
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
+        unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         **qualifiers,
@@ -180,6 +218,18 @@ def _made_of_explained(word: str) -> bool:
     """A compound whose every noun is a word the reading already explains (주요기관 → 주요 + 기관)."""
     nouns = morph.nouns_of(word)
     return len(nouns) >= 2 and "".join(nouns) == word and all(is_filler(n) or explains(n) for n in nouns)
+
+
+def _qualified_filler(word: str) -> bool:
+    """A qualifier the reading knows written together with a word that asks (R&D예산, 비R&D사업비)."""
+    rest = _CATEGORY.sub("", word)
+    return rest != word and (not rest or is_filler(rest))
+
+
+def _requested(words: tuple[str, ...], word: str) -> bool:
+    """A noun that names the act requested of the bot ("확인 부탁해요", "검토 부탁드립니다"), not a topic."""
+    at = [i for i, w in enumerate(words) if w == word]
+    return any(i + 1 < len(words) and words[i + 1].startswith("부탁") for i in at)
 
 
 def _asks_only(word: str) -> bool:

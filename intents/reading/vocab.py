@@ -4,9 +4,9 @@ import re
 
 from intents.reading.normalize import compact, strip_particle, tokens
 
-CONTACT = ("전화", "연락처", "연락", "번호", "담당자", "담당", "누구", "주소", "위치", "문의", "책임자", "사무관",
-           "과장", "팩스", "이메일", "메일", "전번", "폰번", "이름", "성함", "장관", "차관", "본부장", "국장", "단장",
-           "부단장", "주무관", "정책관", "실장", "팀장", "소속")
+TITLES = ("사무관", "과장", "장관", "차관", "본부장", "국장", "단장", "부단장", "주무관", "정책관", "실장", "팀장")
+CONTACT = ("전화", "연락처", "연락", "번호", "담당자", "담당", "누구", "주소", "위치", "문의", "책임자", "팩스",
+           "이메일", "메일", "전번", "폰번", "이름", "성함", "소속", *TITLES)
 BUDGET = ("예산", "국비", "지방비", "얼마", "금액", "사업비", "소계", "합계", "투입", "재정", "총액", "규모",
           "억", "정부", "지원액", "투입액")
 MEETING = ("회의", "언제", "몇시", "일정", "시작", "시기", "날짜", "개최", "마감", "접수", "공고", "설명회",
@@ -18,6 +18,10 @@ LIST = ("관련", "뭐가", "뭐있", "목록", "리스트", "어떤것", "무�
         "있어", "뭐뭐")
 STALE = ("업데이트안된", "업데이트없는", "지연과제", "지연된과제", "정체과제", "방치된과제", "미갱신")
 HELP = ("도움말", "사용법", "help", "뭘물어", "무엇을물어", "뭐물어", "기능")
+# words asking for a picture of what is asked ("예산 그래프", "그래프로 보여줘", "차트", "그림으로", "그려줘"): never a
+# name; matched at a word's start or inside a compound (막대그래프), never across words ("2차 트랙")
+PICTURE = ("그래프", "차트", "도표", "시각화", "그림으로", "chart", "graph")
+PICTURE_VERBS = ("그려",)   # 그려줘, 그려 주세요: only at a word's start
 
 # what is asked of several figures; the words are matched against the compacted question
 MAX = re.compile(r"(제일|가장|젤|최고로?)(많|크|큰|컸|높)|최대|최고")
@@ -35,7 +39,7 @@ SUPERLATIVE = ("제일", "가장", "젤", "최고", "최대", "최소", "최저"
 DIMENSION = ("연도", "년도", "해", "연도별", "년도별", "단계별", "사업별", "지역별", "시도별")
 
 
-_COMPARED = re.compile(r"(?:제일|가장|젤|최고로?|최대|최소|최저)[가-힣]{0,3}?(?:은|던|한|운)?(사업|과제|해|연도|년도)")
+_COMPARED = re.compile(r"(?:제일|가장|젤|최고로?|최대|최소|최저)[가-힣]{0,6}?(?:은|던|한|운)?(사업|과제|해|연도|년도)")
 
 
 def compared(compact_text: str) -> str | None:
@@ -95,7 +99,7 @@ _NUMBERISH = re.compile(r"^[0-9']+(년도?|단계|차|월|일|시|분|억원?|%|
 
 
 _KEYWORDS = frozenset((*NEXT, *LAST, *CONTACT, *BUDGET, *MEETING, *STATUS, *FIELDS, *RESULTS, *LIST, *HELP,
-                       *KIND_WORDS))
+                       *KIND_WORDS, *PICTURE, *PICTURE_VERBS))
 
 
 def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
@@ -113,6 +117,12 @@ def asks_list(text: str) -> bool:
     if any(w in said for w in LIST if w not in _WHOLE_LIST):
         return True
     return any(strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST for t in tokens(text))
+
+
+def asks_picture(words: list[str] | tuple[str, ...]) -> bool:
+    """True when a word of the message asks for a picture: 그래프, 차트, 도표, 시각화, 그림으로, 그려줘."""
+    lowered = [w.lower() for w in words]
+    return any(p in w for w in lowered for p in PICTURE) or any(w.startswith(PICTURE_VERBS) for w in lowered)
 
 
 def is_generic(word: str) -> bool:

@@ -14,13 +14,15 @@ NOTHING_WRITTEN = "아무것도 바꾸지 않았습니다."   # said after every
 
 @dataclass(frozen=True)
 class Policy:
-    """Settings of the write side: first admins, stale threshold, undo and confirmation windows."""
+    """Settings of the write side: first admins, stale threshold, undo and confirmation windows, how long an
+    invite link may be used."""
 
     admins: frozenset[int] = field(default_factory=frozenset)
     stale_days: int = 14
     undo_minutes: int = 10
     confirm_minutes: int = 5
     follow_up_minutes: int = 5   # how long a question naming no subject refers to the chat's last one
+    invite_days: int = 7
 
 
 def role_of(store: Store, policy: Policy, message: Message) -> str | None:

@@ -7,7 +7,7 @@ from intents.answers.render import name_of, person_name, progress_summary, when
 from intents.message import Message, Reply
 from intents.writes.access import ROLE_NAME, Policy, actor_of
 from store import InvalidValue, NotFound
-from store.store import Store
+from store.store import Row, Store
 
 _ROLE_WORDS = {"member": "member", "구성원": "member", "coordinator": "coordinator", "코디네이터": "coordinator",
                "admin": "admin", "관리자": "admin"}
@@ -28,16 +28,46 @@ def grant(store: Store, message: Message) -> Reply:
     return Reply(text=f"사용자 {parts[1]}에게 {ROLE_NAME[role]} 역할을 부여했습니다{before}.", intent="grant")
 
 
-def revoke(store: Store, message: Message) -> Reply:
-    """/revoke ID: remove a user's role."""
-    parts = message.text.split()
-    if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
-        return Reply(text="사용법: /revoke <사용자ID>", intent="revoke")
+def revoke(store: Store, policy: Policy, message: Message) -> Reply:
+    """/revoke <ID|이름>: end a user's access at once — role, link, open choices and pending requests."""
+    _, _, target = message.text.partition(" ")
+    target = target.strip()
+    if not target:
+        return Reply(text="사용법: /revoke <사용자ID 또는 이름>", intent="revoke")
+    if target.lstrip("-").isdigit():
+        user_id = int(target)
+    else:
+        found = store.users_named(target)
+        if not found:
+            return Reply(text=f"등록된 사용자 중 '{target[:30]}'을(를) 찾지 못했습니다. 아무것도 바꾸지 않았습니다. "
+                              "사용자 목록: tfbot users list", intent="revoke")
+        if len(found) > 1:
+            lines = [f"'{target[:30]}'인 사용자가 {len(found)}명입니다. 사용자 ID로 다시 보내 주세요. 아무것도 바꾸지 "
+                     "않았습니다."]
+            lines.extend(f"• /revoke {r['user_id']} — {r['name'] or ''} ({ROLE_NAME[str(r['role'])]})" for r in found)
+            return Reply(text="\n".join(lines), intent="revoke")
+        user_id = int(found[0]["user_id"])
+    configured = (f" 설정(config·TFBOT_ADMINS)의 관리자라 관리자 권한은 남습니다: 설정에서 {user_id}을(를) 지워 주세요."
+                  if user_id in policy.admins else "")
     try:
-        old = store.remove_user(actor_of(message), int(parts[1]), message.now.isoformat())
+        old = store.remove_user(actor_of(message), user_id, message.now.isoformat())
     except NotFound as exc:
-        return Reply(text=str(exc), intent="revoke")
-    return Reply(text=f"사용자 {parts[1]}의 {ROLE_NAME[old['role']]} 역할을 회수했습니다.", intent="revoke")
+        return Reply(text=f"{exc}{configured}", intent="revoke")
+    who = f"{old['name']}({user_id})" if old["name"] else f"사용자 {user_id}"
+    return Reply(text=f"{who}의 {ROLE_NAME[old['role']]} 역할을 회수했습니다. {ended(old)}{configured}",
+                 intent="revoke")
+
+
+def ended(removed: Row) -> str:
+    """What else a removal ended, as a sentence: the link, the open choices, the invites the person made."""
+    parts = []
+    if removed.get("link"):
+        parts.append("담당자·기관 연결을 끊었습니다")
+    if removed.get("choices"):
+        parts.append(f"열려 있던 선택지 {removed['choices']}개를 닫았습니다")
+    if removed.get("invites"):
+        parts.append(f"이 사람이 만든 초대 {removed['invites']}개를 무효로 했습니다")
+    return (", ".join(parts) + ". " if parts else "") + "이제 이 사람의 버튼과 명령은 아무것도 하지 않습니다."
 
 
 def audit_lines(store: Store, since: str | None = None) -> list[str]:

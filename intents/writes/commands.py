@@ -11,12 +11,16 @@ from intents.message import Message, Pick, Reply
 from intents.reading.intent import SCHEDULE_VERB
 from intents.reading.matcher import NameIndex
 from intents.registry import REGISTRY, Registry
+from intents.writes import members
 from intents.writes.access import NOTHING_WRITTEN, Policy, allowed, refuse, role_of
 from intents.writes.admin import grant, revoke, show_audit, stale
+from intents.writes.away import away
 from intents.writes.correction import confirm_correction, correct
 from intents.writes.document import confirm_document, paste_document, receive_document
+from intents.writes.invites import invite
 from intents.writes.progress import confirm_log, log_progress, undo
 from intents.writes.schedule import confirm, list_upcoming, move_or_cancel, rsvp, schedule
+from store.meetings import GROUP_KEY, TOPIC_KEY
 from store.sheets.reading import MAX_FILE_BYTES, SUFFIXES, too_large
 from store.store import Store
 
@@ -43,15 +47,23 @@ Handler = Callable[[Context, Message], Reply]
 def _bind(ctx: Context, message: Message) -> Reply:
     if message.chat_kind == "private" or message.chat_id is None:
         return Reply(text="/bind 는 알림을 받을 TF 그룹 대화방에서 실행해 주세요.", intent="bind")
-    ctx.store.set_setting(message.user_id, message.now.isoformat(), "group_chat_id", str(message.chat_id))
-    return Reply(text="이 그룹을 TF 회의 알림과 주간 요약을 받을 그룹으로 지정했습니다.", intent="bind")
+    at = message.now.isoformat()
+    with ctx.store.transaction():
+        ctx.store.set_setting(message.user_id, at, GROUP_KEY, str(message.chat_id))
+        ctx.store.set_setting(message.user_id, at, TOPIC_KEY, str(message.thread_id or ""))
+    where = "이 주제(토픽)를" if message.thread_id else "이 그룹을"
+    return Reply(text=f"{where} TF 회의 알림과 주간 요약을 받을 곳으로 지정했습니다.", intent="bind")
 
 
 HANDLERS: dict[str, tuple[str, Handler]] = {
     "/log": ("log", lambda c, m: log_progress(c.store, c.index, m)),
     "/undo": ("undo", lambda c, m: undo(c.store, c.policy, m)),
     "/grant": ("grant", lambda c, m: grant(c.store, m)),
-    "/revoke": ("revoke", lambda c, m: revoke(c.store, m)),
+    "/revoke": ("revoke", lambda c, m: revoke(c.store, c.policy, m)),
+    "/invite": ("invite", lambda c, m: invite(c.store, c.policy, m)),
+    "/iam": ("iam", lambda c, m: members.iam(c.store, c.index, c.policy, m)),
+    "/links": ("links", lambda c, m: members.pending(c.store, m)),
+    "/away": ("away", lambda c, m: away(c.store, m)),
     "/audit": ("audit", lambda c, m: show_audit(c.store, m)),
     "/meeting": ("meeting", lambda c, m: schedule(c.store, m)),
     "/move": ("meeting", lambda c, m: move_or_cancel(c.store, c.index, m)),
@@ -88,6 +100,8 @@ PICKED: dict[str, tuple[str, Callable[[Context, Message, Pick], Reply]]] = {
     "correction": ("correct", lambda c, m, p: confirm_correction(c.store, c.index, m, p)),
     "document": ("document", lambda c, m, p: confirm_document(c.store, m, p)),
     "import": ("import", lambda c, m, p: _sheets().confirm_import(c.store, m, p)),
+    "iam": ("iam", lambda c, m, p: members.choose(c.store, c.policy, m, p)),
+    "link": ("links", lambda c, m, p: members.decide(c.store, m, p)),
 }
 
 

@@ -13,7 +13,7 @@ from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
 from intents.dates.recurrence import Recurrence, mentions_recurrence, read_recurrence
 from intents.dates.rules import CODES, describe_rule, occurrence_note
-from intents.dates.when import DateError, holiday_name, read_day, read_when
+from intents.dates.when import DateError, find_day, holiday_name, read_when
 from intents.message import Entity, Message, Reply, Written
 from intents.writes.access import actor_of
 from intents.writes.meeting_form import confirming, describe, title_place_mode
@@ -116,7 +116,7 @@ def read_change(op: str, body: str, now: datetime) -> Change | Reply:
         except DateError as exc:
             return Reply(text=f"{exc} 아무것도 바꾸지 않았습니다.", intent="meeting")
         left = f"{left} {leftover}".strip()
-    named = read_day(left, now)
+    named = find_day(left, now)
     if named is not None and _A_DAY.search(left[named[2]:named[3]]):   # "12월 점검회의" names no occurrence
         start, timed, begin, end = named
         change.day, change.at = start.date(), start.time() if timed else None

@@ -1,0 +1,59 @@
+"""What the data does not hold is said so, with no entity, rather than answered with something near it."""
+
+import pytest
+
+from intents.engine import Engine
+from intents.reading.morph import is_person_name
+from tests.conftest import ask
+from tests.scoring import lead
+
+
+@pytest.mark.parametrize("question", ["김철수 과장 연락처", "지역경제위원회 위원장 김철수", "박민수 사무관 번호 좀"])
+def test_a_person_the_contacts_do_not_name_is_not_found(ro_engine: Engine, question: str) -> None:
+    reply = ask(ro_engine, question)
+    assert reply.entities == [] and reply.missed
+    assert "명단에 없습니다" in reply.text.splitlines()[0]
+
+
+def test_a_name_one_syllable_off_a_contact_is_suggested_not_answered(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "정승운 과장 전화번호")
+    assert reply.entities == [] and "비슷한 이름: 정승훈" in reply.text
+    assert "044" not in reply.text
+
+
+@pytest.mark.parametrize("word, person", [("김철수", True), ("이영희", True), ("바이오", False), ("드론", False),
+                                          ("지원금", False), ("부산", False)])
+def test_a_person_name_is_what_the_analyser_tags_as_one_and_reads_as_one(word: str, person: bool) -> None:
+    assert is_person_name(word) is person
+
+
+def test_a_question_mostly_unread_about_a_name_only_guessed_is_not_answered(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "청년 창업 지원금 신청 방법")
+    assert reply.entities == [] and reply.missed
+
+
+def test_a_result_asked_without_a_place_is_the_whole_programmes(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "기업유치 실적").text, 1)
+    assert "122" in first and "31" not in first
+    assert "31건" in lead(ask(ro_engine, "강원 클러스터 기업유치 실적").text, 1)
+
+
+def test_a_title_the_organisation_has_no_one_with_is_not_answered_with_a_deputy(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "혁신도시발전추진단 단장님 성함이 뭐였지?")
+    assert reply.entities == [] and "김규현" not in reply.text
+    assert "김규현 부단장" in lead(ask(ro_engine, "혁신도시발전추진단 부단장 누구야").text, 1)
+
+
+@pytest.mark.parametrize("question", ["산업부 차관 누구", "산업부 1차관 이름"])
+def test_a_numbered_title_is_that_title(ro_engine: Engine, question: str) -> None:
+    assert "장영진" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_progress_asked_where_none_is_logged_is_not_found(engine: Engine) -> None:
+    reply = ask(engine, "한전 에너지밸리 조성 과제 지금 진척률 몇 퍼센트쯤이에요?")
+    assert reply.entities == [] and reply.missed and "기록된 진행상황이 없습니다" in reply.text
+    listed = ask(engine, "클러스터 2단계 사업 진척률 지금 몇 %야?")
+    assert listed.entities == [] and "기록된 진행상황이 없습니다" in listed.text
+    ask(engine, "/log 에너지밸리 조성 40% 부지 협의")
+    logged = ask(engine, "한전 에너지밸리 조성 과제 지금 진척률 몇 퍼센트쯤이에요?")
+    assert "40%" in lead(logged.text, 1) and [e.name for e in logged.entities] == ["에너지밸리 조성"]
