@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
     missed = command("unanswered", "questions the data could not answer, and choices nobody picked")
     missed.add_argument("--since", help="ISO date (YYYY-MM-DD) to start from")
-    ics = command("export-ics", "write every upcoming meeting to an .ics file")
+    ics = command("export-ics", "write every upcoming meeting (recurring ones with their rule) to an .ics file")
     ics.add_argument("path", nargs="?", default="tf-meetings.ics", help="the file to write (default tf-meetings.ics)")
     document = command("document", "read a 보도자료 (HWP, HWPX, PDF, TXT): show what it would add, and save it on "
                        "확인 (--yes, or the choice key it prints)")
@@ -361,12 +361,13 @@ def cmd_chat(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
-    """`tfbot export-ics [PATH]`: every upcoming meeting as one calendar file."""
+    """`tfbot export-ics [PATH]`: every upcoming meeting as one calendar file; a recurring meeting as its RRULE,
+    with EXDATEs for cancelled occurrences and an override (RECURRENCE-ID) for each moved one."""
     from intents.dates.calendar import meetings_ics
 
     store = open_store(cfg)
     moment = now(cfg)
-    meetings = store.scheduled_meetings(moment.isoformat())
+    meetings = store.calendar_meetings(moment.isoformat())
     target = Path(args.path)
     try:
         with open(target, "wb") as f:
@@ -374,7 +375,9 @@ def cmd_export_ics(args: argparse.Namespace, cfg: Config) -> int:
     except OSError as exc:
         print(f"tfbot: 일정 파일을 쓸 수 없습니다: {target.absolute()} ({_why(exc)})", file=sys.stderr)
         return FAILED
-    print(f"{len(meetings)}건의 회의를 {args.path}에 저장했습니다.")
+    recurring = sum(1 for m in meetings if m.get("rrule"))
+    said = f" (반복 회의 {recurring}건)" if recurring else ""
+    print(f"{len(meetings)}건의 회의를 {args.path}에 저장했습니다.{said}")
     return OK
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from intents.dates.quiet import Quiet, parse_nights
 from intents.dates.reminders import parse_digest, parse_offset
+from store.series import DEFAULT_WINDOW_DAYS
 
 DEFAULT_CONFIG = Path("config.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -45,6 +46,7 @@ class Config:
     quiet_nights: str = "21:00-08:00"     # no nudge, deadline reminder or digest then ("": none)
     quiet_weekends: bool = True
     quiet_holidays: bool = True
+    window_days: int = DEFAULT_WINDOW_DAYS   # recurring meetings' occurrences expanded (and reminded) this far
     concurrent_updates: int = 16
     log_level: str = "INFO"
     log_format: str = "text"
@@ -199,7 +201,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
                  "undo_minutes": Key("undo_minutes", _integer(0, WEEK_MINUTES)),
                  "confirm_minutes": Key("confirm_minutes", _integer(1, WEEK_MINUTES))},
     "conversation": {"follow_up_minutes": Key("follow_up_minutes", _integer(0, WEEK_MINUTES))},
-    "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest)},
+    "reminders": {"offsets": Key("reminder_offsets", _offsets), "digest": Key("digest", _digest),
+                  "window_days": Key("window_days", _integer(1, 366))},
     "deadlines": {"offsets": Key("deadline_offsets", _offsets), "at": Key("deadline_at", _time_of_day),
                   "soon_days": Key("due_soon_days", _integer(1, 365))},
     "quiet": {"nights": Key("quiet_nights", _nights), "weekends": Key("quiet_weekends", _flag),

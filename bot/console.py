@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.conversation import Conversation, Option, Outgoing, Press
 from bot.files import saved
 from bot.scheduler import sync_reminders
-from intents.dates.reminders import Due, Reminders, parse_offset
+from intents.dates.reminders import Due, Reminders, extend_window, parse_offset, window_stale
 from intents.engine import Engine
 from intents.message import Message, Reply
 
@@ -159,10 +159,20 @@ class ConsoleReminders:
         self.scheduler = BackgroundScheduler(timezone=cfg.tz)
 
     def start(self) -> None:
-        """Start the scheduler, plan every reminder and re-plan periodically."""
+        """Start the scheduler, plan every reminder and re-plan periodically; recurring meetings' window is
+        extended now if it fell behind, and daily."""
         self.scheduler.start()
-        self.sync()
+        self.extend(only_if_stale=True)
         self.scheduler.add_job(self.sync, "interval", seconds=SYNC_SECONDS, id="sync", replace_existing=True)
+        self.scheduler.add_job(self.extend, "interval", days=1, id="occurrence-window", replace_existing=True)
+
+    def extend(self, only_if_stale: bool = False) -> None:
+        """Extend the rolling window of recurring meetings' occurrences, then re-plan."""
+        now, store = datetime.now(self.cfg.tz), self.reminders.store
+        with self.console.lock:
+            if not only_if_stale or window_stale(store, now, self.cfg.window_days):
+                extend_window(store, now, self.cfg.window_days)
+        self.sync()
 
     def sync(self) -> None:
         """Re-plan reminders from the database."""

@@ -24,12 +24,22 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
-from bot.scheduler import apply_plan, log_skips, schedule_digest
+from bot.scheduler import apply_plan, held, log_skips, schedule_digest
 from bot.sender import Sender
 from bot.store_worker import StoreWorker
 from intents.dates.deadlines import PREFIX as DEADLINE_PREFIX
 from intents.dates.deadlines import DeadlineDue, DeadlineOutgoing, DeadlinePlan, Deadlines
-from intents.dates.reminders import Due, Outgoing, Plan, Reminders, digest, nudges, parse_offset
+from intents.dates.reminders import (
+    Due,
+    Outgoing,
+    Plan,
+    Reminders,
+    digest,
+    extend_window,
+    nudges,
+    parse_offset,
+    window_stale,
+)
 from intents.message import Reply
 from intents.writes.access import Policy
 from store import Store
@@ -42,6 +52,8 @@ LATE_SECONDS = 60     # a reminder sent this long after it fell due is logged as
 STOP_SECONDS = 5.0    # at shutdown, how long a send in flight may take to finish
 AnyDue = Due | DeadlineDue
 AnyOutgoing = Outgoing | DeadlineOutgoing
+SKIP_BATCH = 200      # reminders of meetings that began, recorded as skipped per call on the worker
+WINDOW_JOB = "occurrence-window"   # the daily job that extends recurring meetings' rolling window
 
 
 class ReminderService:
@@ -56,10 +68,12 @@ class ReminderService:
         self.sync_seconds, self.watch_seconds = sync_seconds, watch_seconds
         self.work = StoreWorker(store.reopen, "tfbot-reminders")         # plans, compositions, the digest
         self.records = StoreWorker(store.reopen, "tfbot-reminder-log")   # claims and confirmations only
+        self.occurrences = StoreWorker(store.reopen, "tfbot-occurrences")  # the daily window: seconds for many
         self.scheduler: AsyncIOScheduler | None = None
         self.sender: Sender | None = None
         self._sending = asyncio.Lock()    # one reminder in flight at a time
         self._known: set[AnyDue] = set()     # reminders of the last plan not yet begun
+        self._held: set[Due] = set()      # meeting reminders of the plan that have had a job (run by it, or to be)
         self._upcoming: set[str] | None = None
         self._skipped: set[AnyDue] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -117,6 +131,9 @@ class ReminderService:
         version = await self.work.run(lambda store: store.data_version())
         await self.sync(full=True)
         schedule_digest(self.scheduler, self.now(), self.cfg.digest, self.send_digest, self.quiet)
+        self.scheduler.add_job(self._extend_job, "interval", days=1, id=WINDOW_JOB, replace_existing=True,
+                               misfire_grace_time=None, coalesce=True)
+        self._spawn(self.extend_window(only_if_stale=True))   # after a stop of more than a day; re-planned after
         self._watcher = asyncio.create_task(self._watch(version))
 
     async def stop(self) -> None:
@@ -131,6 +148,7 @@ class ReminderService:
             task.cancel()
         await self.work.close()
         await self.records.close()
+        await self.occurrences.close()
 
     async def _watch(self, version: int) -> None:
         """Re-plan when anyone wrote to the database, and fully every sync_seconds."""
@@ -168,29 +186,57 @@ class ReminderService:
         plan, deadlines = plans
         apply_plan(self.scheduler, plan, self._fire_job)
         apply_plan(self.scheduler, deadlines, self._fire_job, DEADLINE_PREFIX)
-        overdue: list[AnyDue] = [*plan.overdue, *deadlines.overdue]
-        due_now = overdue if full else [due for due in overdue if due not in self._known]
+        # a meeting reminder due and never held by a job: new, or a recurring meeting's later reminder whose turn
+        # for the series' job had not come; a deadline reminder due and not in the last plan (full: every one
+        # due, in case a send failed)
+        meetings_now = plan.overdue if full else [due for due in plan.overdue if due not in self._held]
+        deadlines_now = deadlines.overdue if full else [due for due in deadlines.overdue if due not in self._known]
         self._known = {*plan.future, *plan.overdue, *deadlines.future, *deadlines.overdue}
+        self._held = (self._held & {*plan.future, *plan.overdue}) | held(self.scheduler)
+        due_now: list[AnyDue] = [*meetings_now, *deadlines_now]
         for due in due_now:
             self._spawn(self.fire(due))
         skipped: list[AnyDue] = [*plan.skipped, *deadlines.skipped]
         self._skipped &= set(skipped)   # only those still within the plan's look-back are remembered
-        for due in skipped:
-            if due not in self._skipped:
-                await self._skip(due)
+        unrecorded = [due for due in skipped if due not in self._skipped]
+        for first in range(0, len(unrecorded), SKIP_BATCH):
+            await self._skip(*unrecorded[first:first + SKIP_BATCH])
         gone = (self._upcoming or set()) - plan.upcoming
         self._upcoming = plan.upcoming
         if gone:
             await self._notify_cancelled(gone)
 
-    async def _skip(self, due: AnyDue) -> None:
-        """Record and log, once, each chat a reminder will not reach because its meeting began (each person a
-        deadline reminder will not reach)."""
+    async def _extend_job(self) -> None:
+        """The scheduler's daily job: extend the window in a task of ours."""
+        self._spawn(self.extend_window())
+
+    async def extend_window(self, *, only_if_stale: bool = False) -> None:
+        """Move the rolling window of recurring meetings' occurrences `window_days` ahead (on its own worker: it
+        takes seconds for thousands of series); the watcher re-plans reminders once it is written."""
+        now, days = self.now(), self.cfg.window_days
+
+        def extend(store: Store) -> int | None:
+            if only_if_stale and not window_stale(store, now, days):
+                return None
+            return extend_window(store, now, days)
+
+        started = time.monotonic()
+        extended = await self.occurrences.run(extend)
+        if extended is not None:
+            log.info("recurring meetings: %d series expanded %d days ahead in %.1f s", extended, days,
+                     time.monotonic() - started)
+
+    async def _skip(self, *dues: AnyDue) -> None:
+        """Record and log, once, each chat reminders will not reach because their meeting began (each person a
+        deadline reminder will not reach); several in one call on the worker (after a restart each recurring
+        meeting has an occurrence that began not long ago)."""
         async with self._sending:   # no claim of ours is in flight while a skip is recorded
             now = self.now()
-            chats = await self.records.run(lambda store: self._skipping(store, due, now))
-        log_skips(due, chats, now)
-        self._skipped.add(due)
+            skipped = await self.records.run(
+                lambda store: [(due, self._skipping(store, due, now)) for due in dues])
+        for due, chats in skipped:
+            log_skips(due, chats, now)
+        self._skipped.update(dues)
 
     # --- sending ---------------------------------------------------------------------------------
     async def _fire_job(self, due: AnyDue) -> None:
@@ -241,17 +287,11 @@ class ReminderService:
             log.exception("sending %s to chat %s failed", reply.intent, chat)
             return False
 
-    async def _notify_cancelled(self, meeting_ids: set[str]) -> None:
-        """Tell the group (and attendees) of each meeting that left the plan because it was cancelled."""
-        def notices(store: Store) -> list[tuple[int, Reply]]:
-            out: list[tuple[int, Reply]] = []
-            for meeting_id in sorted(meeting_ids):
-                row = store.meeting(meeting_id)
-                if row is not None and row.get("status") == "취소":
-                    out.extend(self._reminders(store).cancellation_notice(row, self.now().date()))
-            return out
-
-        for chat, notice in await self.work.run(notices):
+    async def _notify_cancelled(self, gone: set[str]) -> None:
+        """Tell the group (and attendees not away today) of each meeting, or occurrence of a recurring one, that
+        left the plan because it was cancelled."""
+        today = self.now().date()
+        for chat, notice in await self.work.run(lambda store: self._reminders(store).cancellations(gone, today)):
             await self._deliver(chat, notice)
 
     async def send_digest(self) -> None:

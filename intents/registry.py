@@ -81,7 +81,8 @@ REGISTRY = Registry((
     Entry("help", "member", "물어볼 수 있는 것과 명령어", "/help", "물어볼 수 있는 것과 명령어"),
     Entry("log", "coordinator", "진행상황 기록 (코디네이터): /log <과제명> <N>% <메모>", "/log",
           "과제 진행 기록: /log 과제명 40% 메모"),
-    Entry("meeting", "coordinator", "회의 등록 (코디네이터): /meeting <언제> <제목> [@장소]", "/meeting",
+    Entry("meeting", "coordinator", "회의 등록 (코디네이터): /meeting <언제> <제목> [@장소] — 반복 회의: /meeting 매주 "
+          "화요일 오후 2시 <제목> (격주, 매월 첫째 월요일, 매일, 평일, …까지, N회)", "/meeting",
           "TF 회의 등록: /meeting 12월 3일 오후 2시 회의명"),
     Entry("ask", "member", "예정된 회의 목록", "/meetings", "다가오는 TF 회의"),
     Entry("ask", "member", "그래프: /chart <사업명> (연도·단계별 예산) · /chart 진행 [지역·과제명] (과제 진행 현황)",
@@ -97,8 +98,10 @@ REGISTRY = Registry((
           "자료 고치기: /correct 정병찬 전화 044-203-4419"),
     Entry("document", "coordinator", "보도자료 등록 (코디네이터): /document 뒤에 본문을 붙여 넣거나 HWP·HWPX·PDF·TXT "
           "파일 보내기", "/document", "보도자료 등록: /document 본문"),
-    Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시>", "/move"),
-    Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명>", "/cancel"),
+    Entry("meeting", "coordinator", "회의 일정 변경 (코디네이터): /move <회의명> <새 일시> — 반복 회의는 한 회차만 "
+          "(/move <회의명> 12월 15일 → 12월 16일 15시), '이후 모두'나 '전체'를 붙이면 그 뒤 회차나 전체", "/move"),
+    Entry("meeting", "coordinator", "회의 취소 (코디네이터): /cancel <회의명> — 반복 회의는 한 회차만 "
+          "(/cancel <회의명> 12월 15일), '이후 모두'나 '전체'를 붙이면 그 뒤 회차나 전체", "/cancel"),
     Entry("grant", "admin", "역할 부여 (관리자): /grant <ID> <member|coordinator|admin>", "/grant"),
     Entry("iam", "member", "나를 담당자·기관에 연결 요청: /iam <담당자 이름 또는 기관명> — 관리자가 확인하면 "
           "그 이름으로 과제 알림을 받음 (/iam 만 보내면 지금 연결)", "/iam", "나를 담당자·기관에 연결: /iam 이름"),

@@ -60,12 +60,6 @@ class MeetingWrites:
             raise NotFound(f"회의를 찾지 못했습니다: {meeting_id}")
         return found[0]
 
-    def scheduled_meetings(self, after: str) -> list[Row]:
-        """Meetings not cancelled whose start (a date-time) is after `after`, soonest first."""
-        return query(self.db,
-            "SELECT * FROM meetings WHERE status != '취소' AND start > ? AND length(start) > 10 ORDER BY start",
-            [after])
-
     def respond(self, meeting_id: str, user_id: int, user_name: str | None, response: str, at: str) -> None:
         """Record (or change) a user's 참석/불참 answer."""
         with immediate(self.db):

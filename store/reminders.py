@@ -1,6 +1,7 @@
 """What became of each meeting reminder in each chat: claimed before the send, sent once accepted, or skipped.
 
-A reminder is keyed by the meeting's start as well as its id, so a moved meeting's reminders are new ones.
+A reminder is keyed by the meeting's start as well as its id, so a moved meeting's reminders are new ones, and
+each occurrence of a recurring meeting (the series' id, the occurrence's start) has its own.
 Each method is one short statement or transaction, so a caller on another thread holds no lock for long.
 """
 
@@ -46,11 +47,14 @@ class ReminderRecords:
     def claim_reminder(self, key: ReminderKey, at: str) -> int | None:
         """Claim a reminder before sending it; the attempt number (2+ resends an unconfirmed claim), or None.
 
-        None when it was sent or skipped already, or when the meeting was cancelled or moved since planned.
+        None when it was sent or skipped already, or when the meeting (or, for a recurring one, the occurrence
+        at that start) was cancelled or moved since planned.
         """
         with immediate(self.db):
-            current = query(self.db, "SELECT 1 FROM meetings WHERE id = ? AND start = ? AND status != '취소'",
-                            [key.meeting, key.start])
+            current = query(self.db, "SELECT 1 FROM meetings m WHERE id = ? AND status != '취소' AND CASE WHEN NOT "
+                            "EXISTS (SELECT 1 FROM meeting_series s WHERE s.meeting = m.id) THEN start = ? ELSE "
+                            "EXISTS (SELECT 1 FROM meeting_occurrences o WHERE o.meeting = m.id AND o.start = ?) END",
+                            [key.meeting, key.start, key.start])
             if not current:
                 return None
             found = self.db.execute(

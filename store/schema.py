@@ -305,6 +305,28 @@ def _m014_deadlines(db: Database) -> None:
         CREATE INDEX deadline_reminders_unconfirmed ON deadline_reminders(state) WHERE state = 'claimed'
     """)
     _allow(db, "row_origins", "origin", ("chat",))
+def _m015_recurrence(db: Database) -> None:
+    """Recurring meetings. A meeting with a row in `meeting_series` is a series: its iCalendar RRULE (`rrule`,
+    without the `RRULE:` prefix) recurring in the time zone `tzid`, and its `start` in `meetings` is its first
+    occurrence (DTSTART); `meetings` keeps its columns. `meeting_exceptions` holds
+    what was changed one occurrence at a time, keyed by the occurrence's original start (RECURRENCE-ID): moved
+    (`start` is the new one) or cancelled (`start` NULL; `scope` 'this' is an EXDATE, 'following' records that
+    the series was ended from that occurrence on). `meeting_occurrences` holds the occurrences expanded for the
+    rolling window (derived from the series and its exceptions, rebuilt whenever either changes and extended
+    daily), which reminders and listings read; `occurrence_window` is how far that window reaches."""
+    _run(db, """
+        CREATE TABLE meeting_series (meeting TEXT PRIMARY KEY REFERENCES meetings(id), rrule TEXT NOT NULL,
+            tzid TEXT);
+        CREATE TABLE meeting_exceptions (meeting TEXT NOT NULL REFERENCES meetings(id), occurrence TEXT NOT NULL,
+            start TEXT, scope TEXT NOT NULL DEFAULT 'this' CHECK (scope IN ('this', 'following')),
+            created_by INTEGER, at TEXT NOT NULL, PRIMARY KEY (meeting, occurrence),
+            CHECK (start IS NULL OR scope = 'this'));
+        CREATE TABLE meeting_occurrences (meeting TEXT NOT NULL REFERENCES meetings(id), occurrence TEXT NOT NULL,
+            start TEXT NOT NULL, PRIMARY KEY (meeting, occurrence)) WITHOUT ROWID;
+        CREATE INDEX meeting_occurrences_start ON meeting_occurrences(start);
+        CREATE TABLE occurrence_window (id INTEGER PRIMARY KEY CHECK (id = 1), since TEXT NOT NULL,
+            until TEXT NOT NULL, at TEXT NOT NULL)
+    """)
 
 
 MIGRATIONS: list[Migration] = [
@@ -322,6 +344,7 @@ MIGRATIONS: list[Migration] = [
     ("012_people_links", _m012_people_links),
     ("013_invites", _m013_invites),
     ("014_deadlines", _m014_deadlines),
+    ("015_recurrence", _m015_recurrence),
 ]
 
 

@@ -25,6 +25,7 @@ from store.people import PeopleQueries
 from store.progress import ProgressWrites
 from store.reminders import ReminderRecords
 from store.schema import migrate
+from store.series import SeriesRecords
 from store.tx import query
 from store.upgrade import Upgrade, held_version, log_upgrade, record_dataset, upgrade_dataset
 
@@ -64,7 +65,7 @@ def connect(path: str | Path, read_only: bool = False, wal: bool = True) -> Data
 
 class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRecords, MissQueries, ChoiceRecords,
             OriginRecords, CorrectionRecords, DocumentRecords, LinkRecords, InviteRecords, FollowUpRecords,
-            DeadlineReminderRecords):
+            DeadlineReminderRecords, SeriesRecords):
     """Domain-level queries over one TF database."""
 
     def __init__(self, db: Database, read_only: bool = False, data_dir: Path = DATA_DIR) -> None:
@@ -252,7 +253,8 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
 
     def meeting(self, meeting_id: str) -> Row | None:
         """A meeting or dated event by id."""
-        return self.one("SELECT * FROM meetings WHERE id = ?", [meeting_id])
+        return self.one("SELECT m.*, s.rrule, s.tzid FROM meetings m LEFT JOIN meeting_series s ON s.meeting = m.id "
+                        "WHERE m.id = ?", [meeting_id])
 
     def region(self, name: str) -> Row | None:
         """A 시·도 by short name."""
@@ -375,8 +377,9 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         return self.rows("SELECT * FROM agenda_items WHERE meeting = ? ORDER BY rowid", [meeting_id])
 
     def meetings(self) -> list[Row]:
-        """Every meeting and dated event, ordered by start (undated last)."""
-        return self.rows("SELECT * FROM meetings WHERE status != '취소' ORDER BY start IS NULL, start, rowid")
+        """Every meeting and dated event, ordered by start (undated last); a recurring one with its `rrule`."""
+        return self.rows("SELECT m.*, s.rrule, s.tzid FROM meetings m LEFT JOIN meeting_series s ON s.meeting = m.id "
+                         "WHERE m.status != '취소' ORDER BY m.start IS NULL, m.start, m.rowid")
 
     def meetings_of_program(self, program_id: str) -> list[Row]:
         """Meetings and dated events linked to a program."""

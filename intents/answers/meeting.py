@@ -1,11 +1,12 @@
 """Meetings and deadlines: next, past, by name, with time, place, chairs and agenda."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.render import clock, when, when_iso
 from intents.dates.calendar import meeting_attachment
+from intents.dates.rules import describe_rule, occurrence_note, series_label
 from intents.message import Entity, Reply
 from intents.reading.normalize import compact
 from intents.writes.schedule import attendance
@@ -16,10 +17,16 @@ ORDINAL = re.compile(r"제?([0-9]+)차")   # 제1차, 2차: which sitting of a r
 _RECURS = re.compile(r"수시|상시|매월|매주|매년|분기마다|매\s?분기|정기")   # how often, when a meeting has no date
 
 
-def meeting_lines(store: Store, row: Row) -> list[str]:
-    """A meeting's title, time, place, mode, chairs, attendees and agenda as lines."""
+def meeting_lines(store: Store, row: Row, now: datetime | None = None) -> list[str]:
+    """A meeting's title, time, place, mode, chairs, attendees and agenda as lines; a recurring meeting's rule
+    and its next occurrences (moved, cancelled and on public holidays said) when `now` is given."""
     lines = [f"[{row['title']}] {row['kind']}"]
     start, end = row["start"], row["end"]
+    if row.get("rrule"):
+        first = datetime.fromisoformat(str(start))
+        lines.append(f"일시: {describe_rule(str(row['rrule']), first)} (반복, 첫 회의 {when_iso(start)})")
+        lines.extend(_occurrence_lines(store, row, now) if now is not None else [])
+        return [*lines, *_details(store, row)]
     span = when_iso(start) if not end else when(start)
     if end:
         span += f" ~ {clock(end) or when(end)}" + (f" [{start[:10]}]" if start and len(start) >= 10 else "")
@@ -27,6 +34,33 @@ def meeting_lines(store: Store, row: Row) -> list[str]:
     if often:   # "수시로 개최할 예정": no date, but when it meets is said
         span = f"정해진 날짜 없음 — {str(row['note']).split('.')[0].split(' (')[0]}"
     lines.append(f"일시: {span}")
+    return [*lines, *_details(store, row)]
+
+
+NEXT_OCCURRENCES = 4
+
+
+def _occurrence_lines(store: Store, row: Row, now: datetime) -> list[str]:
+    """The next occurrences of a recurring meeting, and those cancelled among them."""
+    meeting_id = str(row["id"])
+    following = store.occurrences(meeting_id, now, now + timedelta(days=400))[:NEXT_OCCURRENCES]
+    if not following:
+        return ["남은 회차가 없습니다."]
+    last = following[-1].start
+    lines = ["다음 회차:"]
+    shown = [(o.start, f"• {when(o.start)}" + occurrence_note({"start": o.start, "occurrence": o.occurrence}))
+             for o in following]
+    for exception in store.exceptions_of(meeting_id):
+        if exception["start"] is None and exception["scope"] == "this" and now.isoformat() < \
+                str(exception["occurrence"]) <= last:
+            shown.append((str(exception["occurrence"]), f"• {when(str(exception['occurrence']))} — 취소"))
+    lines.extend(text for _, text in sorted(shown))
+    return lines
+
+
+def _details(store: Store, row: Row) -> list[str]:
+    """Place, mode, chairs, attendees, note and agenda of a meeting, as lines."""
+    lines = []
     if row["place"]:
         lines.append(f"장소: {row['place']}")
     if row["mode"]:
@@ -54,8 +88,9 @@ def upcoming(store: Store, now: datetime) -> list[Row]:
 
 
 def meeting_line(row: Row) -> str:
-    """A meeting on one line: when, title, place."""
-    return f"{when_iso(row['start'])} {row['title']}" + (f" @ {row['place']}" if row["place"] else "")
+    """A meeting on one line: when, title, place; a recurring one's rule, a moved occurrence, a public holiday."""
+    return (f"{when_iso(row['start'])} {row['title']}" + (f" @ {row['place']}" if row["place"] else "")
+            + series_label(row) + occurrence_note(row))
 
 
 def answer_next(ask: Ask) -> Reply:
@@ -104,7 +139,7 @@ def answer_meeting(ask: Ask) -> Reply:
         year = ask.query.year
         if year is not None and row["start"] and not str(row["start"]).startswith(str(year)):
             return nothing(ask, "meeting", f"{year}년 {row['title']}을(를)")
-        detail = meeting_lines(store, row)
+        detail = meeting_lines(store, row, ask.message.now)
         facts = store.facts(str(row["id"]))
         named = matching_rows(facts, "attribute", ask)
         # an agenda item or fact the question names ("모두발언 시간") is the answer: it goes first
@@ -118,7 +153,8 @@ def answer_meeting(ask: Ask) -> Reply:
             detail.extend(["", *attendance(store, row)])
         reply = finish(ask, "meeting", detail, [row["source"]] if row["source"] else [], asked=len(said))
         if ask.query.has("ics", "캘린더", "달력", "일정파일"):
-            reply.attachments.append(meeting_attachment(row, ask.message.now))
+            calendar_row = {**row, "exceptions": store.exceptions_of(str(row["id"]))} if row.get("rrule") else row
+            reply.attachments.append(meeting_attachment(calendar_row, ask.message.now))
         return reply
     if subject is not None:
         return nothing(ask, "meeting", f"'{subject.name}'의 회의·일정을")
@@ -144,7 +180,7 @@ def answer_meeting(ask: Ask) -> Reply:
     if future:
         lines.append("예정된 회의·일정:")
         lines.extend(f"• {when(m['start'])} {m['title']}" + (f" @ {m['place']}" if m["place"] else "")
-                     for m in future[:10])
+                     + series_label(m) + occurrence_note(m) for m in future[:10])
         shown = future[:10]
     else:
         past = [m for m in meetings if m["start"]][-5:]
@@ -161,4 +197,8 @@ def titled(ask: Ask) -> list[Row]:
 
 
 def _as_entities(rows: list[Row]) -> list[Entity]:
-    return [Entity("meeting", str(m["id"]), str(m["title"]), 100.0) for m in rows]
+    """Each meeting once (a recurring one may be listed at several occurrences)."""
+    seen: dict[str, Entity] = {}
+    for m in rows:
+        seen.setdefault(str(m["id"]), Entity("meeting", str(m["id"]), str(m["title"]), 100.0))
+    return list(seen.values())

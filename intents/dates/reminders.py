@@ -4,17 +4,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from intents.answers.chart import followed, progress_attachments
 from intents.answers.deadline import digest_lines, open_items_lines
 from intents.answers.render import person_name, when
 from intents.charts import ChartUnavailable
 from intents.charts.progress import progress_chart
+from intents.dates.rules import occurrence_note, series_label
 from intents.dates.when import is_working_day
 from intents.message import Attachment, Button, Entity, Message, Offer, Reply
 from intents.writes.access import Policy
 from intents.writes.admin import stale
-from intents.writes.schedule import describe
+from intents.writes.meeting_form import describe
 from store.meetings import GROUP_KEY
 from store.reminders import CLAIMED, ReminderKey
 from store.store import Row, Store
@@ -55,18 +57,23 @@ def offset_text(seconds: int) -> str:
     return f"{seconds}초 전"
 
 
-@dataclass(frozen=True)
-class Due:
-    """One reminder: which meeting (starting when), how long before, when it falls due, and its stable job id."""
+class Due(NamedTuple):
+    """One reminder: which meeting (starting when), how long before, when it falls due, and its stable job id. A
+    tuple: a plan of 10,000 recurring meetings holds tens of thousands (bench/recurrence_bench.py)."""
 
     meeting_id: str
     offset_seconds: int
     at: datetime
     start: str   # the meeting's start as stored: a moved meeting's reminders are new ones
+    series: bool = False   # an occurrence of a recurring meeting
 
     @property
     def job_id(self) -> str:
-        """Stable id, so that rebuilding never duplicates a job."""
+        """Stable id, so that rebuilding never duplicates a job: one per meeting and offset; a recurring meeting
+        has one for all its reminders, held by the one that falls due first (the scheduler keeps one job per
+        series, not one per reminder of the window)."""
+        if self.series:
+            return f"remind:{self.meeting_id}"
         return f"remind:{self.meeting_id}:{self.offset_seconds}"
 
     @property
@@ -100,7 +107,8 @@ class Plan:
     future: list[Due]
     overdue: list[Due]
     skipped: list[Due]
-    upcoming: set[str] = field(default_factory=set)   # meetings that have not begun
+    # meetings that have not begun, and each occurrence of a recurring one as `id@original start`
+    upcoming: set[str] = field(default_factory=set)
 
 
 class Reminders:
@@ -112,22 +120,28 @@ class Reminders:
         self.console_chat = console_chat
 
     def plan(self, now: datetime) -> Plan:
-        """Every reminder of every meeting that has not started (or started within SKIP_LOOKBACK), by state."""
+        """Every reminder of every meeting that has not started (or started within SKIP_LOOKBACK), by state; a
+        recurring meeting's occurrences in the window each have their own, soonest first."""
         plan = Plan([], [], [])
         lookback = max(timedelta(seconds=max(self.offsets, default=0)), SKIP_LOOKBACK)
-        for meeting in self.store.scheduled_meetings((now - lookback).isoformat()):
-            text = str(meeting["start"])
+        future, overdue, skipped, upcoming = plan.future, plan.overdue, plan.skipped, plan.upcoming
+        steps = [(offset, timedelta(seconds=offset)) for offset in self.offsets]
+        moment = now.timestamp()   # compared as numbers: tens of thousands of occurrences in a big window
+        for meeting_id, text, occurrence in self.store.meeting_starts((now - lookback).isoformat()):
             start = datetime.fromisoformat(text)
-            if start > now:
-                plan.upcoming.add(str(meeting["id"]))
-            for offset in self.offsets:
-                due = Due(str(meeting["id"]), offset, start - timedelta(seconds=offset), text)
-                if due.at > now:
-                    plan.future.append(due)
-                elif start > now:
-                    plan.overdue.append(due)
+            begins, series = start.timestamp(), occurrence is not None
+            if begins > moment:
+                upcoming.add(meeting_id)
+                if series:
+                    upcoming.add(f"{meeting_id}@{occurrence}")
+            for offset, step in steps:
+                due = Due(meeting_id, offset, start - step, text, series)
+                if begins - offset > moment:
+                    future.append(due)
+                elif begins > moment:
+                    overdue.append(due)
                 else:
-                    plan.skipped.append(due)
+                    skipped.append(due)
         return plan
 
     def chats(self, meeting: Row, day: date) -> list[int]:
@@ -149,9 +163,10 @@ class Reminders:
         return chats
 
     def outgoing(self, due: Due, now: datetime) -> list[Outgoing]:
-        """The reminder for each chat that has not had it; [] when the meeting was cancelled, moved or began."""
-        meeting = self.store.meeting(due.meeting_id)
-        if meeting is None or meeting.get("status") == "취소" or str(meeting["start"]) != due.start:
+        """The reminder for each chat that has not had it; [] when the meeting (or the occurrence) was cancelled,
+        moved or began."""
+        meeting = self.store.meeting_at(due.meeting_id, due.start)
+        if meeting is None:
             return []   # cancelled or moved since planned: the moved meeting has its own reminders
         if due.begins <= now:
             return []
@@ -178,8 +193,8 @@ class Reminders:
 
     def skip(self, due: Due, now: datetime) -> list[int]:
         """Record, for each chat that never had it, that this reminder will not go out; the chats newly recorded."""
-        meeting = self.store.meeting(due.meeting_id)
-        if meeting is None or str(meeting["start"]) != due.start:
+        meeting = self.store.meeting_at(due.meeting_id, due.start)
+        if meeting is None:
             return []
         done = {chat for chat, state in self.store.reminder_states(due.meeting_id, due.start,
                                                                    due.offset_seconds).items() if state != CLAIMED}
@@ -205,15 +220,60 @@ class Reminders:
         begins."""
         start = datetime.fromisoformat(str(meeting["start"]))
         text = (f"⏰ 회의 알림 ({offset_text(due.offset_seconds)})\n[{meeting['title']}]\n"
-                f"{describe(start, meeting.get('place'), meeting.get('mode'))}\n참석 여부를 눌러 주세요.")
+                f"{describe(start, meeting.get('place'), meeting.get('mode'))}{occurrence_note(meeting)}\n"
+                + (f"반복: {series_label(meeting).removeprefix(' · ')}\n" if meeting.get("rrule") else "")
+                + "참석 여부를 눌러 주세요.")
         return Reply(text=text, intent="reminder", offer=Offer("rsvp", {"meeting": meeting["id"]}, start, anyone=True),
                      entities=[Entity("meeting", str(meeting["id"]), str(meeting["title"]), 100.0)],
                      buttons=[Button("참석", f"rsvp:{meeting['id']}:y"), Button("불참", f"rsvp:{meeting['id']}:n")])
 
     def cancellation_notice(self, meeting: Row, day: date) -> list[tuple[int, Reply]]:
-        """Tell the group (and attendees not away on `day`) that a meeting was cancelled."""
-        text = f"❌ 회의 취소: [{meeting['title']}] {when(str(meeting['start']))}"
+        """Tell the group (and attendees not away on `day`) that a meeting was cancelled (a recurring one: all
+        that was left)."""
+        if meeting.get("rrule"):
+            text = f"❌ 반복 회의 취소: [{meeting['title']}]{series_label(meeting)} — 남은 회차 모두"
+        else:
+            text = f"❌ 회의 취소: [{meeting['title']}] {when(str(meeting['start']))}"
         return [(chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(meeting, day)]
+
+    def cancellations(self, gone: set[str], day: date) -> list[tuple[int, Reply]]:
+        """The notices owed for meetings and occurrences that left the plan (`Plan.upcoming`) because they were
+        cancelled: a whole meeting, one occurrence of a recurring one, or its occurrences from one on (to those
+        not away on `day`)."""
+        out: list[tuple[int, Reply]] = []
+        for key in sorted(gone):
+            meeting_id, _, occurrence = key.partition("@")
+            row = self.store.meeting(meeting_id)
+            if row is None or (occurrence and row.get("status") == "취소"):
+                continue   # a cancelled series is told once, not per occurrence
+            if not occurrence:
+                if row.get("status") == "취소":
+                    out.extend(self.cancellation_notice(row, day))
+                continue
+            cancelled = self.store.cancelled_occurrence(meeting_id, occurrence)
+            if cancelled is None:
+                continue   # moved, begun, or past the window's end: not cancelled
+            if cancelled["scope"] == "following":
+                text = f"❌ 반복 회의 종료: [{row['title']}] {when(occurrence)} 회차부터 이후 회의를 모두 취소했습니다."
+            else:
+                text = f"❌ 회의 취소: [{row['title']}] {when(occurrence)} 회차 (다른 회차는 그대로입니다)"
+            out.extend((chat, Reply(text=text, intent="meeting_cancelled")) for chat in self.chats(row, day))
+        return out
+
+
+def window_stale(store: Store, now: datetime, days: int) -> bool:
+    """Whether the rolling window of recurring meetings' occurrences needs extending: never extended, or not
+    reaching `days` ahead within a day (the daily job keeps it there)."""
+    window = store.occurrence_window()
+    if window is None:
+        return bool(store.series_list())
+    return datetime.fromisoformat(str(window["until"])) < now + timedelta(days=days - 1)
+
+
+def extend_window(store: Store, now: datetime, days: int) -> int:
+    """Expand every recurring meeting's occurrences `days` ahead (reminders are planned for those); the number
+    of recurring meetings."""
+    return store.extend_occurrences(now, now + timedelta(days=days))
 
 
 def next_digest(now: datetime, spec: str) -> datetime:
@@ -235,7 +295,7 @@ def digest(store: Store, policy: Policy, now: datetime) -> Reply:
     lines = [f"📋 TF 주간 요약 ({when(now.date().isoformat())})", "", "다가오는 회의 (2주):"]
     soon = [m for m in store.scheduled_meetings(now.isoformat())
             if datetime.fromisoformat(str(m["start"])) <= now + timedelta(days=14)]
-    lines.extend([f"• {when(str(m['start']))} {m['title']}" for m in soon] or ["• 없음"])
+    lines.extend([f"• {when(str(m['start']))} {m['title']}{occurrence_note(m)}" for m in soon] or ["• 없음"])
     week_ago = (now - timedelta(days=7)).isoformat()
     updated = store.tasks_updated_since(week_ago)
     lines.append("")

@@ -85,6 +85,19 @@ def read_when(text: str, now: datetime) -> When:
     return when
 
 
+def find_day(text: str, now: datetime) -> tuple[datetime, bool, int, int] | None:
+    """The first date phrase in `text`, its time optional ("12월 15일", "12.15", "다음 주 화요일 14시"): its
+    start, whether a time was said, and where it stands; None when there is none (read_day, below, reads the
+    last day a phrase names and raises DateError)."""
+    prepared = text if _MONTH_WORD.search(text) else _MONTH_DAY.sub(lambda m: f"{m.group(1)}월 {m.group(2)}일", text)
+    found = korean_datetime.parse(prepared, now=now.replace(tzinfo=None))
+    if found is None or found.start is None:
+        return None
+    start = found.start.replace(tzinfo=now.tzinfo)
+    return (start, found.time is not None, _map_back(text, prepared, found.span[0]),
+            _map_back(text, prepared, found.span[1]))
+
+
 @dataclass(frozen=True)
 class Day:
     """A day read from a phrase: the last day it names ("12월 24일" that day, "다음 주" its Sunday, "연말" 12월

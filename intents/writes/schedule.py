@@ -2,87 +2,84 @@
 
 import re
 from datetime import datetime
-from typing import Any
 
 from intents.answers.render import person_name
 from intents.answers.render import when as when_text
 from intents.dates.calendar import meeting_attachment
+from intents.dates.rules import occurrence_note, series_label
 from intents.dates.when import DateError, read_when
-from intents.message import Button, Entity, Message, Offer, Pick, Reply, Written
+from intents.message import Entity, Message, Pick, Reply, Written
 from intents.reading.matcher import NameIndex
 from intents.writes.access import actor_of
+from intents.writes.meeting_form import CONFIRM, confirming, describe, title_place_mode
 from store.store import Row, Store
 
-MAX_TITLE = 100
-_MODE = re.compile(r"\(?\s*(영상|대면|온라인)\s*(회의)?\s*\)?")
 _COMMAND = re.compile(r"^/(meeting|move|cancel)\s*")
-CONFIRM, CANCEL = "meeting:ok", "meeting:no"
-
-
-def _confirming(payload: dict[str, Any], text: str, ok: str) -> Reply:
-    """A meeting write shown as understood, with an offer to confirm (`ok`) or cancel it; nothing is saved yet."""
-    return Reply(text=text, intent="meeting_confirm", offer=Offer("meeting", payload),
-                 buttons=[Button(ok, CONFIRM), Button("취소", CANCEL)])
-
-
-def describe(start: datetime, place: str | None, mode: str | None) -> str:
-    """`2026년 12월 3일(목) 14:00 @ 장소 (영상)`."""
-    where = f" @ {place}" if place else ""
-    how = f" ({mode})" if mode else ""
-    return f"{when_text(start.isoformat())}{where}{how}"
 
 
 def schedule(store: Store, message: Message) -> Reply:
-    """/meeting <언제> <제목> [@장소]: show what was understood, with 확인/취소, before saving."""
+    """/meeting <언제> <제목> [@장소]: show what was understood, with 확인/취소, before saving; a recurring meeting
+    (`매주 화요일 오후 2시 …`) is read as its rule."""
     body = _COMMAND.sub("", message.text.strip())
     if not body:
-        return Reply(text="사용법: /meeting <언제> <제목> [@장소]\n예: /meeting 12월 3일 오후 2시 권역별 TF회의 (영상)",
-                     intent="meeting")
+        return Reply(text="사용법: /meeting <언제> <제목> [@장소]\n"
+                          "예: /meeting 12월 3일 오후 2시 권역별 TF회의 (영상)\n"
+                          "반복: /meeting 매주 화요일 오후 2시 권역별 TF회의", intent="meeting")
+    from intents.dates.recurrence import mentions_recurrence  # loaded by the commands that need it
+    from intents.writes import series
+
+    if mentions_recurrence(body):
+        return series.schedule_series(message, body)
     try:
         when = read_when(body, message.now)
     except DateError as exc:
         return Reply(text=f"{exc} 아무것도 저장하지 않았습니다.", intent="meeting")
-    rest = when.without_phrase(body).strip(" ,").removeprefix("에 ")
-    place = None
-    if "@" in rest:
-        rest, place = (part.strip() for part in rest.split("@", 1))
-    mode_match = _MODE.search(rest)
-    mode = mode_match.group(1) if mode_match else None
-    title = _MODE.sub("", rest).strip(" ,") if mode_match else rest
-    if not title:
-        return Reply(text="회의 제목을 적어 주세요. 예: /meeting 12월 3일 오후 2시 권역별 TF회의", intent="meeting")
-    if len(title) > MAX_TITLE or (place and len(place) > MAX_TITLE):
-        return Reply(text=f"제목과 장소는 {MAX_TITLE}자 이내로 적어 주세요. 아무것도 저장하지 않았습니다.",
-                     intent="meeting")
+    titled = title_place_mode(when.without_phrase(body))
+    if isinstance(titled, Reply):
+        return titled
+    title, place, mode = titled
     payload = {"op": "add", "title": title, "start": when.start.isoformat(), "place": place, "mode": mode}
     lines = ["이렇게 등록할까요?", f"• 제목: {title}", f"• 일시: {describe(when.start, place, mode)}", *when.warnings]
-    return _confirming(payload, "\n".join(lines), "확인")
+    return confirming(payload, "\n".join(lines), "확인")
 
 
 def find_meeting(store: Store, index: NameIndex, name: str, now: datetime) -> list[Row]:
-    """Scheduled meetings whose title matches a name (fuzzy), best first."""
-    upcoming = {m["id"]: m for m in store.scheduled_meetings(now.isoformat())}
-    found = [upcoming[c.id] for c in index.lookup(name, limit=20) if c.kind == "meeting" and c.id in upcoming]
+    """Scheduled meetings whose title matches a name (fuzzy), best first: one-off meetings to come, and
+    recurring meetings with an occurrence to come (as their next occurrence)."""
+    upcoming: dict[str, Row] = {}
+    for occurrence in store.scheduled_meetings(now.isoformat()):
+        upcoming.setdefault(str(occurrence["id"]), occurrence)
+    found = []
+    for candidate in index.lookup(name, limit=20):
+        if candidate.kind != "meeting":
+            continue
+        row: Row | None = upcoming.get(candidate.id)
+        if row is None:   # a recurring meeting whose next occurrence is further than the window
+            series = store.meeting(candidate.id)
+            if series and series.get("rrule") and series["status"] != "취소":
+                following = store.next_occurrence(candidate.id, now)
+                row = {**series, "start": following.start, "occurrence": following.occurrence} if following else None
+        if row is not None and row not in found:
+            found.append(row)
     return found
 
 
 def move_or_cancel(store: Store, index: NameIndex, message: Message) -> Reply:
-    """/move <회의명> <언제> or /cancel <회의명>: confirm, then change (reminders follow)."""
+    """/move <회의명> <언제> or /cancel <회의명>: confirm, then change (reminders follow). A recurring meeting
+    changes one occurrence (the next, or the one named by date) unless '이후 모두' or '전체' is said."""
     command = _COMMAND.match(message.text.strip())
     op = command.group(1) if command else "cancel"
     body = _COMMAND.sub("", message.text.strip())
     if not body:
-        usage = "/move <회의명> <새 일시>" if op == "move" else "/cancel <회의명>"
+        usage = ("/move <회의명> <새 일시>  (반복 회의: /move <회의명> 12월 15일 → 12월 16일 15시, '이후 모두', '전체')"
+                 if op == "move" else "/cancel <회의명>  (반복 회의: /cancel <회의명> 12월 15일, '이후 모두', '전체')")
         return Reply(text=f"사용법: {usage}", intent="meeting")
-    new_start = None
-    name = body
-    if op == "move":
-        try:
-            when = read_when(body, message.now)
-        except DateError as exc:
-            return Reply(text=f"{exc} 아무것도 바꾸지 않았습니다.", intent="meeting")
-        new_start = when.start
-        name = when.without_phrase(body)
+    from intents.writes import series
+
+    change = series.read_change(op, body, message.now)
+    if isinstance(change, Reply):
+        return change
+    name = change.name
     matches = find_meeting(store, index, name, message.now)
     if not matches:
         return Reply(text=f"'{name}'(와)과 일치하는 예정된 회의를 찾지 못했습니다. /meetings 로 목록을 보세요.",
@@ -93,15 +90,21 @@ def move_or_cancel(store: Store, index: NameIndex, message: Message) -> Reply:
             f"• {m['title']} — {when_text(m['start'])}" for m in options), intent="meeting",
             entities=[Entity("meeting", m["id"], m["title"], 100.0) for m in options])
     meeting = matches[0]
-    if op == "move" and new_start is not None:
-        payload = {"op": "move", "id": meeting["id"], "start": new_start.isoformat()}
+    if meeting.get("rrule"):
+        return series.change_series(store, message, op, meeting, change)
+    if op == "move":
+        if change.new_start is None:
+            return Reply(text=f"[{meeting['title']}]은(는) 반복 회의가 아닙니다. 새 날짜와 시간을 적어 주세요. "
+                              f"예: /move {meeting['title']} 12월 10일 오후 3시. 아무것도 바꾸지 않았습니다.",
+                         intent="meeting")
+        payload = {"op": "move", "id": meeting["id"], "start": change.new_start.isoformat()}
         lines = [f"[{meeting['title']}] 일정을 바꿀까요?", f"• 기존: {when_text(meeting['start'])}",
-                 f"• 변경: {describe(new_start, meeting['place'], meeting['mode'])}", *when.warnings]
-        return _confirming(payload, "\n".join(lines), "변경")
+                 f"• 변경: {describe(change.new_start, meeting['place'], meeting['mode'])}", *change.warnings]
+        return confirming(payload, "\n".join(lines), "변경")
     payload = {"op": "cancel", "id": meeting["id"]}
     text = (f"[{meeting['title']}] {when_text(meeting['start'])} 회의를 취소할까요? "
             "알림도 함께 취소되고 그룹에 알립니다.")
-    return _confirming(payload, text, "회의 취소")
+    return confirming(payload, text, "회의 취소")
 
 
 def confirm(store: Store, message: Message, pick: Pick) -> Reply:
@@ -109,6 +112,11 @@ def confirm(store: Store, message: Message, pick: Pick) -> Reply:
     payload = pick.payload
     if pick.action != CONFIRM:
         return Reply(text="취소했습니다. 아무것도 바꾸지 않았습니다.", intent="meeting")
+    from intents.writes import series
+
+    written = series.confirm_series(store, message, payload)
+    if written is not None:
+        return written
     at, actor = message.now.isoformat(), actor_of(message)
     if payload["op"] == "add":
         meeting_id = store.add_meeting(actor, at, payload["title"], payload["start"], None, payload["place"],
@@ -124,7 +132,12 @@ def confirm(store: Store, message: Message, pick: Pick) -> Reply:
         return Reply(text=f"[{old['title']}] 일정을 {when_text(payload['start'])}(으)로 바꿨습니다. 알림도 옮겼습니다.",
                      intent="meeting_saved", entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
                      written=[Written("meeting", payload["id"])])
+    recurring = bool((store.meeting(payload["id"]) or {}).get("rrule"))
     old = store.cancel_meeting(actor, at, payload["id"])
+    if recurring:
+        return Reply(text=f"[{old['title']}] 반복 회의 전체를 취소했습니다. 남은 회차의 알림도 보내지 않습니다.",
+                     intent="meeting_cancelled", entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
+                     written=[Written("meeting", payload["id"])])
     return Reply(text=f"[{old['title']}] {when_text(old['start'])} 회의를 취소했습니다.", intent="meeting_cancelled",
                  entities=[Entity("meeting", payload["id"], old["title"], 100.0)],
                  written=[Written("meeting", payload["id"])])
@@ -136,9 +149,16 @@ def list_upcoming(store: Store, message: Message) -> Reply:
     if not rows:
         return Reply(text="예정된 회의가 없습니다. 코디네이터는 /meeting 으로 등록할 수 있습니다.", intent="meetings")
     lines = ["예정된 회의:"] + [f"• {when_text(m['start'])} {m['title']}" + (f" @ {m['place']}" if m["place"] else "")
-                              for m in rows[:20]]
-    return Reply(text="\n".join(lines), intent="meetings",
-                 entities=[Entity("meeting", m["id"], m["title"], 100.0) for m in rows[:20]])
+                              + series_label(m) + occurrence_note(m) for m in rows[:20]]
+    return Reply(text="\n".join(lines), intent="meetings", entities=meeting_entities(rows[:20]))
+
+
+def meeting_entities(rows: list[Row]) -> list[Entity]:
+    """The meetings of a listing as entities, each once (a recurring meeting lists several occurrences)."""
+    seen: dict[str, Entity] = {}
+    for m in rows:
+        seen.setdefault(str(m["id"]), Entity("meeting", str(m["id"]), str(m["title"]), 100.0))
+    return list(seen.values())
 
 
 def rsvp(store: Store, message: Message, choice: str) -> Reply:
