@@ -437,8 +437,7 @@ class Engine:
             computed = answer_compute(ask)
             if computed is not None:
                 return computed
-        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other") \
-                and "phone" not in ask.query.aspects:   # "TIPA 담당 본부 번호": its phone, not what it leads
+        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
             led = answer_led(ask)
             if led is not None:
                 return led
