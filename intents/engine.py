@@ -354,16 +354,14 @@ class Engine:
 
     def _counterpart(self, q: Query) -> Entity | None:
         """What a clause of context named, in the place the question names instead: its parent's one child
-        there (울산 국가혁신클러스터 → 충남 국가혁신클러스터); None when there is not exactly one."""
+        there (울산 국가혁신클러스터 → 충남 국가혁신클러스터, as _descend finds it); None when there is none."""
         known = q.known[0].best
-        row = entity_row(self.store, known.kind, known.id) or {}
-        parent = str(row.get("parent") or "")
-        table = "programs" if known.kind == "program" else "tasks"
-        if known.kind not in ("program", "task") or not parent:
+        parent = str((entity_row(self.store, known.kind, known.id) or {}).get("parent") or "")
+        row = entity_row(self.store, known.kind, parent) if known.kind in ("program", "task") and parent else None
+        if row is None:
             return None
-        there = [r for r in self.store.children(table, parent) if set(region_of(r)) & set(q.regions)
-                 and str(r["id"]) != known.id]
-        return as_candidate(table, there[0]) if len(there) == 1 else None
+        there = self._descend(q, Entity(known.kind, parent, str(row["name"]), known.score))
+        return there if there.id not in (parent, known.id) else None
 
     def _no_such_person(self, name: str) -> str:
         """'김철수'(이)라는 이름은 … 없습니다, and the people the data has whose names differ in one syllable."""
