@@ -3,6 +3,7 @@
 import logging
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -25,12 +26,12 @@ from intents.answers.fallback import (
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
-from intents.answers.program import answer_program
+from intents.answers.program import AREA_LABELS, answer_program
 from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
 from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
-from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
+from intents.reading.aspect import CARD_ASPECTS, KINDS_OF, label_says
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact, strip_particle, tokens
@@ -447,7 +448,7 @@ class Engine:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
         intent = q.intent
-        kind_words = list(q.kind_words)
+        kind_words = list(q.kind_words) or self._kinds_of_named_area(q)
         if subject is not None and subject.kind == "program" and intent != "budget" \
                 and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
             kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and k in q.compact
@@ -487,7 +488,10 @@ class Engine:
             areas = [compact(str(r.get("area") or "")) for r in everything]
             # a word every row of the kind says of itself ("협력권 … 협력산업") describes the kind: not a topic
             shared = compact(" ".join(str(r.get("summary") or "") for r in everything[:1]))
+            # what the rows' area is called when shown (분야, 분류/유형) says the area: "에너지신산업 대분류"
+            area_said = named_area and any(label in w for w in q.unexplained for label in AREA_LABELS)
             unexplained = [w for w in q.unexplained if not any(w in a for a in areas)
+                           and not (area_said and any(label in w for label in AREA_LABELS))
                            and not (w in shared and all(w in compact(str(r.get("summary") or "")) for r in everything))]
             if subject is None and len(rows) == len(everything):
                 owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
@@ -594,6 +598,18 @@ class Engine:
             return None
         return nothing(ask, "meeting", f"'{ask.subject.name}'의 {asked.group(1)}차 회의를")
 
+    def _kinds_of_named_area(self, q: Query) -> list[tuple[str, str]]:
+        """The kinds whose rows share an area the question names and no name explains ("에너지신산업 대분류에
+        들어간 시도", "ICT융합 분야 어디어디"): a field several rows are in names them all."""
+        if any(m.exact for m in q.mentions):
+            return []
+        kinds = []
+        for table, kind in dict.fromkeys(vocab.KIND_WORDS.values()):
+            areas = Counter(compact(str(r.get("area") or "")) for r in self.store.of_kind(table, kind))
+            if any(n >= 2 and len(area) >= 4 and area in q.compact for area, n in areas.items()):
+                kinds.append((table, kind))
+        return kinds
+
     def _names_under(self, table: str, row: dict[str, object]) -> str:
         """A row's name and its children's names, compacted (a 협업과제 and its 대표프로젝트)."""
         children = self.store.children(table, str(row["id"])) if table in ("programs", "tasks") else []
@@ -620,14 +636,15 @@ class Engine:
         if nested is not None:
             primary = nested
         # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
-        others = [m.best for m in q.mentions if m is not primary]
+        others = [self._sibling(q, m) for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
         if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
             return _not_found(q)
         top_rank, top = contenders[0]
         meant = self._descend(q, top)   # a program and its child in the region asked are one answer
+        holds = self._facts_answer(q, top)   # only the top one has the fact asked ("…선도기업 지원금 비중"): no tie
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind
-                and self._descend(q, c).id != meant.id]
+                and self._descend(q, c).id != meant.id and not (holds and not self._facts_answer(q, c))]
         if tied and not self._same_answer(q, [top, *tied]):
             if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
@@ -643,6 +660,15 @@ class Engine:
             if len(under) == 1:
                 return replace(mention, candidates=under)
         return None
+
+    def _sibling(self, q: Query, mention: Mention) -> Entity:
+        """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the
+        same parent as what the other names found; its best candidate otherwise."""
+        parents = {str((entity_row(self.store, m.best.kind, m.best.id) or {}).get("parent") or "")
+                   for m in q.mentions if m is not mention} - {""}
+        under = [c for c in mention.candidates
+                 if str((entity_row(self.store, c.kind, c.id) or {}).get("parent") or "") in parents]
+        return under[0] if len(under) == 1 and len(mention.candidates) > 1 else mention.best
 
     def _same_answer(self, q: Query, options: list[Entity]) -> bool:
         """Whether the options all give the same answer to what is asked (a project and its 협업과제 asked for
@@ -693,7 +719,8 @@ class Engine:
         if c.kind == "meeting":
             labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
         return any(w in label for w in q.unexplained for label in labels) or \
-            any(len(label) >= 4 and label in q.compact for label in labels)
+            any(len(label) >= 4 and label in q.compact for label in labels) or \
+            any(label_says(label, q.aspects) for label in labels if c.kind != "meeting")
 
     def _rank(self, q: Query, candidates: list[Entity], intent: str, now: str) -> list[tuple[float, Entity]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""

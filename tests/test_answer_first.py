@@ -191,3 +191,41 @@ def test_the_measure_asked_picks_its_cell_and_the_programs_own_names_measure_not
 
 def test_an_agenda_items_length_is_said_with_its_times(ro_engine: Engine) -> None:
     assert "14:35~15:25 (50분)" in lead(ask(ro_engine, "지역경제위원회 건의사항 토론은 몇 분 동안이야").text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    # a field several rows share names them all, with or without a kind word; the plural 들 is grammar
+    ("에너지 신산업 하는 곳 어디야", "충남 국가혁신클러스터, 광주 국가혁신클러스터, 전남 국가혁신클러스터"),
+    ("클러스터 ICT융합 분야는 어느 지역들임", "부산 국가혁신클러스터, 대전 국가혁신클러스터"),
+    # what the area is shown with (분류/유형) says it: not an unknown topic
+    ("미래차 항공 유형 클러스터 어디어디", "울산 국가혁신클러스터, 경북 국가혁신클러스터"),
+])
+def test_a_shared_area_lists_its_rows(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_only_the_candidate_holding_the_asked_fact_is_meant(ro_engine: Engine) -> None:
+    # 지역혁신 선도기업 names two programs; only the 내역사업 has 지원금 비중 (and 지원 기간)
+    assert "지원금 비중: 80%" in lead(ask(ro_engine, "지역혁신 선도기업 지원금 비중은?").text, 1)
+    # "몇 년까지 지원돼" asks how long: the fact whose label says 기간, not the card's year
+    assert "지원 기간: 3년" in lead(ask(ro_engine, "지역혁신 선도기업 몇 년까지 지원돼?").text, 1)
+    # a name said in a clause of context (… 자유공모는 2년이던데) picks none of the subject's facts
+    text = ask(ro_engine, "지역주력산업R&D 자유공모는 2년이던데 지역혁신 선도기업 트랙은 몇년까지 지원돼?").text
+    assert "지원 기간: 3년" in lead(text, 1) and "자유공모" not in lead(text, 1)
+
+
+def test_a_name_listed_beside_its_siblings_is_the_sibling(ro_engine: Engine) -> None:
+    text = ask(ro_engine, "지역주력산업 R&D 자유공모, 품목지정, 지역혁신 선도기업 중에 규모 젤 작은게 뭐임").text
+    assert "지역혁신 선도기업 2023년 83억원 (비교한 3개 중)" in lead(text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("대구는 가스공사잖아, 광주전남은 어디가 주도해?", "한국전력 (에너지밸리 조성)"),
+    ("김천 협업과제 리드하는 공공기관 어디?", "도로공사"),   # 공공기관 어디: its last noun asks 기관 어디
+])
+def test_who_leads_a_region_or_city_is_the_first_line(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_region_with_no_task_names_no_lead(ro_engine: Engine) -> None:
+    assert "주관기관" not in ask(ro_engine, "서울은 어디가 주도해?").text

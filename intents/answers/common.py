@@ -77,8 +77,10 @@ class Ask:
         return (where.get(self.subject.kind, "region"),)
 
     def content_words(self) -> list[str]:
-        """Words of the question without their particles, two syllables or longer, not bare numbers."""
-        words = [strip_particle(w) for w in tokens(self.query.text)]
+        """Words of the question without their particles, two syllables or longer, not bare numbers — nor the
+        words of a name a clause of context said ("자유공모는 2년이던데 …": not a topic of what is asked)."""
+        known = {i for m in self.query.known for i in range(m.first, m.last + 1)}
+        words = [strip_particle(w) for i, w in enumerate(tokens(self.query.text)) if i not in known]
         return [w for w in words if len(w) >= 2 and not w.isdigit()]
 
 

@@ -6,6 +6,7 @@ from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import facts_as_results, phases_period, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
+from intents.reading.aspect import label_says
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
 from intents.reading.vocab import RESULTS, is_generic
@@ -13,6 +14,9 @@ from store.store import Row, Store
 
 _KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}
 
+
+# the words a row's area is shown with (분야 of a task, 분류/유형 of a program): said in a question, they ask it
+AREA_LABELS = ("분야", "분류", "유형")
 
 def header(store: Store, row: Row, table: str) -> list[str]:
     """Name, kind, lead, ministry, region, period and summary of a program or task."""
@@ -69,6 +73,9 @@ def answer_program(ask: Ask) -> Reply:
     sources = [str(row["source"])]
     facts = store.facts(subject.id)
     asked_facts = matching_rows(facts, "attribute", ask) or matching_rows(facts, "value", ask, min_len=3)
+    if not asked_facts:   # "몇 년까지 지원돼": the one fact whose label says what is asked (지원 기간)
+        labelled = [f for f in facts if label_says(str(f["attribute"]), q.aspects)]
+        asked_facts = labelled if len(labelled) == 1 else []
     results = store.results(subject.id)
     if q.phase is not None and results:   # "2단계 일자리": only results of that phase's period (budget table)
         periods = {str(b["period"]) for b in store.budgets(subject.id) if b["phase"] == q.phase and b["period"]}

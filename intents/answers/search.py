@@ -86,6 +86,8 @@ def answer_region(ask: Ask) -> Reply:
     lines: list[str] = []
     sources: list[str] = []
     ents: list[Entity] = []
+    if "lead" in ask.aspects():   # "광주전남은 어디가 주도해?": who leads the 협업과제 there, first
+        lines.extend(_leads_in(store, ask.query.cities, ask.query.regions))
     for city in ask.query.cities:
         rows = store.tasks_in_city(city)
         lines.append(f"[{city} 혁신도시] 과제")
@@ -105,6 +107,19 @@ def answer_region(ask: Ask) -> Reply:
     if not ents:
         return nothing(ask, "search", "해당 지역의 자료를")
     return finish(ask, "search", lines, sources, entities=ents)
+
+
+def _leads_in(store: Store, cities: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:
+    """One line naming the organisations that lead the 협업과제 of the asked 혁신도시 or 시·도 (none when
+    none are there)."""
+    rows = [r for city in cities for r in store.tasks_in_city(city)] if cities else \
+        [r for r in store.of_kind("tasks", "협업과제") if set(regions) <= set(region_of(r))]
+    rows = [r for r in rows if r.get("kind") == "협업과제" and r.get("lead")]
+    if not rows:
+        return []
+    where = " ".join(cities) if cities else "·".join(regions)
+    leads = ", ".join(f"{name_of(store, r['lead'])} ({r['name']})" for r in rows)
+    return [f"{where} 협업과제 주관기관: {leads}", ""]
 
 
 def answer_topic(ask: Ask, candidates: list[Entity], words: list[str]) -> Reply:

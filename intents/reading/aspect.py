@@ -4,6 +4,7 @@ answer-first rule: the line that states it goes first, and a card that lacks it 
 import re
 from dataclasses import dataclass
 
+from intents.reading.morph import morphemes
 from intents.reading.normalize import compact, strip_particle
 
 BULLET = "• "
@@ -57,7 +58,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("chair", "주재", ("주재", "위원장"), ("주재/위원장",)),
     Aspect("attendees", "참석자", ("참석",), ("참석",)),
     Aspect("agenda", "안건", ("안건",), ("안건·진행 순서",)),
-    Aspect("period", "기간", ("기간",), ("기간",)),
+    # "몇 년까지/동안/짜리": how long, not which year (몇 년도)
+    Aspect("period", "기간", ("기간", "몇년까지", "몇년동안", "몇년간", "몇년짜리", "몇개월"), ("기간",)),
     Aspect("count", "수", ("몇개", "몇곳", "몇건", "몇명", "몇군데", "몇개사", "몇가지"), (), strict=True,
            states=re.compile(r"[0-9][0-9,]*\s*(개|곳|건|명|군데|가지)(?![0-9])")),
 )
@@ -87,9 +89,13 @@ def asked(words: tuple[str, ...]) -> tuple[str, ...]:
     """
     text = "".join(words)
     starts: dict[int, int] = {}
+    inner: set[int] = set()   # where a compound's last noun begins: "공공기관 어디" asks 기관 어디
     position = 0
     for word in words:
         starts[position] = len(word)
+        parts = morphemes(word)
+        if len(parts) >= 2 and parts[0][1] == "NNG" and parts[1][1] == "NNG":
+            inner.add(position + len(parts[0][0]))
         position += len(word)
     bare = {strip_particle(w) for w in words}
 
@@ -104,7 +110,7 @@ def asked(words: tuple[str, ...]) -> tuple[str, ...]:
             spans.append((i, i + len(w), name))
     for i, first_char in enumerate(text):   # every position, so overlapping words are all seen
         for w, name in _WORDS_AT.get(first_char, ()):
-            if text.startswith(w, i) and (i in starts or inside_one(i, len(w))):
+            if text.startswith(w, i) and (i in starts or i in inner or inside_one(i, len(w))):
                 spans.append((i, i + len(w), name))
     taken: list[tuple[int, int, str]] = []   # the longest words first: 이메일주소 asks for an email, not an address
     for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):
@@ -206,6 +212,11 @@ def _undecided(line: str) -> bool:
     """A `label: value` line whose value says it is not decided yet (일정 미정, 미정)."""
     value = line.split(":", 1)[-1].strip()
     return value.startswith("미정") or value.startswith("일정 미정") or value.endswith("일정 미정")
+
+
+def label_says(label: str, aspects: tuple[str, ...]) -> bool:
+    """Whether a fact's label names one of the asked aspects (지원 기간 → 기간, 모두발언 시간 → 시간)."""
+    return _states(f"{label}:", aspects, counted=False)
 
 
 def _states(line: str, aspects: tuple[str, ...], counted: bool = True) -> bool:

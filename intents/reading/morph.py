@@ -164,8 +164,10 @@ def noun_head(word: str) -> str:
     parts = morphemes(word)
     head = ""
     for surface, tag in parts:
+        if (surface, tag) == ("들", "XSN"):   # the plural says how many, not what: 지역들 → 지역
+            continue
         if tag.split("+")[0] in _HEAD:
             head += surface
             continue
         return head if len(head) >= 2 and tag.startswith(_GRAMMAR) else word
-    return word
+    return head if len(head) >= 2 else word
