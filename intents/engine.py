@@ -34,7 +34,7 @@ from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF, label_says
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
-from intents.reading.normalize import compact, strip_particle, tokens
+from intents.reading.normalize import compact, particle, strip_particle, tokens
 from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
@@ -303,6 +303,11 @@ class Engine:
                 return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
+        noun = q.asked_noun
+        if noun and forced is None and intent in ("other", "contact") and set(q.aspects) <= {"count"} \
+                and not self._data_says(ask.subject, noun.split()[0]):   # "대전 도심융합특구 면적 몇"
+            return Reply(text=f"'{ask.subject.name}'의 {particle(noun, '은', '는')} 자료에 없습니다.",
+                         intent=intent, missed=True)
         return self._dispatch(ask, intent)
 
     def _follow_up(self, ask: Ask, forced: Entity | None) -> Reply | None:
@@ -660,6 +665,22 @@ class Engine:
             if len(under) == 1:
                 return replace(mention, candidates=under)
         return None
+
+    def _data_says(self, subject: Entity, word: str) -> bool:
+        """Whether anything the store holds of the subject says the word: its row, aliases, facts, results,
+        fields, budgets, agenda, the rows under it or led by it, and the people of it or of its document."""
+        store, key = self.store, subject.id
+        row = entity_row(store, subject.kind, key) or {}
+        rows: list[dict[str, object]] = [row, *store.facts(key), *store.results(key), *store.fields(key),
+                                         *store.budgets(key), *store.agenda(key)]
+        rows += [*store.children("programs", key), *store.children("tasks", key)]
+        if subject.kind == "organisation":
+            rows += [*store.contacts_of_organisation(key), *store.led_by("programs", key), *store.led_by("tasks", key)]
+        elif row.get("source"):
+            rows += store.contacts_of_source(str(row["source"]))
+        said = compact(" ".join([*store.aliases(subject.kind, key),
+                                 *(str(v) for r in rows for v in r.values() if isinstance(v, str))]))
+        return compact(word) in said
 
     def _sibling(self, q: Query, mention: Mention) -> Entity:
         """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the

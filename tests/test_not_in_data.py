@@ -57,3 +57,23 @@ def test_progress_asked_where_none_is_logged_is_not_found(engine: Engine) -> Non
     ask(engine, "/log 에너지밸리 조성 40% 부지 협의")
     logged = ask(engine, "한전 에너지밸리 조성 과제 지금 진척률 몇 퍼센트쯤이에요?")
     assert "40%" in lead(logged.text, 1) and [e.name for e in logged.entities] == ["에너지밸리 조성"]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("대전 도심융합특구 면적 몇 제곱킬로야?", "'대전 도심융합특구'의 면적은 자료에 없습니다."),
+    ("가스공사 사장 이름 뭐야?", "'가스공사'의 사장 이름은 자료에 없습니다."),
+    ("캠코 직원 수 몇 명이야", "'자산관리공사'의 직원 수는 자료에 없습니다."),
+])
+def test_the_noun_a_question_word_asks_that_nothing_of_the_subject_says_is_not_found(
+        ro_engine: Engine, question: str, said: str) -> None:
+    reply = ask(ro_engine, question)
+    assert reply.missed and reply.text == said
+
+
+@pytest.mark.parametrize("question, first", [
+    ("가스공사 협업과제 뭐야?", "그린에너지 캠퍼스 구축"),   # 협업과제: a kind word, not an asked noun
+    ("중기부 장관 누구야", "이영 장관"),                   # 장관: a title the contacts hold
+    ("배은주 사무관 직통 몇번이에요?", "044-203-4413"),    # 직통: a phone word
+])
+def test_a_noun_the_data_says_of_the_subject_is_answered(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

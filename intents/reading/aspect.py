@@ -30,7 +30,7 @@ class Aspect:
 # The one registry of aspects. Words are compared with the compacted question (no spaces); labels are
 # the labels the cards in intents/ print, so a new card line is found by the label it already has.
 ASPECTS: tuple[Aspect, ...] = (
-    Aspect("phone", "전화번호", ("전화", "번호", "연락처", "전번", "폰번", "문의처", "연락"),
+    Aspect("phone", "전화번호", ("전화", "번호", "연락처", "전번", "폰번", "문의처", "연락", "직통", "내선"),
            ("전화", "☎"), strict=True),
     Aspect("address", "주소", ("주소", "위치", "사무실", "건물", "소재지", "어디있", "어디에있"),
            ("주소",), strict=True),

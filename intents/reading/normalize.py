@@ -80,3 +80,16 @@ def is_choseong_only(word: str) -> bool:
 def jamo(text: str) -> str:
     """A text's Hangul syllables split into their letters (경북 → ㄱㅕㅇㅂㅜㄱ), for typos inside a syllable."""
     return unicodedata.normalize("NFD", text)
+
+
+def particle(word: str, after_consonant: str, after_vowel: str) -> str:
+    """A word with the particle its last syllable takes (전화를, 직급을, 부서는, 과장으로); a word that does not
+    end in a Hangul syllable gets both spellings (abc을(를))."""
+    said = word.rstrip("'\")]」』")
+    last = said[-1:] if said else ""
+    if not "가" <= last <= "힣":
+        return f"{word}{after_consonant}({after_vowel})"
+    final = (ord(last) - ord("가")) % 28
+    if after_consonant == "으로" and final == 8:   # ㄹ: 서울로, not 서울으로
+        return word + after_vowel
+    return word + (after_consonant if final else after_vowel)

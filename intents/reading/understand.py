@@ -1,6 +1,7 @@
 """Turn a message into a Query: the entities it names and the qualifiers it asks with."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,9 +12,11 @@ from intents.reading import aspect, morph
 from intents.reading.intent import WORDED, follow_up, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
-from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler
+from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler, is_question_word
 from store.store import Store
 
+# "… 이름 뭐야", "… 수 몇 명": the question asks the name or the number of the noun before it
+_NAME_WORDS = ("이름", "성함", "명칭", "수")
 AMBIGUITY_MARGIN = 2.0
 CHART_COMMAND = "/chart"
 CHARTED = ("budget", "status", "other")   # what a picture word turns into a chart (not a phone, not a meeting)
@@ -69,6 +72,9 @@ class Query:
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
     unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
+    # the noun a question word asks about when nothing else explains it ("면적 몇 제곱킬로", "사장 이름 뭐야":
+    # 면적, 사장 이름), with the word that says it is its name or number
+    asked_noun: str | None = None
     pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
     known: tuple[Mention, ...] = ()   # names a clause of context said ("울산 클러스터는 …였고, 충남은?")
     aspects: tuple[str, ...] = ()
@@ -211,6 +217,7 @@ def _understand(text: str, index: NameIndex) -> Query:
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
         unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
+        asked_noun=_asked_noun(words, unexplained),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
@@ -338,6 +345,19 @@ def _year(folded: str) -> int | None:
 def region_of(row: dict[str, object]) -> list[str]:
     """The regions a program/task/organisation row names."""
     return [r.strip() for r in str(row.get("region") or "").split("|") if r.strip()]
+
+
+def _asked_noun(words: Sequence[str], unexplained: Sequence[str]) -> str | None:
+    """The unexplained noun right before the question word (면적 몇, 사장 이름 뭐야, 국회의원 누구야)."""
+    for i, word in enumerate(words[:-1]):
+        head = morph.noun_head(strip_particle(word))
+        after = [strip_particle(w) for w in words[i + 1:i + 3]]
+        said = head
+        if after and after[0] in _NAME_WORDS:   # "사장 이름 뭐야", "직원 수 몇 명": the name, the number of it
+            said, after = f"{head} {after[0]}", after[1:]
+        if head in unexplained and after and is_question_word(after[0]):
+            return said
+    return None
 
 
 def entity_row(store: Store, kind: str, entity_id: str) -> dict[str, object] | None:

@@ -8,6 +8,7 @@ from typing import Any
 from intents.answers.render import name_of, person_name, row_source, source_name
 from intents.message import Button, Entity, Message, Offer, Pick, Reply, Written
 from intents.reading.matcher import NameIndex
+from intents.reading.normalize import particle
 from intents.reading.understand import entity_row
 from intents.reading.vocab import is_filler
 from intents.writes.access import actor_of
@@ -16,7 +17,6 @@ from intents.writes.correction_read import (
     Request,
     checked_value,
     nothing_changed,
-    particle,
     quoted,
     read_request,
 )

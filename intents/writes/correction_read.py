@@ -7,7 +7,7 @@ from typing import Any
 
 from intents.message import Reply
 from intents.reading.intent import MOVED, PROMOTED, change_verb
-from intents.reading.normalize import strip_particle
+from intents.reading.normalize import particle, strip_particle
 from store.corrections import phone_number
 
 # the words that name a field, as typed (a particle after them is dropped first)
@@ -56,19 +56,6 @@ class Request:
                    bool(data["promoted"]))
 
 
-def particle(word: str, after_consonant: str, after_vowel: str) -> str:
-    """A word with the particle its last syllable takes (전화를, 직급을, 부서는, 과장으로); a word that does not
-    end in a Hangul syllable gets both spellings (abc을(를))."""
-    said = word.rstrip("'\")]」』")
-    last = said[-1:] if said else ""
-    if not "가" <= last <= "힣":
-        return f"{word}{after_consonant}({after_vowel})"
-    final = (ord(last) - ord("가")) % 28
-    if after_consonant == "으로" and final == 8:   # ㄹ: 서울로, not 서울으로
-        return word + after_vowel
-    return word + (after_consonant if final else after_vowel)
-
-
 def quoted(word: str, after_consonant: str, after_vowel: str) -> str:
     """`'정병찬'을`: a word in quotes with its particle."""
     return particle(f"'{word}'", after_consonant, after_vowel)
@@ -91,9 +78,9 @@ def field_of(word: str) -> str | None:
 
 def _without_to(word: str) -> str:
     """지역산업과로 → 지역산업과, 과장으로 → 과장; a word without the particle as it is."""
-    for particle in _TO:
-        if word.endswith(particle) and len(word) > len(particle):
-            return word[: -len(particle)]
+    for ending in _TO:
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)]
     return word
 
 
