@@ -441,7 +441,8 @@ class Engine:
             computed = answer_compute(ask)
             if computed is not None:
                 return computed
-        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other"):
+        reach = {"phone", "address", "email", "fax"} & set(ask.query.aspects)
+        if kind == "organisation" and ("lead" in ask.query.aspects or intent == "other") and not reach:
             led = answer_led(ask)
             if led is not None:
                 return led

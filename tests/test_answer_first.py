@@ -229,3 +229,9 @@ def test_who_leads_a_region_or_city_is_the_first_line(ro_engine: Engine, questio
 
 def test_a_region_with_no_task_names_no_lead(ro_engine: Engine) -> None:
     assert "주관기관" not in ask(ro_engine, "서울은 어디가 주도해?").text
+
+
+def test_a_phone_asked_with_a_lead_word_is_the_organisations_phone_not_what_it_leads(ro_engine: Engine) -> None:
+    # 주관 asks who leads; with 전화 of an organisation it names the 주관부처 desk line ("주관부서" its role)
+    question = "지역특화산업육성사업 공고 관련해서 중기부 주관부서 문의 전화는 어디로 하면 돼요?"
+    assert "044-204-7587" in lead(ask(ro_engine, question).text, 1)

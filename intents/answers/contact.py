@@ -180,4 +180,6 @@ def _asks_for_something_else(store: Store, org: Row, ask: Ask) -> bool:
     own = compact(" ".join([str(org.get("address") or ""), str(org.get("note") or ""),
                             *store.contact_words(str(org["id"])),
                             *(str(c.get("note") or "") for c in store.contacts_of_organisation(str(org["id"])))]))
-    return not all(w in own for w in words)
+    # a role said in other words (주관부처 asked as "주관부서"): its first noun said, as _asked_first reads it
+    return not all(w in own or (len(nouns := nouns_of(w)) > 1 and len(nouns[0]) >= 2 and nouns[0] in own)
+                   for w in words)
