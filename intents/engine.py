@@ -714,6 +714,9 @@ class Engine:
         if intent == "budget":
             return bool(budgets_of(self.store, c.id))
         if intent == "contact":
+            if c.kind == "meeting":   # a meeting's people are those its document names
+                source = (self.store.meeting(c.id) or {}).get("source")
+                return bool(source and self.store.contacts_of_source(str(source)))
             return c.kind in ("contact", "department") or bool(
                 self.store.phones(c.kind, c.id) or (c.kind == "organisation" and self.store.has_contacts(c.id)))
         if intent == "meeting":

@@ -235,3 +235,13 @@ def test_a_phone_asked_with_a_lead_word_is_the_organisations_phone_not_what_it_l
     # 주관 asks who leads; with 전화 of an organisation it names the 주관부처 desk line ("주관부서" its role)
     question = "지역특화산업육성사업 공고 관련해서 중기부 주관부서 문의 전화는 어디로 하면 돼요?"
     assert "044-204-7587" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_the_working_level_asked_by_its_name_is_the_meetings_document_desk(ro_engine: Engine) -> None:
+    # 지역경제위원회 the body has no people; the meeting's document does: 실무 asks its 담당자 first
+    first = lead(ask(ro_engine, "23년 지역경제위원회 건 산업부 실무 담당 사무관 연락처 좀 부탁드려요").text, 1)
+    assert first.startswith("배은주 사무관") and "044-203-4413" in first
+
+
+def test_which_city_is_asked_with_the_lead_said_of_the_task(ro_engine: Engine) -> None:
+    assert "혁신도시 경북 김천" in lead(ask(ro_engine, "도공이 주도하는 협업과제는 어느 도시야?").text, 1)

@@ -77,3 +77,10 @@ def test_the_noun_a_question_word_asks_that_nothing_of_the_subject_says_is_not_f
 ])
 def test_a_noun_the_data_says_of_the_subject_is_answered(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_chair_no_line_states_is_not_answered_with_the_meeting_card(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "협업과제 450억 평가위원회 위원장은 누구야?")
+    assert reply.missed and reply.text.endswith("주재는 자료에 없습니다.")
+    # a meeting whose card states its chair answers it
+    assert "조주현" in lead(ask(ro_engine, "지역경제위원회 위원장 누구야").text, 1)

@@ -12,6 +12,7 @@ from intents.reading.vocab import TITLES
 from store.store import Row, Store
 
 WORKING_LEVEL = ("담당자", "문의처")   # the roles a press release gives for questions, before 책임자
+WORKING_LEVEL_WORD = "실무"   # what the TF calls those roles ("실무 담당 사무관"): asks for them, names no topic
 WHO = ("누구", "성함", "이름")   # words that ask for a person's name
 
 
@@ -174,7 +175,7 @@ def _asks_for_something_else(store: Store, org: Row, ask: Ask) -> bool:
     Only the question's unexplained nouns count (see `understand`): courtesy, context clauses and the words
     that ask for a phone or an address never veto; a place in the address (춘천, 오송) agrees with it.
     """
-    words = ask.query.unexplained
+    words = [w for w in ask.query.unexplained if w != WORKING_LEVEL_WORD]
     if not words:
         return False
     own = compact(" ".join([str(org.get("address") or ""), str(org.get("note") or ""),
