@@ -419,8 +419,9 @@ class Engine:
         if titled is not None:   # "지역주력산업 R&D 신청 접수 언제부터": its 사업's 신청 접수
             ask.others, ask.subject = [*ask.others, ask.subject], titled
             return answer_meeting(ask)
-        if intent == "status" and kind in ("task", "program"):
-            return answer_status(ask)
+        if intent == "status" and kind in ("task", "program") and ("count" not in ask.query.aspects
+                                                                   or ask.query.unexplained):
+            return answer_status(ask)   # (a count asked, "몇 군데 지정됐어", is of the card's rows, not progress)
         if intent == "budget" and kind in ("program", "task") and operation(ask) is not None:
             computed = answer_compute(ask)   # "세부사업 중 지원규모 가장 큰 건": computed, not the card
             if computed is not None:
@@ -529,6 +530,14 @@ class Engine:
             # "클러스터 진척률 몇 %": none of them has progress logged
             if intent == "status" and not q.aspects and not any_logged(self.store, rows):
                 return nothing(ask, "status", f"{kind} {len(rows)}개 모두 기록된 진행상황이 없습니다 — 진행률을")
+            if operation(ask) in ("max", "min") and table != "organisations" \
+                    and all(self.store.budgets(str(r["id"])) for r in rows):   # "내역사업 중에 젤 큰 거"
+                kept = ask.subject, ask.others
+                ask.subject, *ask.others = [as_candidate(table, r) for r in rows]
+                computed = answer_compute(ask)
+                if computed is not None:
+                    return computed
+                ask.subject, ask.others = kept
             return answer_list(ask, table, kind, rows)
         # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)

@@ -245,3 +245,22 @@ def test_the_working_level_asked_by_its_name_is_the_meetings_document_desk(ro_en
 
 def test_which_city_is_asked_with_the_lead_said_of_the_task(ro_engine: Engine) -> None:
     assert "혁신도시 경북 김천" in lead(ask(ro_engine, "도공이 주도하는 협업과제는 어느 도시야?").text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("도심융합특구 몇 군데 지정됐어?", "지역 3곳: 광주, 대전, 부산"),   # places counted: its 시·도
+    ("지역주력산업 R&D 내역사업 몇 개야", "내역사업 3개"),
+])
+def test_a_count_no_line_states_counts_the_rows_under_it_or_its_places(
+        ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_count_of_something_the_data_does_not_hold_is_not_the_count_of_its_rows(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "에너지밸리 입주기업 지금 몇 개야")
+    assert "2개" not in lead(reply.text, 1)
+
+
+def test_the_largest_of_a_listed_kind_is_computed_not_listed(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "지역주력산업 R&D 내역사업 중에 젤 큰 거 뭐야").text, 1)
+    assert "지역주력산업 R&D 자유공모 2023년 688억원 (비교한 3개 중)" in first

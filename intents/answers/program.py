@@ -6,9 +6,10 @@ from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import facts_as_results, phases_period, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Reply
-from intents.reading.aspect import label_says
+from intents.reading.aspect import BY_NAME, label_says
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
+from intents.reading.understand import region_of
 from intents.reading.vocab import RESULTS, is_generic
 from store.store import Row, Store
 
@@ -58,6 +59,24 @@ def gist(store: Store, row: Row) -> str | None:
     if not said and not summary:
         return None
     return said + (" — " if said and summary else "") + summary
+
+
+def _counted(store: Store, row: Row, table: str, places: bool) -> str | None:
+    """The rows under a program or task counted by kind, and named when of one kind; its 시·도 first when
+    places are counted (몇 곳, 몇 군데) and it has several; None when there is nothing to count."""
+    regions = region_of(row)
+    if places and len(regions) >= 2:
+        return f"지역 {len(regions)}곳: {', '.join(regions)}"
+    children = store.children(table, str(row["id"]))
+    by_kind: dict[str, list[str]] = {}
+    for child in children:
+        by_kind.setdefault(str(child.get("kind") or "세부 항목"), []).append(str(child["name"]))
+    if len(by_kind) == 1:
+        (kind, names), = by_kind.items()
+        return f"{kind} {len(names)}개: {', '.join(names)}"
+    if by_kind:
+        return " · ".join(f"{kind} {len(names)}개" for kind, names in by_kind.items())
+    return f"지역 {len(regions)}곳: {', '.join(regions)}" if len(regions) >= 2 else None
 
 
 def answer_program(ask: Ask) -> Reply:
@@ -128,6 +147,13 @@ def answer_program(ask: Ask) -> Reply:
     if whole:   # the whole entity is asked: what it is goes first, in one line, then the rest of the card
         whole = f"{row['name']} — {whole}" if ask.implicit else whole   # found for the asker: its name too
         top = [top[0], whole, *(ln for ln in top[1:] if not ln.startswith(GIST_LABELS))]
+    counts = BY_NAME["count"].states
+    # "도심융합특구 몇 군데 지정됐어": the rows under it, or its places, counted when no line states a count —
+    # not when the question names what it counts, a noun nothing explains ("입주기업 몇 개")
+    if "count" in ask.aspects() and not q.unexplained and counts is not None \
+            and not any(counts.search(ln) for ln in [*asked, *top]):
+        counted = _counted(store, row, table, q.has("곳", "군데"))
+        asked = [counted, *asked] if counted else asked
     lines = [*top[:1], *asked, *top[1:], *([""] if field_lines else []), *field_lines]
     if not asked_facts and not asked_results:
         lines.extend(_extras(store, row, table, sources, facts, results))
