@@ -27,7 +27,15 @@ from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
 from intents.answers.program import AREA_LABELS, answer_program
-from intents.answers.search import answer_led, answer_list, answer_region, answer_topic, as_candidate, filter_rows
+from intents.answers.search import (
+    answer_led,
+    answer_list,
+    answer_not_in_regions,
+    answer_region,
+    answer_topic,
+    as_candidate,
+    filter_rows,
+)
 from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import vocab
@@ -257,6 +265,9 @@ class Engine:
             if isinstance(picked, Reply):
                 return picked
             ask.subject, ask.others = picked
+        if q.yes_no and q.regions and ask.subject is not None and ask.subject.kind in ("program", "task") \
+                and not self._in_regions(ask.subject, q.regions):
+            return answer_not_in_regions(ask)   # "전기자율차 협력권에 충남도 들어가 있나?": no, and where it is
         if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
             return _not_found(q, self._no_such_person(q.unknown_people[0]))
         if q.chart:   # "국가혁신클러스터 예산 그래프", "/chart 진행": the budget or progress asked, drawn
@@ -288,7 +299,8 @@ class Engine:
                 return self._dispatch(ask, intent)
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
-            return _not_found(q)
+            # "전기자율차 협력권에 충남도 들어가 있나?": asked whether, the answer is no, and where it is
+            return answer_not_in_regions(ask) if q.yes_no else _not_found(q)
         if q.unknown_places and not q.regions and not self._in_regions(ask.subject, []):
             return _not_found(q)   # "울릉도 협업과제": a place the data does not have, for something that has places
         if q.cities and ask.subject.kind == "program":
@@ -653,8 +665,9 @@ class Engine:
         # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
         others = [self._sibling(q, m) for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
-        if q.regions and not any(self._in_regions(c, q.regions) for _, c in contenders):
-            return _not_found(q)
+        whether = q.yes_no and primary.exact and contenders[0][1].kind in ("program", "task")
+        if q.regions and not whether and not any(self._in_regions(c, q.regions) for _, c in contenders):
+            return _not_found(q)   # (a program or task named and asked whether it is there: no, in _route)
         top_rank, top = contenders[0]
         meant = self._descend(q, top)   # a program and its child in the region asked are one answer
         holds = self._facts_answer(q, top)   # only the top one has the fact asked ("…선도기업 지원금 비중"): no tie

@@ -264,3 +264,26 @@ def test_a_count_of_something_the_data_does_not_hold_is_not_the_count_of_its_row
 def test_the_largest_of_a_listed_kind_is_computed_not_listed(ro_engine: Engine) -> None:
     first = lead(ask(ro_engine, "지역주력산업 R&D 내역사업 중에 젤 큰 거 뭐야").text, 1)
     assert "지역주력산업 R&D 자유공모 2023년 688억원 (비교한 3개 중)" in first
+
+
+def test_asked_whether_a_named_program_is_in_a_region_it_is_not_in_the_answer_is_no(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "전기자율차 협력권에 충남도 들어가 있나?").text, 1)
+    assert first.startswith("아니요") and "전북, 대구, 경북" in first
+    # a question word asks for something: not a yes/no question, and a region no row has is not found
+    assert ask(ro_engine, "경기도 혁신도시 협업과제는 어느 기관이 주도해?").missed
+
+
+def test_a_title_asked_of_a_programs_people_names_its_holder_without_a_phone(ro_engine: Engine) -> None:
+    question = "회의록 정리하다 헷갈려서요, 혁신도시 TF 첫 회의 때 국토부 부단장 이름이 뭐였어요?"
+    assert "김규현 부단장" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_count_asked_is_not_answered_by_a_fact_that_states_none(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "지역혁신 선도기업 R&D 올해 선정 기업 몇 개야?")
+    assert reply.missed and "평가 선정" not in reply.text
+
+
+def test_the_same_cell_in_two_documents_leads_with_the_newer_unless_phases_are_named(ro_engine: Engine) -> None:
+    assert "6,418억원" in lead(ask(ro_engine, "클러스터 지난 5년간 총 지원액 얼마였지?").text, 1)
+    # 1~2단계 is the 2021 document's word: its cell
+    assert "2,509억원" in lead(ask(ro_engine, "클러스터 1~2단계 국비 전체 합계 얼마야").text, 1)

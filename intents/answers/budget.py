@@ -57,6 +57,9 @@ def select(rows: list[Row], ask: Ask) -> list[Row]:
         # no qualifier: the program-wide figures (multi-year totals and period cells) first
         broad = [r for r in picked if r["year"] is None and r["phase"] is None]
         picked = broad or picked
+    # the same cell in two documents: the newer first ("지난 5년간 총 지원액": the 2023 figure, not the 2021 plan)
+    dates = {str(r["source"]): str((ask.store.source(str(r["source"])) or {}).get("date") or "") for r in picked}
+    picked = sorted(picked, key=lambda r: dates[str(r["source"])], reverse=True)
     if not (q.funding or q.category):   # the amount of a program, unqualified, is its total: it goes first
         return sorted(picked, key=lambda r: (r["funding"] != "합계", r["year"] is not None, not r["is_total"],
                                              _FUNDING_ORDER.get(r["funding"], 3)))
@@ -108,13 +111,16 @@ def answer_budget(ask: Ask) -> Reply:
         for child, row in child_rows:
             lines.append(f"• {child['name']} ({describe(row)}): {amount(row['amount'], row['unit'])}")
         return finish(ask, "budget", lines, [r["source"] for _, r in child_rows])
+    phased: set[str] = set()   # the documents that speak of phases, when the question names phases
     if ask.query.phase_span and ask.query.period is None:   # "1~2단계 통틀어": the period the phases cover
         covered = phases_period(rows, *ask.query.phase_span)
         if covered:
             ask.query = replace(ask.query, period=covered, phase_span=None)
+            phased = {str(r["source"]) for r in rows if r["phase"] is not None}
     names = [subject.name, *store.aliases(subject.kind, subject.id)]   # (measure_word adds the names it was called by)
     rows = measured(rows, measure_word(ask, rows, names)) or rows   # "선정규모" of 선정규모 and 지원 규모
     picked = select(rows, ask)
+    picked = [r for r in picked if str(r["source"]) in phased] or picked   # "1~2단계": that document's cell
     pointed = pointed_source(ask, {str(r["source"]) for r in picked}) if len({r["source"] for r in picked}) > 1 \
         else None
     if pointed is not None:   # two documents give the cell: the one the question points to

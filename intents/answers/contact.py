@@ -78,7 +78,7 @@ def answer_contact(ask: Ask) -> Reply:
     elif subject.kind in ("program", "task", "meeting"):
         row = {"program": store.program, "task": store.task, "meeting": store.meeting}[subject.kind](subject.id)
         if row:
-            contacts = _contacts_for(store, row)
+            contacts = _contacts_for(store, row, asked_titles(ask))
             if orgs:   # "기재부 쪽 TF 담당 사무관": only that organisation's people answer
                 contacts = [c for c in contacts if c["organisation"] in orgs]
     if ask.query.has(*WHO) and subject.kind in ("organisation", "department") and \
@@ -156,8 +156,9 @@ def _asks_for_person(ask: Ask, contacts: list[Row]) -> bool:
         if c.get(k) and len(str(c.get(k))) >= 2)
 
 
-def _contacts_for(store: Store, row: Row) -> list[Row]:
-    """Contacts of a program's lead organisation or ministry, from the same document first."""
+def _contacts_for(store: Store, row: Row, titles: list[str]) -> list[Row]:
+    """Contacts of a program's lead organisation or ministry, from the same document first; those holding a
+    title the question asks (부단장), phone or not, before all others."""
     found: list[Row] = []
     for org_id in (row.get("lead"), row.get("ministry")):
         if org_id:
@@ -165,6 +166,9 @@ def _contacts_for(store: Store, row: Row) -> list[Row]:
     if not found:
         found = [c for c in store.contacts_of_source(str(row["source"])) if c["role"] != "발언자"]
     same_doc = [c for c in found if c["source"] == row["source"]]
+    titled = [c for c in (same_doc or found) if any(holds_title(c, t) for t in titles)]
+    if titled:   # "TF 첫 회의 때 국토부 부단장 이름": the one who holds it, though no phone is given
+        return titled
     with_phone = [c for c in (same_doc or found) if store.phones("contact", c["id"])]
     return with_phone or same_doc or found
 

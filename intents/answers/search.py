@@ -3,7 +3,7 @@
 from intents.answers.common import Ask, finish, nothing
 from intents.answers.render import name_of, regions_text
 from intents.message import Entity, Reply
-from intents.reading.normalize import compact
+from intents.reading.normalize import compact, particle
 from intents.reading.understand import region_of
 from store.store import Row, Store
 
@@ -107,6 +107,20 @@ def answer_region(ask: Ask) -> Reply:
     if not ents:
         return nothing(ask, "search", "해당 지역의 자료를")
     return finish(ask, "search", lines, sources, entities=ents)
+
+
+def answer_not_in_regions(ask: Ask) -> Reply:
+    """아니요: the subject is not in the regions a yes/no question asks about; the regions it is in."""
+    store, subject = ask.store, ask.subject
+    assert subject is not None
+    row = store.program(subject.id) if subject.kind == "program" else store.task(subject.id) \
+        if subject.kind == "task" else store.organisation(subject.id) if subject.kind == "organisation" else None
+    asked = "·".join(ask.query.regions)
+    if not row or not region_of(row):
+        return nothing(ask, "search", f"'{subject.name}'의 지역을")
+    lines = [f"[{subject.name}] 지역", f"아니요 — {particle(asked, '은', '는')} 들어 있지 않습니다. "
+             f"{subject.name}: {regions_text(row)}"]
+    return finish(ask, "search", lines, [str(row["source"])])
 
 
 def _leads_in(store: Store, cities: tuple[str, ...], regions: tuple[str, ...]) -> list[str]:

@@ -185,7 +185,11 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     leads, used = lead_lines(card, tuple(a for a in aspects if not (BY_NAME[a].states and first)))
     strict = [a for a in aspects if BY_NAME[a].strict or kind in STRICT_FOR.get(a, ())]
     known = [ln for ln in leads if not _undecided(ln)]
-    if strict and not known and not said and \
+    # lines the question's words picked answer a strict aspect, but not a count they do not state ("선정
+    # 기업 몇 개": the 평가 선정 date is no count)
+    patterns = [p for a in strict if (p := BY_NAME[a].states) is not None]
+    said_it = bool(said) and (not patterns or any(p.search(ln) for p in patterns for ln in said))
+    if strict and not known and not said_it and \
             not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
     leads = [*first, *leads]

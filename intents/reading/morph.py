@@ -154,6 +154,23 @@ def asks_if_done(word: str) -> bool:
     return nouns_done and parts[-1][1].split("+")[-1] in ("EC", "EF")
 
 
+# the endings that make a verb ask (있나, 있냐, 있니, 있습니까, 맞죠, 되나요 …): a closed class of the grammar
+_ASKING_ENDINGS = ("나", "나요", "냐", "니", "까", "까요", "습니까", "죠", "지", "는지", "가", "가요", "남")
+
+
+def asks_yes_no(words: list[str] | tuple[str, ...], marked: bool, asks_what: bool) -> bool:
+    """True for a question that asks whether (들어가 있나?, 포함돼?, 맞죠): it ends on a verb with an asking
+    ending, or on a verb `marked` with '?', and no question word (`asks_what`: 어디, 몇, 누구 …) asks for
+    something."""
+    if asks_what or not words:
+        return False
+    parts = morphemes(words[-1].rstrip("?!.~ "))
+    if not parts or not any(t.startswith(("V", "XSV", "XSA")) for _, t in parts) or \
+            not parts[-1][1].split("+")[-1].startswith("E"):
+        return False
+    return marked or parts[-1][0] in _ASKING_ENDINGS
+
+
 _HEAD = ("NNG", "NNP", "SL", "SH", "SN", "XSN", "XPN")
 _GRAMMAR = ("XSV", "XSA", "VCP", "J", "E")
 

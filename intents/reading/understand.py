@@ -75,6 +75,7 @@ class Query:
     # the noun a question word asks about when nothing else explains it ("면적 몇 제곱킬로", "사장 이름 뭐야":
     # 면적, 사장 이름), with the word that says it is its name or number
     asked_noun: str | None = None
+    yes_no: bool = False   # it asks whether (들어가 있나?, 맞죠), not for a value: no question word asks one
     pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
     known: tuple[Mention, ...] = ()   # names a clause of context said ("울산 클러스터는 …였고, 충남은?")
     aspects: tuple[str, ...] = ()
@@ -218,6 +219,7 @@ def _understand(text: str, index: NameIndex) -> Query:
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
         unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
         asked_noun=_asked_noun(words, unexplained),
+        yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"), any(is_question_word(w) for w in words)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
