@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from intents.answers.budget import answer_budget
 from intents.answers.chart import answer_chart
-from intents.answers.common import Ask, budgets_of, nothing
+from intents.answers.common import Ask, budgets_of, matching_rows, nothing
 from intents.answers.compute import answer_compute, operation
 from intents.answers.contact import answer_contact, asks_for_person
 from intents.answers.deadline import answer_actions, answer_due_list, answer_task_due
@@ -26,7 +26,7 @@ from intents.answers.fallback import (
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
-from intents.answers.program import AREA_LABELS, answer_program
+from intents.answers.program import AREA_LABELS, answer_program, names_by_document
 from intents.answers.search import (
     answer_led,
     answer_list,
@@ -274,8 +274,8 @@ class Engine:
             return answer_chart(ask, self.policy.stale_days)
         if intent == "help" and ask.subject is None:
             return answer_help(self.registry.questions(), self.registry.commands())
-        if intent == "meeting" and q.order == "next":   # "다음 (TF) 회의 언제야?": the calendar
-            return answer_next(ask)
+        if intent == "meeting" and q.order == "next" and not self._agenda_named(ask):
+            return answer_next(ask)   # "다음 (TF) 회의 언제야?": the calendar (not "모두발언 다음 순서")
         if intent == "budget" and ask.subject is not None and ask.subject.kind in ("program", "task") \
                 and operation(ask) is not None:
             computed = answer_compute(ask)   # "지특 내역사업 3개(…) 선정규모 다 더하면": computed, not listed
@@ -316,6 +316,9 @@ class Engine:
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         noun = q.asked_noun
+        if noun and ask.subject.kind in ("program", "task") and noun.split()[-1] in ("이름", "명칭") \
+                and names_by_document(self.store, ask.subject):
+            noun = None   # "예전 이름", "새 명칭": what the documents call a program that has two names
         if noun and forced is None and intent in ("other", "contact") and set(q.aspects) <= {"count"} \
                 and not self._data_says(ask.subject, noun.split()[0]):   # "대전 도심융합특구 면적 몇"
             return Reply(text=f"'{ask.subject.name}'의 {particle(noun, '은', '는')} 자료에 없습니다.",
@@ -688,6 +691,12 @@ class Engine:
             if len(under) == 1:
                 return replace(mention, candidates=under)
         return None
+
+    def _agenda_named(self, ask: Ask) -> bool:
+        """Whether the question names an item of the agenda of the meeting it is about."""
+        subject = ask.subject
+        return subject is not None and subject.kind == "meeting" and \
+            bool(matching_rows(self.store.agenda(subject.id), "item", ask))
 
     def _data_says(self, subject: Entity, word: str) -> bool:
         """Whether anything the store holds of the subject says the word: its row, aliases, facts, results,

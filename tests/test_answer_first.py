@@ -287,3 +287,19 @@ def test_the_same_cell_in_two_documents_leads_with_the_newer_unless_phases_are_n
     assert "6,418억원" in lead(ask(ro_engine, "클러스터 지난 5년간 총 지원액 얼마였지?").text, 1)
     # 1~2단계 is the 2021 document's word: its cell
     assert "2,509억원" in lead(ask(ro_engine, "클러스터 1~2단계 국비 전체 합계 얼마야").text, 1)
+
+
+def test_a_programs_name_asked_is_what_the_newest_document_calls_it(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "국가혁신클러스터 지금은 이름 뭐로 바뀌었지?").text, 1)
+    assert "지역혁신협력지구" in first and "(2023-02-27 자료)" in first and "이전: 국가혁신클러스터육성사업" in first
+    # the name of someone no row names is still not found
+    assert ask(ro_engine, "국토연구원 도심융합특구 브리프 쓴 연구위원 이름이 뭐에요").missed
+
+
+@pytest.mark.parametrize("question, first", [
+    ("지역경제위원회 모두발언 다음 순서 뭐야", "안건 의결 및 보고 시간: 14:10~14:35"),
+    ("지경위 세부일정에서 지역별 건의사항 토론 끝나면 다음 순서 뭐야?", "마무리발언 시간: 15:25~15:30"),
+    ("지경위 마무리발언 전에 뭐 했어", "지역별 건의사항 논의 및 토론"),
+])
+def test_the_agenda_item_after_or_before_a_named_one(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -93,6 +93,19 @@ def meeting_line(row: Row) -> str:
             + series_label(row) + occurrence_note(row))
 
 
+def _adjacent(agenda: list[Row], items: list[Row], ask: Ask) -> list[Row]:
+    """The timed agenda item after (다음, 끝나면, 이후) or before (전에, 앞에) the one item the question names."""
+    timed = [a for a in agenda if a["start"]]
+    named = [a for a in items if a in timed]
+    if len(named) != 1:
+        return []
+    at = timed.index(named[0])
+    q = ask.query
+    step = 1 if q.order == "next" or q.has("끝나면", "끝난뒤", "끝난후", "이후") else \
+        -1 if q.has("전에", "앞에", "이전", "직전") else 0
+    return [timed[at + step]] if step and 0 <= at + step < len(timed) else []
+
+
 def answer_next(ask: Ask) -> Reply:
     """다음 회의: the next scheduled meetings; those about the subject the question names, when it names one."""
     store, subject = ask.store, ask.subject
@@ -143,7 +156,9 @@ def answer_meeting(ask: Ask) -> Reply:
         facts = store.facts(str(row["id"]))
         named = matching_rows(facts, "attribute", ask)
         # an agenda item or fact the question names ("모두발언 시간") is the answer: it goes first
-        items = matching_rows(store.agenda(str(row["id"])), "item", ask)
+        agenda = store.agenda(str(row["id"]))
+        items = matching_rows(agenda, "item", ask)
+        items = _adjacent(agenda, items, ask) or items   # "모두발언 다음 순서": the item after it
         said = [f"• {a['item']} 시간: {a['start']}~{a['end']}" + _minutes(a["start"], a["end"]) +
                 (f" ({a['by']})" if a["by"] else "") for a in items if a["start"]] + \
             [f"• {f['attribute']}: {f['value']}" for f in named]

@@ -5,7 +5,7 @@ import re
 from intents.answers.common import Ask, finish, matching_rows, nothing
 from intents.answers.compute import facts_as_results, phases_period, result_arithmetic
 from intents.answers.render import amount, name_of, regions_text, when_iso
-from intents.message import Reply
+from intents.message import Entity, Reply
 from intents.reading.aspect import BY_NAME, label_says
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
@@ -59,6 +59,32 @@ def gist(store: Store, row: Row) -> str | None:
     if not said and not summary:
         return None
     return said + (" — " if said and summary else "") + summary
+
+
+def names_by_document(store: Store, subject: Entity) -> str | None:
+    """What the newest document that names a program or task otherwise calls it (see `_names_by_document`)."""
+    row = store.program(subject.id) if subject.kind == "program" else store.task(subject.id)
+    return _names_by_document(store, row, subject.kind) if row else None
+
+
+def _names_by_document(store: Store, row: Row, kind: str) -> str | None:
+    """What the newest document that names a program otherwise calls it, beside the name it is filed
+    under: "명칭: 지역혁신협력지구(클러스터) (2023-02-27 자료) — 이전: 국가혁신클러스터육성사업 (2021-03-02 자료)";
+    None when no other name is used by a document newer than its own."""
+    def dated(source: str) -> str:
+        return str((store.source(source) or {}).get("date") or "")
+    own = dated(str(row["source"]))
+    newest: dict[str, str] = {}
+    for alias in store.aliases(kind, str(row["id"])):
+        dates = [dated(s) for s in store.sources_naming(str(row["id"]), alias)]
+        if dates and max(dates) > own:
+            newest[alias] = max(dates)
+    if not newest:
+        return None
+    latest = max(newest.values())
+    names = [a for a, d in newest.items() if d == latest]
+    names = [a for a in names if not any(a != b and compact(a) in compact(b) for b in names)]   # the fullest
+    return f"명칭: {', '.join(names)} ({latest} 자료) — 이전: {row['name']} ({own} 자료)"
 
 
 def _counted(store: Store, row: Row, table: str, places: bool) -> str | None:
@@ -147,6 +173,9 @@ def answer_program(ask: Ask) -> Reply:
     if whole:   # the whole entity is asked: what it is goes first, in one line, then the rest of the card
         whole = f"{row['name']} — {whole}" if ask.implicit else whole   # found for the asker: its name too
         top = [top[0], whole, *(ln for ln in top[1:] if not ln.startswith(GIST_LABELS))]
+    if q.has("이름", "명칭") and not asked:   # "국가혁신클러스터 지금은 이름 뭐로 바뀌었지": its names by document
+        renamed = _names_by_document(store, row, subject.kind)
+        asked = [renamed] if renamed else asked
     counts = BY_NAME["count"].states
     # "도심융합특구 몇 군데 지정됐어": the rows under it, or its places, counted when no line states a count —
     # not when the question names what it counts, a noun nothing explains ("입주기업 몇 개")
