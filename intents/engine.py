@@ -490,7 +490,8 @@ class Engine:
                         return computed
                     ask.others = ask.others[:-1]
             named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
-            fuzzy_subject = subject is not None and not any(m.exact for m in q.mentions)
+            fuzzy_subject = subject is not None and not any(
+                m.exact and subject.id in {c.id for c in m.candidates} for m in q.mentions)   # only guessed
             if named_area and fuzzy_subject:
                 ask.subject = subject = None
             if subject is not None and subject.kind in ("program", "task"):
@@ -631,11 +632,13 @@ class Engine:
     def _kinds_of_named_area(self, q: Query) -> list[tuple[str, str]]:
         """The kinds whose rows share an area the question names and no name explains ("에너지신산업 대분류에
         들어간 시도", "ICT융합 분야 어디어디"): a field several rows are in names them all."""
-        if any(m.exact for m in q.mentions):
-            return []
+        named = {m.best.id for m in q.mentions if m.exact}
         kinds = []
         for table, kind in dict.fromkeys(vocab.KIND_WORDS.values()):
-            areas = Counter(compact(str(r.get("area") or "")) for r in self.store.of_kind(table, kind))
+            rows = self.store.of_kind(table, kind)
+            if not named <= {str(r.get("parent") or "") for r in rows}:
+                continue   # a name said other than the program the rows are under ("국가혁신클러스터 육성분야에서")
+            areas = Counter(compact(str(r.get("area") or "")) for r in rows)
             if any(n >= 2 and len(area) >= 4 and area in q.compact for area, n in areas.items()):
                 kinds.append((table, kind))
         return kinds

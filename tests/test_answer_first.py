@@ -303,3 +303,27 @@ def test_a_programs_name_asked_is_what_the_newest_document_calls_it(ro_engine: E
 ])
 def test_the_agenda_item_after_or_before_a_named_one(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_clause_of_context_adds_no_topic_words(ro_engine: Engine) -> None:
+    text = ask(ro_engine, "다음 주 장관님 보고자료 만드는 중인데요, 클러스터 1단계 사업화 매출 얼마였죠?").text
+    assert "1446억원" in lead(text, 1)
+    # a clause that asks itself (몇), or that ends the message, is the question, not context
+    assert "70.0%" in lead(ask(ro_engine, "국가혁신클러스터 1단계 청년 일자리 비중 몇 %던데").text, 1)
+
+
+def test_a_word_read_as_a_name_with_a_particle_of_a_thing_is_no_person(ro_engine: Engine) -> None:
+    # 지원용으로: the analyser's person name, but said with 으로 in a question about money; 내년도 is no place
+    question = "혁신도시 협업과제 지원용으로 내년도 정부안에 신규 반영된 국비가 얼마였는지 확인 부탁드립니다"
+    assert "450억원" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_kind_word_naming_a_document_lists_nothing(ro_engine: Engine) -> None:
+    question = ("지난번 클러스터 2단계 보도자료(21년 3월) 관련해서 산업부에 문의드리려고 하는데요, "
+                "담당 사무관님이 누구셨는지 알 수 있을까요?")
+    assert "정병찬 사무관" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_shared_area_lists_its_rows_when_their_program_is_named(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "국가혁신클러스터 육성분야에서 에너지 신산업으로 묶인 시도는 어디어디인가요?").text, 1)
+    assert "클러스터 4개: 충남 국가혁신클러스터, 광주 국가혁신클러스터" in first

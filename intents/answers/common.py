@@ -78,8 +78,8 @@ class Ask:
 
     def content_words(self) -> list[str]:
         """Words of the question without their particles, two syllables or longer, not bare numbers — nor the
-        words of a name a clause of context said ("자유공모는 2년이던데 …": not a topic of what is asked)."""
-        known = {i for m in self.query.known for i in range(m.first, m.last + 1)}
+        words of a clause of context, or of a name one said ("자유공모는 2년이던데 …": no topic of what is asked)."""
+        known = {i for m in self.query.known for i in range(m.first, m.last + 1)} | self.query.context_at
         words = [strip_particle(w) for i, w in enumerate(tokens(self.query.text)) if i not in known]
         return [w for w in words if len(w) >= 2 and not w.isdigit()]
 

@@ -37,6 +37,12 @@ def is_known_place(word: str) -> bool:
     return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "지명"
 
 
+def is_common_noun(word: str) -> bool:
+    """True when the analyser reads the whole word as one common noun (내년도, 금년도): no place name."""
+    parts = morphemes(word)
+    return len(parts) == 1 and parts[0][1] == "NNG"
+
+
 # Korean family names of one syllable (the dictionary also tags some loanwords, 바이오 or 드론, as 인명)
 _SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천"
                       "방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부가복태목형피두감호")

@@ -12,7 +12,16 @@ from intents.reading import aspect, morph
 from intents.reading.intent import WORDED, follow_up, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
-from intents.reading.vocab import KIND_WORDS, LAST, NEXT, asks_picture, explains, is_filler, is_question_word
+from intents.reading.vocab import (
+    KIND_WORDS,
+    LAST,
+    NEXT,
+    TITLES,
+    asks_picture,
+    explains,
+    is_filler,
+    is_question_word,
+)
 from store.store import Store
 
 # "… 이름 뭐야", "… 수 몇 명": the question asks the name or the number of the noun before it
@@ -78,6 +87,7 @@ class Query:
     yes_no: bool = False   # it asks whether (들어가 있나?, 맞죠), not for a value: no question word asks one
     pointers: tuple[Mention, ...] = ()   # names said as the document's ("지경위 보도자료에"): where to look
     known: tuple[Mention, ...] = ()   # names a clause of context said ("울산 클러스터는 …였고, 충남은?")
+    context_at: frozenset[int] = frozenset()   # the words (by index) of clauses of context: no topic of the question
     aspects: tuple[str, ...] = ()
     rest: str = ""   # the compacted words no mention covers
     order: str | None = None   # 'next' or 'last': which dated thing (다음 회의, 지난 회의)
@@ -175,10 +185,13 @@ def _understand(text: str, index: NameIndex) -> Query:
         regions = tuple(r for r in regions if r in own)
         cities = tuple(c for c in cities if c in own)
     qualifiers = _read_qualifiers(fold(text), rest)
-    kind_words = [v for k, v in KIND_WORDS.items() if k in rest]
+    # "클러스터 2단계 보도자료 … 담당 사무관": a kind word in what names a document asks for no list of the kind
+    titling = {compact(words[j]) for i, w in enumerate(words) if _DOCUMENT.match(w) for j in range(max(0, i - 2), i)}
+    kind_words = [v for k, v in KIND_WORDS.items() if k in rest and not any(k in t for t in titling)]
     for word, head in zip(written, leftover, strict=True):   # "클러스타": a kind word typed with a typo
         for key, value in KIND_WORDS.items():
-            if len(word) >= 3 and value not in kind_words and fuzz.ratio(word, key) >= 75:
+            if len(word) >= 3 and value not in kind_words and fuzz.ratio(word, key) >= 75 \
+                    and compact(word) not in titling:
                 kind_words.append(value)
                 unexplained = [u for u in unexplained if u not in (word, head)]
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
@@ -212,12 +225,15 @@ def _understand(text: str, index: NameIndex) -> Query:
         mentions = tuple(m for m in mentions if m not in pointers)
     return Query(
         text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers), known=known,
+        context_at=_prefaces(words, context_at),
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
-                             if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES),
-        unknown_people=tuple(w for w in leftover if w in unexplained and morph.is_person_name(w)),
+                             if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES
+                             and not morph.is_common_noun(r)),   # 내년도, 금년도: the analyser's common nouns
+        unknown_people=tuple(w for w, r in zip(leftover, raw, strict=True) if w in unexplained
+                             and morph.is_person_name(w) and (r == w or _said_as_person(words, r, intents))),
         asked_noun=_asked_noun(words, unexplained),
         yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"), any(is_question_word(w) for w in words)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
@@ -347,6 +363,29 @@ def _year(folded: str) -> int | None:
 def region_of(row: dict[str, object]) -> list[str]:
     """The regions a program/task/organisation row names."""
     return [r.strip() for r in str(row.get("region") or "").split("|") if r.strip()]
+
+
+def _said_as_person(words: Sequence[str], word: str, intents: tuple[tuple[str, float], ...]) -> bool:
+    """Whether a word the analyser reads as a person's name, said with a particle, is said as one: with a
+    title or 님/씨 after it, or in a question asking for someone — not "지원용으로" in a question about money."""
+    at = words.index(word) if word in words else -1
+    after = strip_particle(words[at + 1]) if 0 <= at < len(words) - 1 else ""
+    titled = any(after.startswith(t) for t in TITLES) or word.endswith(("님", "씨"))
+    return titled or next(name for name, _ in intents if name not in WORDED) == "contact"
+
+
+def _prefaces(words: Sequence[str], context_at: set[int]) -> frozenset[int]:
+    """The words of clauses of context that only preface the question: not a clause that asks itself (a
+    question word in it: "안건 몇 건이었고 …"), nor the last one when nothing follows it ("… 몇 %던데")."""
+    runs: list[list[int]] = []
+    for i in sorted(context_at):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    kept = [run for run in runs if run[-1] < len(words) - 1
+            and not any(is_question_word(strip_particle(words[i])) for i in run)]
+    return frozenset(i for run in kept for i in run)
 
 
 def _asked_noun(words: Sequence[str], unexplained: Sequence[str]) -> str | None:
