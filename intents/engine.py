@@ -56,7 +56,7 @@ from store.tx import READ_ONLY_TEXT, is_read_only_error
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", Reply, Reply | None)
-MEETING_ONLY = frozenset({"place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
+MEETING_ONLY = frozenset({"clock", "place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
 NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name also says
 ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
@@ -480,8 +480,9 @@ class Engine:
                 subject = None
         for table, kind in kind_words:
             everything = self.store.of_kind(table, kind)
+            # (an operand is named, not guessed from a part of a word: "지구 지정" is no 집적지구)
             if subject is not None and subject.kind in ("program", "task") and intent == "budget" \
-                    and operation(ask) in ("sum", "diff", "max", "min"):
+                    and operation(ask) in ("sum", "diff", "max", "min") and _named(q, subject):
                 owner = self._program_of_kind(everything, kind)   # "스마트특성화기반구축이랑 클러스터 국비 차이"
                 if owner is not None and owner.id not in {subject.id, *(o.id for o in ask.others)}:
                     ask.others = [*ask.others, owner]
@@ -490,8 +491,7 @@ class Engine:
                         return computed
                     ask.others = ask.others[:-1]
             named_area = any(r.get("area") and compact(str(r["area"])) in q.compact for r in everything)
-            fuzzy_subject = subject is not None and not any(
-                m.exact and subject.id in {c.id for c in m.candidates} for m in q.mentions)   # only guessed
+            fuzzy_subject = subject is not None and not _named(q, subject)   # only guessed
             if named_area and fuzzy_subject:
                 ask.subject = subject = None
             if subject is not None and subject.kind in ("program", "task"):
@@ -871,3 +871,8 @@ def _parse_choice(choice: str | None, store: Store) -> Entity | None:
 def clean(text: str) -> str:
     """Drop control characters and surrounding space from a message."""
     return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+
+
+def _named(q: Query, entity: Entity) -> bool:
+    """Whether the question names the entity exactly (not only guessed from a part of a word)."""
+    return any(m.exact and entity.id in {c.id for c in m.candidates} for m in q.mentions)

@@ -84,3 +84,16 @@ def test_a_chair_no_line_states_is_not_answered_with_the_meeting_card(ro_engine:
     assert reply.missed and reply.text.endswith("주재는 자료에 없습니다.")
     # a meeting whose card states its chair answers it
     assert "조주현" in lead(ask(ro_engine, "지역경제위원회 위원장 누구야").text, 1)
+
+
+def test_a_time_of_day_asked_of_a_meeting_dated_only_by_day_is_missing(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "혁신도시 TF 킥오프 회의 몇 시에 시작했는지 아시나요?")
+    assert reply.missed and reply.text.endswith("시각은 자료에 없습니다.")
+    assert "14:00" in lead(ask(ro_engine, "지역경제위원회 몇시에 해?").text, 1)   # a clock time states it
+    assert "14:35" in lead(ask(ro_engine, "지역별 건의사항 토론 몇 시부터야").text, 1)
+
+
+def test_a_part_of_a_word_guessed_as_a_name_is_no_operand(ro_engine: Engine) -> None:
+    # 지구 지정 is no 지식기반산업 집적지구, and 최대 면적 기준 is a fact, not the largest budget
+    question = "3단계 클러스터 지구 재설계 검토 중이라서요, 1~2단계 때 지구 지정 최대 면적 기준이 얼마였는지 알려주세요"
+    assert "총면적 15km² 이내" in lead(ask(ro_engine, question).text, 1)

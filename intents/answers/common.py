@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from intents.answers.render import source_files, source_line
 from intents.message import MAX_REPLY_CHARS, Entity, Message, Reply
-from intents.reading.aspect import BY_NAME, STRICT_FOR, answer_first
+from intents.reading.aspect import BY_NAME, STRICT_FOR, answer_first, unstated
 from intents.reading.normalize import compact, particle, strip_particle, tokens
 from intents.reading.understand import Query
 from intents.reading.vocab import compared, is_filler, is_generic
@@ -125,7 +125,8 @@ def finish(ask: Ask, intent: str, lines: list[str], sources: list[str],
         intent == "budget" and lines and lines[0].startswith(f"[{subject.name}]")) else None
     shaped = answer_first(lines, aspects, lead, asked, subject.kind if subject else None)
     if shaped is None:
-        what = ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
+        what = ", ".join(BY_NAME[a].says for a in unstated(lines, aspects)) or \
+            ", ".join(BY_NAME[a].says for a in aspects if BY_NAME[a].strict or a in STRICT_FOR)
         whose = f"'{ask.subject.name}'의 " if ask.subject else "물으신 "
         return Reply(text=f"{whose}{particle(what, '은', '는')} 자료에 없습니다.", intent=intent, missed=True)
     body = "\n".join([*(line for line in shaped if line is not None), *ask.notes])

@@ -51,9 +51,12 @@ ASPECTS: tuple[Aspect, ...] = (
             "시도어디"),
            ("지역",)),
     Aspect("time", "일시",
-           ("언제", "몇시", "시간", "일시", "날짜", "며칠", "몇일", "몇월", "시작", "시기", "일정", "예정일", "기한",
+           ("언제", "시간", "일시", "날짜", "며칠", "몇일", "몇월", "시작", "시기", "일정", "예정일", "기한",
             "시점", "몇년도"),
            ("일시", "일정")),
+    # the time of day ("몇 시에 시작"): stated only by a clock time; a date alone does not say it (also asks time)
+    Aspect("clock", "시각", ("몇시", "시각"), ("일시",), strict=True,
+           states=re.compile(r"[0-9]{1,2}:[0-9]{2}|(?<![0-9])[0-9]{1,2}시(?!간)")),
     Aspect("place", "장소", ("장소", "어디서", "호실", "몇호"), ("장소",), strict=True),
     Aspect("mode", "개최 방식", ("대면", "화상", "방식"), ("방식",)),
     Aspect("chair", "주재", ("주재", "위원장"), ("주재/위원장",), strict=True),
@@ -76,7 +79,7 @@ STRICT_FOR = {"time": ("program", "task", "meeting")}
 # what a program or task card states: asked of one, the card answers, whatever contact word the question has
 CARD_ASPECTS = frozenset({"lead", "ministry", "children", "parent", "type", "field", "region", "period"})
 # the kinds of entity that hold each aspect: "장소 어디였어" is asked of a meeting more than of a ministry
-KINDS_OF = {**{a: ("meeting",) for a in ("time", "place", "mode", "chair", "agenda", "attendees")},
+KINDS_OF = {**{a: ("meeting",) for a in ("time", "clock", "place", "mode", "chair", "agenda", "attendees")},
             **{a: ("organisation", "contact", "department") for a in ("phone", "address", "email", "fax")},
             **{a: ("program", "task") for a in CARD_ASPECTS}, "count": ()}
 
@@ -120,6 +123,8 @@ def asked(words: tuple[str, ...]) -> tuple[str, ...]:
     first: dict[str, int] = {}
     for start, _, name in sorted(taken):
         first.setdefault(name, start)
+        if name == "clock":   # a time of day asked is a time asked
+            first.setdefault("time", start)
     return tuple(first)
 
 
@@ -192,6 +197,8 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
     if strict and not known and not said_it and \
             not any(_states_aspect(ln, BY_NAME[a]) and not _undecided(ln) for a in strict for ln in card):
         return None
+    if unstated(lines, aspects):   # "몇 시에 시작": a date without a time of day does not say it
+        return None
     leads = [*first, *leads]
     if lead_name and not leads and others:   # found for the asker: its name, then the first line asked of it
         line = others[0].strip().removeprefix(BULLET)
@@ -204,6 +211,12 @@ def answer_first(lines: list[str], aspects: tuple[str, ...], lead_name: str | No
         leads = [" · ".join(leads)]
     rest = [ln for i, ln in enumerate(card) if i not in used]
     return [*rest[:top], *leads, *others, *rest[top:]]
+
+
+def unstated(lines: list[str], aspects: tuple[str, ...]) -> list[str]:
+    """The asked aspects only a pattern states (a time of day) that no line states: the data lacks them."""
+    body = lines[1:] if lines and lines[0].startswith("[") else lines   # not the header's own name
+    return [a for a in aspects if a == "clock" and not any(_states_aspect(ln, BY_NAME[a]) for ln in body)]
 
 
 def _states_aspect(line: str, aspect: Aspect) -> bool:
