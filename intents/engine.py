@@ -688,9 +688,8 @@ class Engine:
     def _nested(self, q: Query) -> Mention | None:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""
         for mention in q.mentions:
-            elsewhere = {c.id for m in q.mentions if m is not mention for c in m.candidates}
-            under = [c for c in mention.candidates
-                     if str((entity_row(self.store, c.kind, c.id) or {}).get("parent") or "") in elsewhere]
+            elsewhere = [c for m in q.mentions if m is not mention for c in m.candidates]
+            under = [c for c in mention.candidates if any(self._is_under(c, e) for e in elsewhere)]
             if len(under) == 1:
                 return replace(mention, candidates=under)
         return None
@@ -716,6 +715,16 @@ class Engine:
         said = compact(" ".join([*store.aliases(subject.kind, key),
                                  *(str(v) for r in rows for v in r.values() if isinstance(v, str))]))
         return compact(word) in said
+
+    def _is_under(self, child: Entity, parent: Entity) -> bool:
+        """Whether a row belongs to a program: linked as its parent, or, where the data does not link them,
+        of the kind the program's name says (공공기관 중점 확산 우수과제 → the 우수과제)."""
+        row = entity_row(self.store, child.kind, child.id) or {}
+        if row.get("parent"):
+            return str(row["parent"]) == parent.id
+        said = compact(parent.name)
+        return parent.kind == "program" and child.id != parent.id and any(
+            key in said and kind == row.get("kind") for key, (_, kind) in vocab.KIND_WORDS.items())
 
     def _sibling(self, q: Query, mention: Mention) -> Entity:
         """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the

@@ -327,3 +327,9 @@ def test_a_kind_word_naming_a_document_lists_nothing(ro_engine: Engine) -> None:
 def test_a_shared_area_lists_its_rows_when_their_program_is_named(ro_engine: Engine) -> None:
     first = lead(ask(ro_engine, "국가혁신클러스터 육성분야에서 에너지 신산업으로 묶인 시도는 어디어디인가요?").text, 1)
     assert "클러스터 4개: 충남 국가혁신클러스터, 광주 국가혁신클러스터" in first
+
+
+def test_a_row_the_data_does_not_link_is_under_the_program_its_kind_names(ro_engine: Engine) -> None:
+    # the 우수과제 are not linked to 공공기관 중점 확산 우수과제, whose name says their kind
+    question = "중점 확산 우수과제에 청년 체험형 인턴십도 있어요? 있으면 인턴 월급이 얼마인지두요"
+    assert "월185만원" in lead(ask(ro_engine, question).text, 1)

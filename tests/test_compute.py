@@ -161,3 +161,10 @@ def test_a_funding_said_as_included_in_a_total_is_added_not_a_filter(ro_engine: 
     first = lead(ask(ro_engine, "2단계 클러스터 지방비 까지 합친 총액은?").text, 1)
     assert "1,306억원" in first and "506억원" in first and "1,812억원" in first
     assert "1,812" not in lead(ask(ro_engine, "클러스터 2단계 지방비 얼마").text, 1)
+
+
+@pytest.mark.parametrize("question", ["1단계 중핵기업 유치 중 수도권 기업 빼면 몇 건임?",
+                                      "1단계 중핵기업 유치한 것 중 수도권 아닌 기업은 몇 건이야?"])
+def test_two_results_named_without_their_program_are_computed(ro_engine: Engine, question: str) -> None:
+    text = ask(ro_engine, question).text
+    assert "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건" in text.splitlines()[1]

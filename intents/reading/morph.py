@@ -69,7 +69,7 @@ def as_modifier(word: str) -> str:
 def is_verb(word: str) -> bool:
     """True when a word begins as a verb or adjective does (했었나, 바뀌었어): it says what is done, names nothing."""
     parts = morphemes(word)
-    return bool(parts) and parts[0][1].split("+")[0] in ("VV", "VA", "VX", "VCP", "XSV", "EP", "EF", "EC")
+    return bool(parts) and parts[0][1].split("+")[0] in ("VV", "VA", "VX", "VCP", "VCN", "XSV", "EP", "EF", "EC")
 
 
 def nouns_of(name: str) -> list[str]:
@@ -177,7 +177,7 @@ def asks_yes_no(words: list[str] | tuple[str, ...], marked: bool, asks_what: boo
     return marked or parts[-1][0] in _ASKING_ENDINGS
 
 
-_HEAD = ("NNG", "NNP", "SL", "SH", "SN", "XSN", "XPN")
+_HEAD = ("NNG", "NNP", "SL", "SH", "SN", "XSN", "XPN", "XR")   # XR: a root the analyser cut off (유치/한)
 _GRAMMAR = ("XSV", "XSA", "VCP", "J", "E")
 
 
