@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from rapidfuzz.distance import Levenshtein
+
 from intents.answers.budget import answer_budget
 from intents.answers.chart import answer_chart
 from intents.answers.common import Ask, budgets_of, matching_rows, nothing
@@ -42,7 +44,7 @@ from intents.reading import vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF, label_says
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
-from intents.reading.normalize import compact, particle, strip_particle, tokens
+from intents.reading.normalize import compact, jamo, particle, strip_particle, tokens
 from intents.reading.understand import AMBIGUITY_MARGIN, Query, entity_row, region_of, understand
 from intents.reading.vocab import is_filler
 from intents.registry import REGISTRY, Registry
@@ -269,7 +271,13 @@ class Engine:
                 and not self._in_regions(ask.subject, q.regions):
             return answer_not_in_regions(ask)   # "전기자율차 협력권에 충남도 들어가 있나?": no, and where it is
         if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
-            return _not_found(q, self._no_such_person(q.unknown_people[0]))
+            meant = self._typed_for(q, q.unknown_people[0])
+            if meant is None:
+                return _not_found(q, self._no_such_person(q.unknown_people[0]))
+            ask.subject = meant   # "정병천 사무관님 번호": 정병찬 사무관, one letter off, said so
+            quoted = particle(f"'{meant.name}'", "으로", "로")
+            ask.notes.append(f"('{q.unknown_people[0]}' 대신 명단의 {quoted} 찾았습니다.)")
+            return self._dispatch(ask, intent)
         if q.chart:   # "국가혁신클러스터 예산 그래프", "/chart 진행": the budget or progress asked, drawn
             return answer_chart(ask, self.policy.stale_days)
         if intent == "help" and ask.subject is None:
@@ -383,6 +391,26 @@ class Engine:
             return None
         there = self._descend(q, Entity(known.kind, parent, str(row["name"]), known.score))
         return there if there.id not in (parent, known.id) else None
+
+    def _typed_for(self, q: Query, name: str) -> Entity | None:
+        """The one person a name typed one letter off stands for (정병천 → 정병찬): one jamo apart, holding the
+        title the question says, in the organisation it names; None when not exactly one such person."""
+        titles = [t for t in vocab.TITLES if t in q.compact]
+        orgs = {c.id for m in q.mentions if m.exact for c in m.candidates if c.kind == "organisation"}
+        if not titles:
+            return None
+        found = {}
+        for person in self.store.people():
+            if len(person) != len(name) or Levenshtein.distance(jamo(person), jamo(name)) != 1:
+                continue
+            rows = [c for c in self.store.contacts_named(person) if any(compact(str(c["title"] or "")).endswith(t)
+                    for t in titles) and (not orgs or c["organisation"] in orgs)]
+            if rows:
+                found[person] = rows[0]
+        if len(found) != 1:
+            return None
+        (person, row), = found.items()
+        return Entity("contact", str(row["id"]), f"{person} {row['title'] or ''}".strip(), 90.0)
 
     def _no_such_person(self, name: str) -> str:
         """'김철수'(이)라는 이름은 … 없습니다, and the people the data has whose names differ in one syllable."""
@@ -664,6 +692,13 @@ class Engine:
         # meeting, not the ministry), then the best scored
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
                                                  m.exact, m.best.score, m.best.kind == "contact", len(m.text)))
+        # "산업부가 지자체랑 발굴한 투자사업 몇 건": an organisation said beside what it leads, whose facts hold what
+        # is asked, is who did it; what it leads is what is asked about
+        if primary.best.kind == "organisation":
+            led = [m for m in q.mentions if m is not primary and m.best.kind in ("program", "task")
+                   and primary.best.id in {str((entity_row(self.store, m.best.kind, m.best.id) or {}).get(k) or "")
+                                           for k in ("lead", "ministry")} and self._facts_say(q, m.best)]
+            primary = led[0] if len(led) == 1 else primary
         # a name said with its parent's ("지역주력산업 R&D 안에 들어가있는 지역혁신 선도기업"): the one under it
         nested = self._nested(q)
         if nested is not None:
@@ -715,6 +750,12 @@ class Engine:
         said = compact(" ".join([*store.aliases(subject.kind, key),
                                  *(str(v) for r in rows for v in r.values() if isinstance(v, str))]))
         return compact(word) in said
+
+    def _facts_say(self, q: Query, c: Entity) -> bool:
+        """Whether a noun of the question that no name it said covers is in the candidate's facts (발굴)."""
+        named = " ".join(compact(m.text) for m in q.mentions)
+        said = compact(" ".join(f"{f['attribute']} {f['value']}" for f in self.store.facts(c.id)))
+        return any(len(n) >= 2 and n not in named and n in said for n in nouns_of(q.text))
 
     def _is_under(self, child: Entity, parent: Entity) -> bool:
         """Whether a row belongs to a program: linked as its parent, or, where the data does not link them,

@@ -333,3 +333,8 @@ def test_a_row_the_data_does_not_link_is_under_the_program_its_kind_names(ro_eng
     # the 우수과제 are not linked to 공공기관 중점 확산 우수과제, whose name says their kind
     question = "중점 확산 우수과제에 청년 체험형 인턴십도 있어요? 있으면 인턴 월급이 얼마인지두요"
     assert "월185만원" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_an_organisation_said_as_the_doer_of_what_it_leads_is_not_the_subject(ro_engine: Engine) -> None:
+    question = "지역 투자프로젝트 건의사항 정리하고 있는데요, 산업부가 지자체랑 발굴한 투자사업이 총 몇 건이었어요?"
+    assert "550건" in lead(ask(ro_engine, question).text, 1)

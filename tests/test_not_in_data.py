@@ -97,3 +97,11 @@ def test_a_part_of_a_word_guessed_as_a_name_is_no_operand(ro_engine: Engine) -> 
     # 지구 지정 is no 지식기반산업 집적지구, and 최대 면적 기준 is a fact, not the largest budget
     question = "3단계 클러스터 지구 재설계 검토 중이라서요, 1~2단계 때 지구 지정 최대 면적 기준이 얼마였는지 알려주세요"
     assert "총면적 15km² 이내" in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_name_one_letter_off_with_the_title_said_is_that_person_and_says_so(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "산업부 정병천 사무관님 번호 아시는 분")
+    assert "044-203-4418" in lead(reply.text, 1)
+    assert "'정병천' 대신 명단의 '정병찬 사무관'으로 찾았습니다." in reply.text
+    # a title the near name does not hold (정승훈 is a 사무관): only suggested
+    assert "044" not in ask(ro_engine, "정승운 과장 전화번호").text
