@@ -317,7 +317,8 @@ class Engine:
         meeting_asked = intent == "meeting" and ask.subject.kind == "meeting"
         if guessed and len(guessed) == len(q.mentions) and forced is None and not meeting_asked:
             named = facts_naming(ask, self.topics, guessed[0].text)
-            if named is not None:
+            # (facts that lack what is asked, when the subject has a fact the question names: the subject's)
+            if named is not None and not (named.missed and self._facts_answer(q, ask.subject)):
                 return named
             if intent == "other" and len(q.unexplained) >= 3 and operation(ask) is None:
                 return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed

@@ -338,3 +338,13 @@ def test_a_row_the_data_does_not_link_is_under_the_program_its_kind_names(ro_eng
 def test_an_organisation_said_as_the_doer_of_what_it_leads_is_not_the_subject(ro_engine: Engine) -> None:
     question = "지역 투자프로젝트 건의사항 정리하고 있는데요, 산업부가 지자체랑 발굴한 투자사업이 총 몇 건이었어요?"
     assert "550건" in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("혁신도시 TF 출범 보도자료 국토부 문의처 전화번호 아시는 분?", "044-201-4451"),   # 아시는 분: courtesy
+    ("개편된 지역주력산업에서 미래신산업은 몇 개임?", "미래신산업 수: 19개"),   # facts naming the guess lack it
+    ("강원 클러스터 2단계는 어떤 과제를 하나요", "개인재활 맞춤형 헬스케어 디바이스"),   # the phase's work
+    ("저희 강원 클러스터 2단계 과제 내용 뭐로 돼 있었죠?", "개인재활 맞춤형 헬스케어 디바이스"),
+])
+def test_asked_after_courtesy_a_guess_or_a_phase(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -71,6 +71,8 @@ class Ask:
                     return kept
         if self.query.intent == "budget" and compared(self.query.compact) == "years":   # "제일 컸던 해가 언제"
             return tuple(a for a in self.query.aspects if a != "time")
+        if self.query.phase is not None and "parent" in self.query.aspects:   # "2단계는 어떤 과제": that phase's
+            return tuple(a for a in self.query.aspects if a != "parent")      # work, not what it belongs to
         if self.query.aspects or self.subject is None or not self.query.has("어디") or self.query.intent == "budget":
             return self.query.aspects   # "지방비 가장 많이 들어간 연도 어디": which year, not where
         where = {"organisation": "address", "department": "address", "meeting": "place"}

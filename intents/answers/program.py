@@ -164,8 +164,10 @@ def answer_program(ask: Ask) -> Reply:
         for f in chosen:
             field_lines.append(f"• {f['phase']}단계: {f['area']} › {f['field']} — {f['description']}")
             sources.append(f["source"])
-        if q.phase is not None and not asked:   # "제주 클러스터 2단계 과제": that phase's field is what is asked
-            asked, field_lines = ["육성분야 " + "; ".join(ln.removeprefix("• ") for ln in field_lines[1:])], []
+        # "제주 클러스터 2단계 과제": that phase's field is what is asked, before lines that say no phase
+        if q.phase is not None and not any(f"{q.phase}단계" in ln for ln in asked):
+            asked = ["육성분야 " + "; ".join(ln.removeprefix("• ") for ln in field_lines[1:]), *asked]
+            field_lines = []
     top = header(store, row, table)
     if span:
         top = [ln for ln in top if not ln.startswith("기간:")]
