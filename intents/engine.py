@@ -542,7 +542,8 @@ class Engine:
             shared = compact(" ".join(str(r.get("summary") or "") for r in everything[:1]))
             # what the rows' area is called when shown (분야, 분류/유형) says the area: "에너지신산업 대분류"
             area_said = named_area and any(label in w for w in q.unexplained for label in AREA_LABELS)
-            unexplained = [w for w in q.unexplained if not any(w in a for a in areas)
+            # ("센터 세우는 거 정식 이름": the word before 이름 says which name; listed rows are named anyway)
+            unexplained = [w for w in q.unexplained if not any(w in a for a in areas) and w not in q.before_name
                            and not (area_said and any(label in w for label in AREA_LABELS))
                            and not (w in shared and all(w in compact(str(r.get("summary") or "")) for r in everything))]
             if subject is None and len(rows) == len(everything):

@@ -348,3 +348,14 @@ def test_an_organisation_said_as_the_doer_of_what_it_leads_is_not_the_subject(ro
 ])
 def test_asked_after_courtesy_a_guess_or_a_phase(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    # a reason said after the question (…물어봐서요) is context
+    ("지특사업 전문기관 TIPA 쪽 문의전화 몇 번이에요? 저희 기관 입주기업이 물어봐서요", "044-300-0821"),
+    # 과제명: a word for a name; the word before 이름 (정식) says which name, it narrows nothing
+    ("그 에너지 쪽 협업과제 있잖아요 울산 석유공사가 하는 거, 과제명 정확히 뭐였지?", "친환경에너지융합클러스터조성"),
+    ("건보공단 원주 협업과제 대표프로젝트 중에 센터 세우는 거 정식 이름이 뭐임?", "고령친화용품실증·연구센터설립"),
+])
+def test_names_asked_with_words_for_a_name_and_a_reason_after(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -96,6 +96,8 @@ def has_noun(word: str) -> bool:
 def closes_context(word: str) -> bool:
     """True when a word ends a clause of context with a connective ending (가는데, 중인데, 하려고)."""
     parts = list(morphemes(word))
+    if word.endswith("서요") and any(t.startswith("V") for _, t in parts):
+        return True   # -어서요, a reason said after: "물어봐서요" (which the analyser cuts as 물/어/봐서/요)
     if len(parts) > 1 and parts[-1] == ("요", "JX"):   # 해서/EC + 요/JX: the ending before the polite 요
         parts.pop()
     if not parts:

@@ -25,7 +25,7 @@ from intents.reading.vocab import (
 from store.store import Store
 
 # "… 이름 뭐야", "… 수 몇 명": the question asks the name or the number of the noun before it
-_NAME_WORDS = ("이름", "성함", "명칭", "수")
+_NAME_WORDS = ("이름", "성함", "명칭", "명", "수")
 AMBIGUITY_MARGIN = 2.0
 CHART_COMMAND = "/chart"
 CHARTED = ("budget", "status", "other")   # what a picture word turns into a chart (not a phone, not a meeting)
@@ -81,6 +81,8 @@ class Query:
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
     unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
+    # the words said just before a name word ("정식 이름", "사장 이름"): which name, or whose, is asked
+    before_name: tuple[str, ...] = ()
     # the noun a question word asks about when nothing else explains it ("면적 몇 제곱킬로", "사장 이름 뭐야":
     # 면적, 사장 이름), with the word that says it is its name or number
     asked_noun: str | None = None
@@ -235,6 +237,8 @@ def _understand(text: str, index: NameIndex) -> Query:
         unknown_people=tuple(w for w, r in zip(leftover, raw, strict=True) if w in unexplained
                              and morph.is_person_name(w) and (r == w or _said_as_person(words, r, intents))),
         asked_noun=_asked_noun(words, unexplained),
+        before_name=tuple(morph.noun_head(strip_particle(words[i])) for i in range(len(words) - 1)
+                          if strip_particle(words[i + 1]) in _NAME_WORDS[:3]),
         yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"), any(is_question_word(w) for w in words)),
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
@@ -254,9 +258,11 @@ def _sentence_ends(text: str) -> frozenset[int]:
 
 
 def _made_of_explained(word: str) -> bool:
-    """A compound whose every noun is a word the reading already explains (주요기관 → 주요 + 기관)."""
+    """A compound whose every noun is a word the reading already explains (주요기관 → 주요 + 기관), or a word
+    for a name (과제명 → 과제 + 명)."""
     nouns = morph.nouns_of(word)
-    return len(nouns) >= 2 and "".join(nouns) == word and all(is_filler(n) or explains(n) for n in nouns)
+    return len(nouns) >= 2 and "".join(nouns) == word and \
+        all(is_filler(n) or explains(n) or n in _NAME_WORDS for n in nouns)
 
 
 def _qualified_filler(word: str) -> bool:
