@@ -587,7 +587,8 @@ class Engine:
             return answer_list(ask, table, kind, rows)
         # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)
-        topic = subject is not None and (q.has("관련") or not q.mentions[0].exact) \
+        spoken = compact(" ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at))
+        topic = subject is not None and ("관련" in spoken or not q.mentions[0].exact) \
             and not self._of_regions(subject, q) and not reach and not asks_for_person(ask)
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]

@@ -359,3 +359,12 @@ def test_asked_after_courtesy_a_guess_or_a_phase(ro_engine: Engine, question: st
 ])
 def test_names_asked_with_words_for_a_name_and_a_reason_after(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_words_of_context_ask_no_aspect_and_parentheses_gloss_a_name(ro_engine: Engine) -> None:
+    # 지역 … 관련 said in a clause of context asks no region and lists no topic
+    question = "지역 투자 애로 관련 보고서 쓰는 중인데요, 산업부랑 지자체가 같이 발굴한 투자사업 규모 몇 조였죠?"
+    assert "65.2조원" in lead(ask(ro_engine, question).text, 1)
+    # words in parentheses after a name describe it: the budget cell, not the fact that says them, leads
+    glossed = "지역주력산업지원(시제품·인증 같은 기업지원서비스) 예산 얼마예요?"
+    assert "259.1억원" in lead(ask(ro_engine, glossed).text, 1)

@@ -19,6 +19,7 @@ from intents.reading.morph import as_modifier
 from intents.reading.normalize import compact, strip_particle, tokens
 from store.store import Row
 
+_GLOSS = re.compile(r"\(([^)]*)\)")
 _AMOUNT = re.compile(r"[0-9][0-9,.]*\s*(조|억|천만|백만|만)?\s*원")
 _FUNDING_ORDER = {"국비": 0, "정부": 0, "지방비": 1, "지방비등": 1, "합계": 2, None: 3}
 
@@ -146,7 +147,9 @@ def answer_budget(ask: Ask) -> Reply:
     # (not a noun said as a verb, 확정된거임: that asks a state, not a figure)
     verbal = {w for t in tokens(ask.query.text) for w in ask.query.unexplained
               if t.startswith(w) and as_modifier(t) != t}
-    unsaid = [w for w in ask.query.unexplained if w not in verbal
+    # (nor words in parentheses, which gloss a name: "지역주력산업지원(시제품·인증 같은 기업지원서비스) 예산")
+    glossed = {compact(strip_particle(t)) for part in _GLOSS.findall(ask.query.text) for t in tokens(part)}
+    unsaid = [w for w in ask.query.unexplained if w not in verbal and not any(w in g for g in glossed)
               and not any(w in compact(f"{r['label'] or ''} {r['note'] or ''}") for r in picked)]
     # … unless the question names what a cell measures (선정규모): then the cell is what is asked
     labels = " ".join(compact(str(r["label"] or "")) for r in picked).replace(compact(subject.name), "")

@@ -240,7 +240,10 @@ def _understand(text: str, index: NameIndex) -> Query:
         before_name=tuple(morph.noun_head(strip_particle(words[i])) for i in range(len(words) - 1)
                           if strip_particle(words[i + 1]) in _NAME_WORDS[:3]),
         yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"), any(is_question_word(w) for w in words)),
-        aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
+        # what a clause of context says ("지역 투자 애로 관련 보고서 쓰는 중인데요") asks no aspect, unless
+        # nothing else is said
+        aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw if w not in context)) or
+        aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
