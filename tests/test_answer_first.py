@@ -368,3 +368,8 @@ def test_words_of_context_ask_no_aspect_and_parentheses_gloss_a_name(ro_engine: 
     # words in parentheses after a name describe it: the budget cell, not the fact that says them, leads
     glossed = "지역주력산업지원(시제품·인증 같은 기업지원서비스) 예산 얼마예요?"
     assert "259.1억원" in lead(ask(ro_engine, glossed).text, 1)
+
+
+def test_words_the_date_or_qualifier_reader_took_name_nothing(ro_engine: Engine) -> None:
+    # 내년도 (a date word), 신규 (a scope): the 협업과제 program's new 국비, not "nothing found"
+    assert "450억원" in lead(ask(ro_engine, "내년도 정부안에 협업과제용으로 신규 반영된 국비 규모").text, 1)

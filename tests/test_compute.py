@@ -168,3 +168,14 @@ def test_a_funding_said_as_included_in_a_total_is_added_not_a_filter(ro_engine: 
 def test_two_results_named_without_their_program_are_computed(ro_engine: Engine, question: str) -> None:
     text = ask(ro_engine, question).text
     assert "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건" in text.splitlines()[1]
+
+
+@pytest.mark.parametrize("question, line", [
+    # 거야 (the bound noun 것 with a copula) is no topic; 1단계 대비 2단계 is a difference
+    ("클러스터 R&D 1단계 대비 2단계 몇억 늘어난 거야?", "= 144억원"),
+    # a + between names lists them; 선도기업 is the sibling 지역혁신 선도기업
+    ("지역주력산업 R&D 자유공모+품목지정+선도기업 지원규모 합계",
+     "688억원 + 지역주력산업 R&D 품목지정 2023년 108억원 + 지역주력산업 R&D 지역혁신 선도기업 2023년 83억원 = 879억원"),
+])
+def test_sums_and_differences_said_tersely(ro_engine: Engine, question: str, line: str) -> None:
+    assert line in ask(ro_engine, question).text.splitlines()[1]

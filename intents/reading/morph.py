@@ -37,6 +37,15 @@ def is_known_place(word: str) -> bool:
     return len(parsed) == 1 and str(parsed[0].pos) == "NNP" and getattr(parsed[0].feature, "semantic", None) == "지명"
 
 
+def is_thing_word(word: str) -> bool:
+    """True for the bound noun 거 (것) with a copula or ending (거야, 거임, 거죠), which the analyser alone
+    reads as one noun: read after 그 it is 그거 and its endings."""
+    if not word.startswith("거") or len(word) > 4:
+        return False
+    parts = morphemes("그" + word)
+    return parts[0] == ("그거", "NP") and len(parts) > 1 and all(t.startswith(("VCP", "E", "J")) for _, t in parts[1:])
+
+
 def is_common_noun(word: str) -> bool:
     """True when the analyser reads the whole word as one common noun (내년도, 금년도): no place name."""
     parts = morphemes(word)

@@ -8,6 +8,7 @@ from functools import lru_cache
 CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _CHOSEONG_SET = frozenset(CHOSEONG)
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+_HANGUL_PLUS = re.compile(r"(?<=[가-힣])\+(?=[가-힣])")
 _TOKEN = re.compile(r"[0-9A-Za-z가-힣ㄱ-ㅎ&+]+")
 # Particles and endings that hide a name at the end of a word, longest first.
 PARTICLES = (
@@ -41,8 +42,9 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=_MEMO)
 def tokens(text: str) -> tuple[str, ...]:
-    """Words of a folded text: runs of Hangul, latin letters, digits and `&`/`+`."""
-    return tuple(_TOKEN.findall(fold(text)))
+    """Words of a folded text: runs of Hangul, latin letters, digits and `&`/`+`; a `+` between Hangul words
+    is a word of its own ("자유공모+품목지정": two names and the sum asked)."""
+    return tuple(_TOKEN.findall(_HANGUL_PLUS.sub(" + ", fold(text))))
 
 
 @lru_cache(maxsize=_MEMO)

@@ -25,6 +25,7 @@ from intents.reading.vocab import (
 from store.store import Store
 
 # "… 이름 뭐야", "… 수 몇 명": the question asks the name or the number of the noun before it
+SCOPES = ("신규", "계속")   # which budget lines: new or continuing
 _NAME_WORDS = ("이름", "성함", "명칭", "명", "수")
 AMBIGUITY_MARGIN = 2.0
 CHART_COMMAND = "/chart"
@@ -158,7 +159,8 @@ def _understand(text: str, index: NameIndex) -> Query:
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
                    and morph.as_modifier(r) == r
                    and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
-                   and not _qualified_filler(w) and not _requested(words, r) and r not in described]
+                   and not _qualified_filler(w) and not _requested(words, r) and r not in described
+                   and not morph.is_thing_word(r)]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
@@ -199,6 +201,8 @@ def _understand(text: str, index: NameIndex) -> Query:
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
+    # a word the date reader or the qualifier reader took (내년도, 신규) names nothing
+    unexplained = [u for u in unexplained if not any(u.startswith(d) for d in dated) and u not in SCOPES]
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"] or qualifiers["scope"])
     spoken = compact(" ".join(w for i, w in enumerate(words) if i not in context_at))
@@ -343,7 +347,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
             "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
         # "지방비까지 합친 총액", "국비 포함 전체": a funding said as included in the total is not a filter
         "funding": None if _INCLUDED.search(rest) else next((f for f in ("지방비", "국비", "정부") if f in rest), None),
-        "scope": "신규" if "신규" in rest else ("계속" if "계속" in rest else None),
+        "scope": next((s for s in SCOPES if s in rest), None),
         "want_total": any(w in rest for w in ("소계", "합계", "총액", "총예산", "전체예산", "총사업비"))
         or bool(_INCLUDED.search(rest)),
         "included": bool(_INCLUDED.search(rest)),
@@ -356,7 +360,7 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
             f for _, f in sorted((rest.find(f), f) for f in ("지방비", "국비", "정부", "합계")
                                  if f in rest and (f != "합계" or _LISTED_TOTAL.search(folded)))),
         "categories": tuple(dict.fromkeys(c for _, c in sorted(categories))),
-        "scopes": tuple(s for _, s in sorted((rest.find(s), s) for s in ("신규", "계속") if s in rest)),
+        "scopes": tuple(s for _, s in sorted((rest.find(s), s) for s in SCOPES if s in rest)),
     }
 
 
