@@ -316,7 +316,10 @@ class Engine:
         guessed = [m for m in q.mentions if not m.exact]
         meeting_asked = intent == "meeting" and ask.subject.kind == "meeting"
         if guessed and len(guessed) == len(q.mentions) and forced is None and not meeting_asked:
-            named = facts_naming(ask, self.topics, guessed[0].text)
+            # (not when one of the names guessed says more of the question: "지역특화산업 신청 접수 기간" is the
+            # 신청 접수 of 지역특화산업육성사업, not a fact whose label holds 지역특화산업)
+            named = facts_naming(ask, self.topics, guessed[0].text) if not self._name_says_more(q, guessed[0]) \
+                else None
             # (facts that lack what is asked, when the subject has a fact the question names: the subject's)
             if named is not None and not (named.missed and self._facts_answer(q, ask.subject)):
                 return named
@@ -753,6 +756,13 @@ class Engine:
         said = compact(" ".join([*store.aliases(subject.kind, key),
                                  *(str(v) for r in rows for v in r.values() if isinstance(v, str))]))
         return compact(word) in said
+
+    def _name_says_more(self, q: Query, mention: Mention) -> bool:
+        """Whether a candidate's name holds two or more nouns of the question beyond the words it was guessed
+        from."""
+        guessed = compact(mention.text)
+        nouns = {n for n in nouns_of(q.text) if len(n) >= 2 and n not in guessed}
+        return any(sum(n in compact(c.name) for n in nouns) >= 2 for c in mention.candidates)
 
     def _facts_say(self, q: Query, c: Entity) -> bool:
         """Whether a noun of the question that no name it said covers is in the candidate's facts (발굴)."""

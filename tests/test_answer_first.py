@@ -99,7 +99,7 @@ from tests.scoring import lead
     # no budget cells, but its description says the funding asked
     ("그린스타트업타운은 국비로 뭘 지원해줘?", "복합허브센터 설계·조성비 국비 지원"),
     # a 내역사업 asked when its 사업's 신청 접수 is: that schedule, whose title's own words were said
-    ("지역스타기업 R&D 신청 접수 마감 언제?", "2023년 3월 15일(수) ~ 2023년 3월 29일(수)"),
+    ("지역스타기업 R&D 신청 접수 마감 언제?", "2023년 3월 15일(수) ~ 3월 29일(수)"),
     # the law's name for the cluster program (seed 002, 근거: 국가혁신융복합단지의 육성)
     ("국가혁신융복합단지 2단계 사업비 총 얼마", "1,812억원"),
 ])
@@ -373,3 +373,18 @@ def test_words_of_context_ask_no_aspect_and_parentheses_gloss_a_name(ro_engine: 
 def test_words_the_date_or_qualifier_reader_took_name_nothing(ro_engine: Engine) -> None:
     # 내년도 (a date word), 신규 (a scope): the 협업과제 program's new 국비, not "nothing found"
     assert "450억원" in lead(ask(ro_engine, "내년도 정부안에 협업과제용으로 신규 반영된 국비 규모").text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("광주 클러스터 1단계 때 뭐 개발했었지", "빌딩용 전력시스템(BEMS)"),   # 뭐 asks what: not whether it is done
+    ("3단계 준비 일정 중에 시도별 세부 추진계획 수립은 언제쯤", "2021년 7월 ~ 12월"),   # the year said once
+    ("경남도 전기자율차 초광역 협력권에 들어감?", "경남: 친환경지능형(스마트)조선해양"),   # no, and where it is
+])
+def test_what_was_done_a_span_in_one_year_and_where_a_place_is_instead(
+        ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_guessed_name_whose_candidate_says_more_is_not_a_facts_label(ro_engine: Engine) -> None:
+    # 지역특화산업 guessed: not the 선도기업 fact whose label holds 지역특화산업 (지원 기간 3년 is no answer)
+    assert "지원 기간 3년" not in lead(ask(ro_engine, "지역특화산업 신청 접수 기간").text, 1)

@@ -181,7 +181,7 @@ def test_a_tasks_and_a_regions_due_dates(team: Engine) -> None:
 
 def test_a_due_word_about_something_else_is_answered_as_before(team: Engine) -> None:
     reply = ask(team, "지역스타기업 R&D 신청 접수 마감 언제?", MEMBER)
-    assert reply.intent == "meeting" and "2023년 3월 15일(수) ~ 2023년 3월 29일(수)" in reply.text
+    assert reply.intent == "meeting" and "2023년 3월 15일(수) ~ 3월 29일(수)" in reply.text
 
 
 @pytest.mark.parametrize("text", ["마감 임박 과제", "기한 지난 과제", "부산 과제 기한 언제야",

@@ -29,7 +29,10 @@ def meeting_lines(store: Store, row: Row, now: datetime | None = None) -> list[s
         return [*lines, *_details(store, row)]
     span = when_iso(start) if not end else when(start)
     if end:
-        span += f" ~ {clock(end) or when(end)}" + (f" [{start[:10]}]" if start and len(start) >= 10 else "")
+        until = clock(end) or when(end)
+        if not clock(end) and start and str(end)[:4] == str(start)[:4]:   # 2021년 7월 ~ 12월: the year said once
+            until = until.removeprefix(f"{str(end)[:4]}년 ")
+        span += f" ~ {until}" + (f" [{start[:10]}]" if start and len(start) >= 10 else "")
     often = _RECURS.search(str(row["note"] or "").split(".")[0]) if not start else None
     if often:   # "수시로 개최할 예정": no date, but when it meets is said
         span = f"정해진 날짜 없음 — {str(row['note']).split('.')[0].split(' (')[0]}"

@@ -118,8 +118,13 @@ def answer_not_in_regions(ask: Ask) -> Reply:
     asked = "·".join(ask.query.regions)
     if not row or not region_of(row):
         return nothing(ask, "search", f"'{subject.name}'의 지역을")
+    # where the asked place is instead, among the rows of the same kind ("경남은 조선해양 협력권에")
+    table = "programs" if subject.kind == "program" else "tasks"
+    instead = [str(r["name"]) for r in store.of_kind(table, str(row.get("kind") or ""))
+               if set(ask.query.regions) & set(region_of(r))] if subject.kind in ("program", "task") else []
+    there = f" {asked}: {', '.join(instead)}" if instead else ""
     lines = [f"[{subject.name}] 지역", f"아니요 — {particle(asked, '은', '는')} 들어 있지 않습니다. "
-             f"{subject.name}: {regions_text(row)}"]
+             f"{subject.name}: {regions_text(row)}.{there}"]
     return finish(ask, "search", lines, [str(row["source"])])
 
 

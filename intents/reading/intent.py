@@ -171,7 +171,9 @@ def read_intents(text: str, said: str, rest: str, money: bool, context: str = ""
     if not seen and vocab.has_any(context, REPORTED) and not vocab.has_any(said, (*vocab.RESULTS, "몇")):
         # "지연되고 있다던데 이유가 뭐야": the status; "1단계는 완료됐잖아 일자리 몇 명": a result, not the status
         ranked.append(("status", 0.5))
-    elif not seen and not _COUNT.search(said) and any(morph.asks_if_done(w) for w in asked_words):   # 착수했나요?
+    elif not seen and not _COUNT.search(said) and any(morph.asks_if_done(w) for w in asked_words) \
+            and not any(vocab.is_question_word(w) and not w.startswith("몇") for w in asked_words):
+        # 착수했나요?, 몇 % 이행됐는지 — not "뭐 개발했었지", which asks what
         ranked.append(("status", 0.5))
     ranked.append(("other", 0.1))
     return tuple(ranked)
