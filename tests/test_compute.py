@@ -179,3 +179,10 @@ def test_two_results_named_without_their_program_are_computed(ro_engine: Engine,
 ])
 def test_sums_and_differences_said_tersely(ro_engine: Engine, question: str, line: str) -> None:
     assert line in ask(ro_engine, question).text.splitlines()[1]
+
+
+def test_a_region_said_with_a_particle_before_another_regions_name_shares_it(ro_engine: Engine) -> None:
+    # 경북이랑 강원 클러스터: both clusters; 합치면? asks the sum, not whether
+    text = ask(ro_engine, "경북이랑 강원 클러스터 성과사례 국비 합치면?").text
+    line = text.splitlines()[1]
+    assert "국비 70.7억원 + 강원 국가혁신클러스터" in line and line.endswith("국비 15.2억원 = 85.9억원")

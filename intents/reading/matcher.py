@@ -130,7 +130,7 @@ class NameIndex:
             if m.first - 1 not in regions or m.last == m.first or not any(
                     n.kind == "region" for n in self.by_key.get(compact(words[m.first]), [])):
                 continue
-            key = compact(words[m.first - 1] + "".join(words[m.first + 1:m.last + 1]))
+            key = compact(strip_particle(words[m.first - 1]) + "".join(words[m.first + 1:m.last + 1]))
             if key in self.by_key:
                 shared.append(Mention(m.first - 1, m.first - 1, key, self._candidates(self.by_key[key], 100.0, key),
                                       exact=True))

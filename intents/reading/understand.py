@@ -243,7 +243,9 @@ def _understand(text: str, index: NameIndex) -> Query:
         asked_noun=_asked_noun(words, unexplained),
         before_name=tuple(morph.noun_head(strip_particle(words[i])) for i in range(len(words) - 1)
                           if strip_particle(words[i + 1]) in _NAME_WORDS[:3]),
-        yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"), any(is_question_word(w) for w in words)),
+        # (a computation asked, "국비 합치면?", asks for its result)
+        yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"),
+                                 any(is_question_word(w) or explains(strip_particle(w)) for w in words)),
         # what a clause of context says ("지역 투자 애로 관련 보고서 쓰는 중인데요") asks no aspect, unless
         # nothing else is said
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw if w not in context)) or
