@@ -557,6 +557,11 @@ class Engine:
                 labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
+                if owner is not None and q.phase is not None and intent not in ("budget", "status") \
+                        and not unexplained \
+                        and q.phase in self._phases(owner.id):   # "클러스터 3단계는 언제까지": the program's phase
+                    ask.subject = owner
+                    return answer_program(ask)
                 if owner is not None and intent == "budget" and not unexplained:
                     ask.subject = owner   # "2단계 클러스터 지방비까지 합친 총액": computed when asked so
                     computed = answer_compute(ask) if operation(ask) is not None else None

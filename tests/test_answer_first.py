@@ -388,3 +388,16 @@ def test_what_was_done_a_span_in_one_year_and_where_a_place_is_instead(
 def test_a_guessed_name_whose_candidate_says_more_is_not_a_facts_label(ro_engine: Engine) -> None:
     # 지역특화산업 guessed: not the 선도기업 fact whose label holds 지역특화산업 (지원 기간 3년 is no answer)
     assert "지원 기간 3년" not in lead(ask(ro_engine, "지역특화산업 신청 접수 기간").text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("지역사업평가단 전국에 몇 군데야", "평가단 14개"),   # a name many rows end with is their kind; 전국 no 전북
+    ("내일 균형위 회의 때문에 그러는데 클러스터 3단계는 언제까지야", "3단계 기간: 2023~2027"),   # context names known
+    ("클러스터에 18~22년 5년 동안 총 얼마 지원했대?", "6,418억원"),   # 동안 names nothing
+    ("주력산업 개편 후 주축산업하고 미래신산업 다 합치면 몇 개야", "주축산업 수 41개 + 미래신산업 수 19개 = 60개"),
+    ("석유공사 주관 협업과제는 어느 혁신도시 거임?", "혁신도시 울산"),
+    ("클러스터 육성분야 중 에너지 신산업은 어디어디 시도임?", "클러스터 4개: 충남 국가혁신클러스터"),
+    ("제주에도 지역사업평가단 있어?", "첨단로 213-3"),   # a region before the name: that region's one
+])
+def test_after_the_last_file(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -99,7 +99,7 @@ def test_choices_print_once_and_each_number_means_one_option(engine: Engine, cfg
 
 def test_a_clarifying_choice_is_answered_by_its_name_without_the_kind(engine: Engine, cfg: Config) -> None:
     console, out = console_for(engine, cfg)
-    shown = typed(console, out, "지역사업평가단")
+    shown = typed(console, out, "그린에너지 캠퍼스")
     labels = re.findall(r"  \[\d+\] (.+)", shown)
     assert len(labels) >= 2 and all(shown.count(label) == 1 for label in labels)
     name = labels[1].rsplit(" (", 1)[0]

@@ -82,7 +82,7 @@ def test_log_then_meeting_then_the_old_log_button(core: Conversation) -> None:
 
 
 def test_several_choices_open_at_once_and_answering_one_leaves_the_others(core: Conversation) -> None:
-    first, second = said(core, AMBIGUOUS_LOG), said(core, "지역사업평가단")
+    first, second = said(core, AMBIGUOUS_LOG), said(core, "그린에너지 캠퍼스")
     third = said(core, "/log 에너지밸리 조성 30% 부지 협의 중", chat=None)   # certain: written at once, no choice
     assert third.reply.intent == "log" and not third.options
     before = {o.key.split(".")[0] for o in (*first.options, *second.options)}
@@ -110,7 +110,7 @@ def test_an_expired_an_unknown_and_an_answered_choice_say_so_and_change_nothing(
 
 
 def test_only_the_asker_may_answer_and_a_refusal_changes_nothing(core: Conversation) -> None:
-    asked = said(core, "@thisbot 지역사업평가단", user=MEMBER, chat=GROUP)
+    asked = said(core, "@thisbot 그린에너지 캠퍼스", user=MEMBER, chat=GROUP)
     before = rows(core.store)
     other = press(core, asked.options[0].key, user=OTHER, chat=GROUP)
     assert other.refused and other.reply.text == NOT_YOURS and rows(core.store) == before
@@ -187,7 +187,7 @@ def test_a_read_only_database_answers_a_clarifying_question_without_options(tmp_
     path.chmod(0o444)
     try:
         core = Conversation(Engine(Store.open(path)))
-        asked = said(core, "지역사업평가단", user=None)
+        asked = said(core, "그린에너지 캠퍼스", user=None)
         assert asked.reply.intent == "clarify" and not asked.options and not asked.reply.buttons
         assert "읽기 전용" in asked.reply.text
         assert said(core, AMBIGUOUS_LOG, user=None).reply.intent == "readonly"
@@ -196,7 +196,7 @@ def test_a_read_only_database_answers_a_clarifying_question_without_options(tmp_
 
 
 def test_callback_keys_fit_in_a_telegram_button(core: Conversation) -> None:
-    out = said(core, "지역사업평가단")
+    out = said(core, "그린에너지 캠퍼스")
     assert out.options and all(len(o.key.encode()) <= 64 for o in out.options)
     assert all(re.fullmatch(r"[0-9a-f]{8}\.[1-9][0-9]?", o.key) for o in out.options)
 
@@ -210,7 +210,7 @@ def test_a_database_that_turns_read_only_while_running_is_said_plainly(core: Con
 
     monkeypatch.setattr(Store, "open_choice", refuse)
     monkeypatch.setattr(Store, "transaction", refuse)
-    asked = said(core, "지역사업평가단")
+    asked = said(core, "그린에너지 캠퍼스")
     before = rows(core.store)
     pressed = press(core, log.options[0].key)
     for out in (asked, pressed):

@@ -157,7 +157,7 @@ def test_a_newly_registered_intent_appears_in_help_and_the_menu(tmp_path: Path, 
 def test_ambiguous_name_offers_buttons_and_a_press_answers(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
-            fake.send_text("지역사업평가단", user_id=MEMBER)
+            fake.send_text("그린에너지 캠퍼스", user_id=MEMBER)
             [question] = await fake.wait_for_messages(1)
             assert len(question.buttons) >= 2 and "어느 것" in question.text
             assert all(len(b["callback_data"].encode()) < 64 for b in question.buttons)
@@ -175,7 +175,7 @@ def test_ambiguous_name_offers_buttons_and_a_press_answers(engine: Engine, cfg: 
 def test_only_the_asker_may_press(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
-            fake.send_text("@thisbot 지역사업평가단", user_id=MEMBER, chat_id=GROUP, chat_type="supergroup")
+            fake.send_text("@thisbot 그린에너지 캠퍼스", user_id=MEMBER, chat_id=GROUP, chat_type="supergroup")
             [question] = await fake.wait_for_messages(1)
             fake.press(question, 0, user_id=MEMBER2)
             await fake.wait_for(lambda: len(fake.callback_answers) == 1)
@@ -189,7 +189,7 @@ def test_only_the_asker_may_press(engine: Engine, cfg: Config) -> None:
 def test_a_button_still_works_after_a_restart(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
-            fake.send_text("지역사업평가단", user_id=MEMBER)
+            fake.send_text("그린에너지 캠퍼스", user_id=MEMBER)
             [question] = await fake.wait_for_messages(1)
         restarted = Engine(engine.store.reopen(), engine.policy)   # a new process over the same database
         async with running(fake, restarted, cfg):
@@ -204,7 +204,7 @@ def test_a_button_still_works_after_a_restart(engine: Engine, cfg: Config) -> No
 def test_an_unknown_or_answered_choice_says_it_expired_and_changes_nothing(engine: Engine, cfg: Config) -> None:
     async def check(fake: FakeBotApi) -> None:
         async with running(fake, engine, cfg):
-            fake.send_text("지역사업평가단", user_id=MEMBER)
+            fake.send_text("그린에너지 캠퍼스", user_id=MEMBER)
             [question] = await fake.wait_for_messages(1)
             fake.press(question, 0, user_id=MEMBER)
             await fake.wait_for(lambda: len(fake.edits) == 1)

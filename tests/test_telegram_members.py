@@ -151,8 +151,8 @@ def test_answers_go_to_the_forum_topic_asked_from_and_nowhere_else(tmp_path: Pat
             fake.send_text(BUDGET_QUESTION, user_id=MEMBER, chat_id=-100600, chat_type="supergroup", thread=77)
             [*_, replied] = await fake.wait_for_messages(3)   # an ordinary reply thread is not a topic
             assert replied.chat_id == -100600 and replied.thread_id is None and "506억원" in replied.text
-            fake.send_text("@thisbot 지역사업평가단", user_id=MEMBER, chat_id=GROUP, chat_type="supergroup", forum=True,
-                           topic=TOPIC)
+            fake.send_text("@thisbot 그린에너지 캠퍼스", user_id=MEMBER, chat_id=GROUP, chat_type="supergroup",
+                           forum=True, topic=TOPIC)
             [*_, question] = await fake.wait_for_messages(4)
             assert question.thread_id == TOPIC and question.buttons
             fake.press(question, 0, user_id=MEMBER)   # answered in place, in the topic

@@ -73,6 +73,8 @@ class Ask:
             return tuple(a for a in self.query.aspects if a != "time")
         if self.query.phase is not None and "parent" in self.query.aspects:   # "2단계는 어떤 과제": that phase's
             return tuple(a for a in self.query.aspects if a != "parent")      # work, not what it belongs to
+        if self.query.phase is not None and "time" in self.query.aspects and self.query.has("언제까지"):
+            return tuple("period" if a == "time" else a for a in self.query.aspects)   # "3단계는 언제까지": its span
         if self.query.aspects or self.subject is None or not self.query.has("어디") or self.query.intent == "budget":
             return self.query.aspects   # "지방비 가장 많이 들어간 연도 어디": which year, not where
         where = {"organisation": "address", "department": "address", "meeting": "place"}

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from intents.message import Entity
-from intents.reading.morph import is_clipped, is_known_place, nouns_of
+from intents.reading.morph import is_clipped, is_common_noun, is_known_place, nouns_of
 from intents.reading.normalize import choseong, compact, is_choseong_only, jamo, strip_particle, tokens
 from store.store import Name
 
@@ -254,8 +254,9 @@ class NameIndex:
         scored = _scores(query, keys)
         if not scored and ABBREVIATION.match(query) and is_clipped(query):   # "지경위", "국혁클", "중대본"
             scored = dict.fromkeys(self._abbreviated(query), ABBREVIATION_SCORE)
-        if not scored and 2 <= len(query) <= 3 and not is_known_place(query):   # "경븍": one letter off a
-            # place name, and only one; a place the dictionary knows (강남) is that place, not a typo
+        if not scored and 2 <= len(query) <= 3 and not is_known_place(query) and not is_common_noun(query):
+            # "경븍": one letter off a place name, and only one; a place the dictionary knows (강남) is that
+            # place, and a common noun it knows (전국) that noun, not a typo
             letters = jamo(query)
             near = [k for j, k in self._places if len(k) == len(query) and Levenshtein.distance(letters, j) == 1]
             scored = dict.fromkeys(near, PLACE_TYPO_SCORE) if len(near) == 1 else {}

@@ -157,6 +157,7 @@ def _understand(text: str, index: NameIndex) -> Query:
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
+                   and not _asks_only(w)
                    and morph.as_modifier(r) == r
                    and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
                    and not _qualified_filler(w) and not _requested(words, r) and r not in described
@@ -198,6 +199,18 @@ def _understand(text: str, index: NameIndex) -> Query:
                     and compact(word) not in titling:
                 kind_words.append(value)
                 unexplained = [u for u in unexplained if u not in (word, head)]
+    for m in mentions:   # "지역사업평가단 전국에 몇 군데": a name only guessed that many rows of a kind end with
+        top = [c for c in m.candidates if c.score == m.best.score]
+        kinds = [v for k, v in KIND_WORDS.items() if compact(m.text).endswith(k) and v not in kind_words]
+        if not m.exact and len(top) >= 3 and kinds and not regions and not cities:   # (제주 평가단: that one)
+            kind_words.append(kinds[0])
+            mentions = tuple(x for x in mentions if x is not m)
+    said_outside = set(range(len(words))) - clauses
+    if kind_words and mentions and all(not set(range(m.first, m.last + 1)) & said_outside for m in mentions) \
+            and any(k in compact(" ".join(words[i] for i in said_outside)) for k in KIND_WORDS):
+        # "내일 균형위 회의 때문에 그러는데 클러스터 3단계는": the names a clause of context says are known; the
+        # question asks of the kind it names itself
+        known, mentions = (*known, *mentions), ()
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
