@@ -597,7 +597,9 @@ class Engine:
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)
         spoken = compact(" ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at))
         topic = subject is not None and ("관련" in spoken or not q.mentions[0].exact) \
-            and not self._of_regions(subject, q) and not reach and not asks_for_person(ask)
+            and not self._of_regions(subject, q) and not reach and not asks_for_person(ask) \
+            and not any(c.kind in KINDS_OF[a] for a in q.aspects for c in q.mentions[0].candidates)
+        # (not what a candidate holds: "지경위에서 의결된 안건 뭐뭐": the meeting's agenda, not a topic)
         if topic and vocab.asks_list(q.text):   # "에너지 관련 사업": everything named for it
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])

@@ -401,3 +401,9 @@ def test_a_guessed_name_whose_candidate_says_more_is_not_a_facts_label(ro_engine
 ])
 def test_after_the_last_file(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_what_a_meeting_holds_asked_as_a_list_is_its_agenda_not_a_topic(ro_engine: Engine) -> None:
+    # 이번 names nothing; 지경위 only guessed, 안건 뭐뭐: the meeting's agenda, not programs on a topic
+    first = lead(ask(ro_engine, "이번 지경위에서 의결된 안건 세 개 뭐뭐였지").text, 1)
+    assert "의결안건: ①지역주력산업 개편 및 추진방향" in first
