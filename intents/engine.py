@@ -790,10 +790,13 @@ class Engine:
     def _sibling(self, q: Query, mention: Mention) -> Entity:
         """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the
         same parent as what the other names found; its best candidate otherwise."""
-        parents = {str((entity_row(self.store, m.best.kind, m.best.id) or {}).get("parent") or "")
-                   for m in q.mentions if m is not mention} - {""}
-        under = [c for c in mention.candidates
-                 if str((entity_row(self.store, c.kind, c.id) or {}).get("parent") or "") in parents]
+        parents = Counter(str((entity_row(self.store, m.best.kind, m.best.id) or {}).get("parent") or "")
+                          for m in q.mentions if m is not mention)
+        parents.pop("", None)
+        shared = {c.id: parents.get(str((entity_row(self.store, c.kind, c.id) or {}).get("parent") or ""), 0)
+                  for c in mention.candidates}
+        most = max(shared.values(), default=0)
+        under = [c for c in mention.candidates if most and shared[c.id] == most]   # under the most-named parent
         return under[0] if len(under) == 1 and len(mention.candidates) > 1 else mention.best
 
     def _same_answer(self, q: Query, options: list[Entity]) -> bool:

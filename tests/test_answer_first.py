@@ -407,3 +407,12 @@ def test_what_a_meeting_holds_asked_as_a_list_is_its_agenda_not_a_topic(ro_engin
     # 이번 names nothing; 지경위 only guessed, 안건 뭐뭐: the meeting's agenda, not programs on a topic
     first = lead(ask(ro_engine, "이번 지경위에서 의결된 안건 세 개 뭐뭐였지").text, 1)
     assert "의결안건: ①지역주력산업 개편 및 추진방향" in first
+
+
+@pytest.mark.parametrize("question, first", [
+    ("JDC 서귀포 협업과제 주제가 뭐죠?", "스마트 MICE 활성화"),   # 주제, like 내용, names nothing
+    ("건보 원주 협업과제 명칭 정확히 알려줘", "실버의료기기 메카 조성"),   # 명칭 asks the name
+])
+def test_words_that_ask_what_a_row_is_called_or_about_narrow_nothing(
+        ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -186,3 +186,9 @@ def test_a_region_said_with_a_particle_before_another_regions_name_shares_it(ro_
     text = ask(ro_engine, "경북이랑 강원 클러스터 성과사례 국비 합치면?").text
     line = text.splitlines()[1]
     assert "국비 70.7억원 + 강원 국가혁신클러스터" in line and line.endswith("국비 15.2억원 = 85.9억원")
+
+
+def test_a_name_under_two_parents_is_the_one_under_the_parent_most_named_beside_it(ro_engine: Engine) -> None:
+    # 지역혁신 선도기업: the 진흥계획's item and the R&D 내역사업; 자유공모 and 품목지정 are under the R&D one
+    text = ask(ro_engine, "지특 지역주력산업 R&D 자유공모, 품목지정, 지역혁신 선도기업 예산 다 더하면?").text
+    assert text.splitlines()[1].endswith("지역주력산업 R&D 지역혁신 선도기업 2023년 83억원 = 879억원")

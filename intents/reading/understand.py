@@ -161,7 +161,7 @@ def _understand(text: str, index: NameIndex) -> Query:
                    and morph.as_modifier(r) == r
                    and not explains(w) and not _DOCUMENT.match(w) and not _made_of_explained(w)
                    and not _qualified_filler(w) and not _requested(words, r) and r not in described
-                   and not morph.is_thing_word(r)]
+                   and not morph.is_thing_word(r) and w not in _NAME_WORDS]
     for w, r in zip(leftover, raw, strict=True):   # "기회발전특구": the kind word, and what it is said of
         for key in KIND_WORDS:
             head = strip_particle(w.replace(key, "", 1)) if key in w else ""
