@@ -215,7 +215,9 @@ def _understand(text: str, index: NameIndex) -> Query:
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}
     # a word the date reader or the qualifier reader took (내년도, 신규) names nothing
-    unexplained = [u for u in unexplained if not any(u.startswith(d) for d in dated) and u not in SCOPES]
+    # (one noun the date reader read: 내년, 내년도; not 점심시간, 점심 and 시간, which names a topic)
+    unexplained = [u for u in unexplained if u not in SCOPES and not (
+        morph.is_common_noun(u) and any(u.startswith(d) for d in dated))]
     bare = {strip_particle(w) for w in raw if w not in context and w not in dated}
     money = bool(qualifiers["funding"] or qualifiers["category"] or qualifiers["want_total"] or qualifiers["scope"])
     spoken = compact(" ".join(w for i, w in enumerate(words) if i not in context_at))
