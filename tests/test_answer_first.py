@@ -416,3 +416,10 @@ def test_what_a_meeting_holds_asked_as_a_list_is_its_agenda_not_a_topic(ro_engin
 def test_words_that_ask_what_a_row_is_called_or_about_narrow_nothing(
         ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_period_no_label_states_is_the_line_that_says_how_long(ro_engine: Engine) -> None:
+    question = "교육부 협의 들어가기 전에 확인하려고요, 고등교육 혁신 특화지역이면 규제 몇 년간 배제되는 거죠?"
+    assert "4년간 배제" in lead(ask(ro_engine, question).text, 1)
+    # a labelled period still leads where there is one
+    assert "지원 기간: 3년" in lead(ask(ro_engine, "지역혁신 선도기업 몇 년까지 지원돼?").text, 1)

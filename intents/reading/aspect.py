@@ -25,6 +25,8 @@ class Aspect:
     labels: tuple[str, ...]
     strict: bool = False
     states: re.Pattern[str] | None = None   # a line states it when this matches (a count: "16개", "14곳")
+    # when no line has its label, a line saying this states it ("규제 적용을 4년간 배제": a period)
+    otherwise: re.Pattern[str] | None = None
 
 
 # The one registry of aspects. Words are compared with the compacted question (no spaces); labels are
@@ -63,7 +65,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("attendees", "참석자", ("참석",), ("참석",)),
     Aspect("agenda", "안건", ("안건",), ("안건·진행 순서",)),
     # "몇 년까지/동안/짜리": how long, not which year (몇 년도)
-    Aspect("period", "기간", ("기간", "몇년까지", "몇년동안", "몇년간", "몇년짜리", "몇개월"), ("기간",)),
+    Aspect("period", "기간", ("기간", "몇년까지", "몇년동안", "몇년간", "몇년짜리", "몇개월"), ("기간",),
+           otherwise=re.compile(r"[0-9]+\s*(?:년|개월)\s*(?:간|동안)")),
     Aspect("count", "수", ("몇개", "몇곳", "몇건", "몇명", "몇군데", "몇개사", "몇가지"), (), strict=True,
            states=re.compile(r"[0-9][0-9,]*\s*(개|곳|건|명|군데|가지)(?![0-9])")),
 )
@@ -149,6 +152,8 @@ def lead_lines(lines: list[str], aspects: tuple[str, ...]) -> tuple[list[str], s
                           if _label_of(line, (label,)) is not None), key=lambda il: _undecided(il[1]))
         if aspect.states is not None:
             ordered = [(i, line) for i, line in enumerate(lines) if aspect.states.search(line)]
+        elif aspect.otherwise is not None and not any(i for i, _ in ordered):
+            ordered = [(i, line) for i, line in enumerate(lines) if aspect.otherwise.search(line)]
         for i, line in ordered:
             if i == 0 or i in used:
                 continue
