@@ -423,3 +423,8 @@ def test_a_period_no_label_states_is_the_line_that_says_how_long(ro_engine: Engi
     assert "4년간 배제" in lead(ask(ro_engine, question).text, 1)
     # a labelled period still leads where there is one
     assert "지원 기간: 3년" in lead(ask(ro_engine, "지역혁신 선도기업 몇 년까지 지원돼?").text, 1)
+
+
+def test_a_count_said_in_native_numerals_states_it(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "도심융합특구 핵심기능 몇 가지고 뭐뭐야").text, 1)
+    assert "혁신, 창업, 기업지원, 정주환경의 네 가지" in first

@@ -68,7 +68,9 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("period", "기간", ("기간", "몇년까지", "몇년동안", "몇년간", "몇년짜리", "몇개월"), ("기간",),
            otherwise=re.compile(r"[0-9]+\s*(?:년|개월)\s*(?:간|동안)")),
     Aspect("count", "수", ("몇개", "몇곳", "몇건", "몇명", "몇군데", "몇개사", "몇가지"), (), strict=True,
-           states=re.compile(r"[0-9][0-9,]*\s*(개|곳|건|명|군데|가지)(?![0-9])")),
+           # in figures or in native numerals ("네 가지 범주")
+           states=re.compile(r"(?:[0-9][0-9,]*|(?<![가-힣])(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열))\s*"
+                             r"(개|곳|건|명|군데|가지)(?![0-9])")),
 )
 BY_NAME = {a.name: a for a in ASPECTS}
 _WHOLE_WORDS = [(w[1:], a.name) for a in ASPECTS for w in a.words if w.startswith("=")]
