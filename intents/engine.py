@@ -554,6 +554,16 @@ class Engine:
                 if owner is not None and self._results_named(ask, owner):
                     ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
                     return answer_program(ask)
+                # a computation of money asked of the program ("23년 클러스터 육성 국비+지방비 합치면") before its
+                # facts; a word of its own names explains nothing else (육성)
+                called = compact(" ".join([owner.name, *self.store.aliases("program", owner.id)])) if owner else ""
+                if owner is not None and intent == "budget" and operation(ask) is not None \
+                        and not [w for w in unexplained if w not in called]:
+                    ask.subject = owner
+                    computed = answer_compute(ask)
+                    if computed is not None:
+                        return computed
+                    ask.subject = None
                 labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
@@ -562,7 +572,7 @@ class Engine:
                         and q.phase in self._phases(owner.id):   # "클러스터 3단계는 언제까지": the program's phase
                     ask.subject = owner
                     return answer_program(ask)
-                if owner is not None and intent == "budget" and not unexplained:
+                if owner is not None and intent == "budget" and not [w for w in unexplained if w not in called]:
                     ask.subject = owner   # "2단계 클러스터 지방비까지 합친 총액": computed when asked so
                     computed = answer_compute(ask) if operation(ask) is not None else None
                     return computed or answer_budget(ask)

@@ -192,3 +192,13 @@ def test_a_name_under_two_parents_is_the_one_under_the_parent_most_named_beside_
     # 지역혁신 선도기업: the 진흥계획's item and the R&D 내역사업; 자유공모 and 품목지정 are under the R&D one
     text = ask(ro_engine, "지특 지역주력산업 R&D 자유공모, 품목지정, 지역혁신 선도기업 예산 다 더하면?").text
     assert text.splitlines()[1].endswith("지역주력산업 R&D 지역혁신 선도기업 2023년 83억원 = 879억원")
+
+
+@pytest.mark.parametrize("question, line", [
+    # 국비+지방비 합치면 of a kind's program: computed before its facts; 육성, a word of its own names, says nothing
+    ("23년 클러스터 육성 국비+지방비 합치면?", "2023년 · 국비 929억원 + 2023년 · 지방비 433억원 = 1,362억원"),
+    # a clause that says what to compute (…합쳐서) is no context
+    ("주력산업 개편하면 주축산업+미래신산업 합쳐서 몇개 분야?", "주축산업 수 41개 + 미래신산업 수 19개 = 60개"),
+])
+def test_computations_asked_of_a_kind_or_in_a_clause(ro_engine: Engine, question: str, line: str) -> None:
+    assert line in ask(ro_engine, question).text.splitlines()[1]

@@ -406,7 +406,7 @@ def _said_as_person(words: Sequence[str], word: str, intents: tuple[tuple[str, f
 
 def _prefaces(words: Sequence[str], context_at: set[int]) -> frozenset[int]:
     """The words of clauses of context that only preface the question: not a clause that asks itself (a
-    question word in it: "안건 몇 건이었고 …"), nor the last one when nothing follows it ("… 몇 %던데")."""
+    question word or a computation in it: "안건 몇 건이었고 …"), nor the last one when nothing follows it."""
     runs: list[list[int]] = []
     for i in sorted(context_at):
         if runs and runs[-1][-1] == i - 1:
@@ -414,7 +414,8 @@ def _prefaces(words: Sequence[str], context_at: set[int]) -> frozenset[int]:
         else:
             runs.append([i])
     kept = [run for run in runs if run[-1] < len(words) - 1
-            and not any(is_question_word(strip_particle(words[i])) for i in run)]
+            and not any(is_question_word(strip_particle(words[i])) or explains(strip_particle(words[i]))
+                        for i in run)]   # (nor one that says what to compute: "주축산업+미래신산업 합쳐서")
     return frozenset(i for run in kept for i in run)
 
 
