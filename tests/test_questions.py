@@ -18,8 +18,8 @@ UNSEEN = [q for f in UNSEEN_FILES for q in load(f)]
 OWN_MINIMUM = 0.96   # the measured score when this bar was set; raise it as answers improve
 # the answer-first rule (the asked fact in the first content line), as check_questions.py --lead 1 scores it;
 # measured when set: all files 1270/1341 (94.7 %), the blind sets a–h and h8 789/840 (93.9 %); with set i,
-# all files 1376/1441 (95.5 %), the blind sets 892/940 (94.9 %); with sets j-p, all files 1834/1901 (96.5 %),
-# the blind sets 1348/1400 (96.3 %)
+# all files 1376/1441 (95.5 %), the blind sets 892/940 (94.9 %); with sets j-q, all files 1889/1961 (96.3 %),
+# the blind sets 1403/1460 (96.1 %)
 ANSWER_FIRST_MINIMUM = 0.96
 UNSEEN_MINIMUM = 0.96
 
