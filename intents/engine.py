@@ -793,9 +793,8 @@ class Engine:
         row = entity_row(self.store, child.kind, child.id) or {}
         if row.get("parent"):
             return str(row["parent"]) == parent.id
-        said = compact(parent.name)
-        return parent.kind == "program" and child.id != parent.id and any(
-            key in said and kind == row.get("kind") for key, (_, kind) in vocab.KIND_WORDS.items())
+        return parent.kind == "program" and child.id != parent.id and \
+            any(kind == row.get("kind") for _, kind in _kinds_named(parent.name))
 
     def _sibling(self, q: Query, mention: Mention) -> Entity:
         """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the
@@ -909,7 +908,7 @@ class Engine:
         children = [(t, c) for t in dict.fromkeys((table, "tasks")) for c in self.store.children(t, top.id)
                     if set(region_of(c)) & set(q.regions)]
         if not children:   # not linked in the data: the rows of the kind its name says (…10대 협업과제 → 협업과제)
-            kinds = [v for k, v in vocab.KIND_WORDS.items() if k in compact(top.name)]
+            kinds = _kinds_named(top.name)
             children = [(t, r) for t, kind in kinds for r in self.store.of_kind(t, kind)
                         if set(region_of(r)) & set(q.regions)]
         if len(children) == 1:
@@ -954,6 +953,12 @@ def _parse_choice(choice: str | None, store: Store) -> Entity | None:
 def clean(text: str) -> str:
     """Drop control characters and surrounding space from a message."""
     return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+
+
+def _kinds_named(name: str) -> list[tuple[str, str]]:
+    """The kinds of rows a program's name says it holds (…10대 협업과제 → 협업과제, … 우수과제 → 우수과제)."""
+    said = compact(name)
+    return [v for k, v in vocab.KIND_WORDS.items() if k in said]
 
 
 def _named(q: Query, entity: Entity) -> bool:

@@ -497,6 +497,11 @@ _BASE = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(명|건|개|곳|개사)")
 _COUNT_ASKED = re.compile(r"몇(명|건|개|곳|개사)|(명|건|개|곳|개사)(정도|쯤)")
 
 
+def result_operation(ask: Ask) -> str | None:
+    """The operation asked over counts: as `operation`, and a difference said as a negation ("수도권 아닌")."""
+    return operation(ask) or ("diff" if "아닌" in ask.query.compact else None)
+
+
 def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
     """A line computed from the results a question names, best named first: a count from a rate and the
     count its note is a share of ("정규직은 몇 명": 649명 × 87.2%), or the difference or sum of two counts
@@ -504,7 +509,7 @@ def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
     if not results:
         return None
     said = ask.query.compact
-    op = operation(ask) or ("diff" if "아닌" in said else None)
+    op = result_operation(ask)
     counted = " ".join(str(r["metric"]) for r in results if r["unit"] != "%")
     # a rate whose own words the question says (정규직, 청년), beyond those of the count it is a share of
     rates = [r for r in results if r["unit"] == "%" and _BASE.search(str(r["note"] or ""))

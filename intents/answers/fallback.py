@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from intents.answers.budget import answer_budget, select
 from intents.answers.common import Ask, finish
-from intents.answers.compute import operation, result_arithmetic
+from intents.answers.compute import result_arithmetic, result_operation
 from intents.answers.meeting import answer_meeting, titled
 from intents.answers.render import cited
 from intents.message import Entity, Reply
@@ -96,7 +96,7 @@ def topics_said(ask: Ask, topics: list[Topic]) -> Reply | None:
     said = [t for t in topics if len(t.head) >= 4 and t.head in ask.query.compact]
     if said and not ask.query.regions:
         said = [_as_whole(ask.store, t, topics) for t in said]
-    if said and (operation(ask) in ("diff", "sum") or "아닌" in ask.query.compact):
+    if said and result_operation(ask) in ("diff", "sum"):
         said = topics   # "중핵기업 유치 중 수도권 기업 빼면": the other operand is named in part
     return _facts_by_topic(ask, list({id(t): t for t in said}.values())) if said else None
 
@@ -160,7 +160,7 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
         return None
     scored.sort(key=lambda t: -t[0])
     best = scored[0][0]
-    if operation(ask) in ("diff", "sum") or "아닌" in ask.query.compact:
+    if result_operation(ask) in ("diff", "sum"):
         # "중핵기업 유치 중 수도권 기업 빼면": the two results of one program the question names most
         owner = _owner_id(scored[0][1], scored[0][2])
         two = [(t, r) for _, t, r in scored if t == "results" and _owner_id(t, r) == owner][:2]

@@ -9,7 +9,7 @@ from intents.message import Entity, Reply
 from intents.reading.aspect import BY_NAME, label_says
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
-from intents.reading.understand import region_of
+from intents.reading.understand import entity_row, region_of
 from intents.reading.vocab import RESULTS, is_generic
 from store.store import Row, Store
 
@@ -63,7 +63,7 @@ def gist(store: Store, row: Row) -> str | None:
 
 def names_by_document(store: Store, subject: Entity) -> str | None:
     """What the newest document that names a program or task otherwise calls it (see `_names_by_document`)."""
-    row = store.program(subject.id) if subject.kind == "program" else store.task(subject.id)
+    row = entity_row(store, subject.kind, subject.id)
     return _names_by_document(store, row, subject.kind) if row else None
 
 

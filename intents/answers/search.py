@@ -4,7 +4,7 @@ from intents.answers.common import Ask, finish, nothing
 from intents.answers.render import name_of, regions_text
 from intents.message import Entity, Reply
 from intents.reading.normalize import compact, particle
-from intents.reading.understand import region_of
+from intents.reading.understand import entity_row, region_of
 from store.store import Row, Store
 
 MAX_TOPIC = 30
@@ -113,8 +113,7 @@ def answer_not_in_regions(ask: Ask) -> Reply:
     """아니요: the subject is not in the regions a yes/no question asks about; the regions it is in."""
     store, subject = ask.store, ask.subject
     assert subject is not None
-    row = store.program(subject.id) if subject.kind == "program" else store.task(subject.id) \
-        if subject.kind == "task" else store.organisation(subject.id) if subject.kind == "organisation" else None
+    row = entity_row(store, subject.kind, subject.id)
     asked = "·".join(ask.query.regions)
     if not row or not region_of(row):
         return nothing(ask, "search", f"'{subject.name}'의 지역을")
