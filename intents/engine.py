@@ -23,6 +23,7 @@ from intents.answers.fallback import (
     build_topics,
     facts_labelled,
     facts_naming,
+    facts_of_organisation,
     topics_said,
 )
 from intents.answers.help import answer_help
@@ -34,13 +35,14 @@ from intents.answers.search import (
     answer_list,
     answer_not_in_regions,
     answer_region,
+    answer_series,
     answer_topic,
     as_candidate,
     filter_rows,
 )
 from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
-from intents.reading import vocab
+from intents.reading import morph, vocab
 from intents.reading.aspect import CARD_ASPECTS, KINDS_OF, label_says
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
@@ -263,7 +265,7 @@ class Engine:
         if forced is not None:
             ask.subject, ask.others = forced, []
         else:
-            picked = self._pick(q, intent, ask.message.now.isoformat())
+            picked = self._pick(ask, intent)
             if isinstance(picked, Reply):
                 return picked
             ask.subject, ask.others = picked
@@ -327,6 +329,11 @@ class Engine:
                 return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
+        if ask.subject.kind == "organisation" and q.unexplained and forced is None:   # "TIPA 누리집": a fact
+            names = [ask.subject.name, *self.store.aliases("organisation", ask.subject.id)]   # naming it
+            kept = facts_of_organisation(ask, self.topics, names)
+            if kept is not None:
+                return kept
         noun = q.asked_noun
         if noun and ask.subject.kind in ("program", "task") and noun.split()[-1] in ("이름", "명칭") \
                 and names_by_document(self.store, ask.subject):
@@ -372,7 +379,7 @@ class Engine:
         elif forced is None and exact:   # an organisation's tasks; anything else is not about due dates
             subject = next((e for e in exact if e.kind == "organisation"), exact[0])
         elif forced is None and q.mentions and mode == "due":   # only guessed names: as any question picks
-            picked = self._pick(q, q.intent, ask.message.now.isoformat())
+            picked = self._pick(ask, q.intent)
             if isinstance(picked, Reply):
                 return picked
             subject = picked[0]
@@ -388,9 +395,14 @@ class Engine:
     def _counterpart(self, q: Query) -> Entity | None:
         """What a clause of context named, in the place the question names instead: its parent's one child
         there (울산 국가혁신클러스터 → 충남 국가혁신클러스터, as _descend finds it); None when there is none."""
-        known = q.known[0].best
+        known = next((m.best for m in q.known if m.best.kind in ("program", "task")), None)
+        if known is None:
+            return None
+        there = self._descend(q, known)   # "도심융합특구 브리프 보는데, 대전은": its own child there
+        if there.id != known.id:
+            return there
         parent = str((entity_row(self.store, known.kind, known.id) or {}).get("parent") or "")
-        row = entity_row(self.store, known.kind, parent) if known.kind in ("program", "task") and parent else None
+        row = entity_row(self.store, known.kind, parent) if parent else None
         if row is None:
             return None
         there = self._descend(q, Entity(known.kind, parent, str(row["name"]), known.score))
@@ -476,7 +488,9 @@ class Engine:
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
                 and not any("organisation" in KINDS_OF[a] for a in ask.aspects()):
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
-        if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject):
+        if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject) \
+                and (budgets_of(self.store, ask.subject.id) or not self._facts_answer(ask.query, ask.subject)):
+            # ("지식산업센터 건축비 지원 한도 얼마": no budget rows, and a fact names what is asked: the fact)
             return answer_budget(ask)   # "사업화 매출 얼마": a result named by its metric is not a budget
         programs = [c for c in ask.others if c.kind in ("program", "task")]
         if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
@@ -503,8 +517,9 @@ class Engine:
         q, subject = ask.query, ask.subject
         intent = q.intent
         kind_words = list(q.kind_words) or self._kinds_of_named_area(q)
-        if subject is not None and subject.kind == "program" and intent != "budget" \
+        if subject is not None and subject.kind == "program" and intent not in ("budget", "contact") \
                 and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
+            # (not "클러스터 보도자료 관련 문의는 누구한테": the people of the program)
             kind_words += [v for k, v in vocab.KIND_WORDS.items() if k in compact(subject.name) and k in q.compact
                            and v not in kind_words]
             if len(kind_words) > len(q.kind_words):
@@ -707,8 +722,9 @@ class Engine:
         named = [p for p in self.store.rows_named_like("programs", kind) if self.store.budgets(str(p["id"]))]
         return as_candidate("programs", named[0]) if len(named) == 1 else None
 
-    def _pick(self, q: Query, intent: str, now: str) -> tuple[Entity | None, list[Entity]] | Reply:
+    def _pick(self, ask: Ask, intent: str) -> tuple[Entity | None, list[Entity]] | Reply:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
+        q, now = ask.query, ask.message.now.isoformat()
         if not q.mentions:
             return None, []
         # the mention of the kind of thing that holds what is asked ("지역경제위 장소 … 산업부 몇 호실": the
@@ -722,6 +738,10 @@ class Engine:
                    and primary.best.id in {str((entity_row(self.store, m.best.kind, m.best.id) or {}).get(k) or "")
                                            for k in ("lead", "ministry")} and self._facts_say(q, m.best)]
             primary = led[0] if len(led) == 1 else primary
+            # ("산업부 1차관 현장 점검회의 언제": a meeting asked, said beside who held it, is what is asked)
+            held = [m for m in q.mentions if m.best.kind == "meeting"]
+            if intent == "meeting" and held and not any(c.kind == "meeting" for c in primary.candidates):
+                primary = held[0]
         # a name said with its parent's ("지역주력산업 R&D 안에 들어가있는 지역혁신 선도기업"): the one under it
         nested = self._nested(q)
         if nested is not None:
@@ -738,10 +758,22 @@ class Engine:
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind
                 and self._descend(q, c).id != meant.id and not (holds and not self._facts_answer(q, c))]
         if tied and not self._same_answer(q, [top, *tied]):
+            if self._asks_series(q, primary, [top, *tied]):
+                return answer_series(ask, primary.text, [c for c in primary.candidates
+                                                         if compact(c.name).startswith(compact(primary.text))])
             if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
         return meant, others
+
+    @staticmethod
+    def _asks_series(q: Query, mention: Mention, options: list[Entity]) -> bool:
+        """"실물경제 현장 점검회의 어떤 업종들로 했어": the name said is what several rows' names begin with (a
+        series), and the question asks for several (a plural noun, 뭐뭐, 목록): all of them, not a choice."""
+        said = compact(mention.text)
+        plural = any(morph.is_plural(w) for w in tokens(q.text))
+        return len(said) >= 4 and (plural or vocab.asks_list(q.text)) and \
+            all(compact(c.name).startswith(said) for c in options)
 
     def _nested(self, q: Query) -> Mention | None:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""
@@ -901,16 +933,24 @@ class Engine:
         return ranked
 
     def _descend(self, q: Query, top: Entity) -> Entity:
-        """A program named with a region stands for its one child in that region."""
-        if top.kind not in ("program", "task") or not q.regions:
+        """A program named with a region, or with the organisation that leads one of its parts ("캠코가 맡은
+        협업과제"), stands for its one child there or of that organisation."""
+        leads = {c.id for m in q.mentions if m.exact for c in m.candidates if c.kind == "organisation"}
+        if top.kind not in ("program", "task") or not (q.regions or leads):
             return top
+        own = entity_row(self.store, top.kind, top.id) or {}
+        if not q.regions and leads & {str(own.get(k) or "") for k in ("lead", "ministry")}:
+            return top   # "중기부 지역산업진흥계획": the organisation's own program, not a part of it
+
+        def there(row: dict[str, object]) -> bool:
+            return bool(set(region_of(row)) & set(q.regions)) if q.regions else str(row.get("lead") or "") in leads
+
         table = "programs" if top.kind == "program" else "tasks"
         children = [(t, c) for t in dict.fromkeys((table, "tasks")) for c in self.store.children(t, top.id)
-                    if set(region_of(c)) & set(q.regions)]
+                    if there(c)]
         if not children:   # not linked in the data: the rows of the kind its name says (…10대 협업과제 → 협업과제)
             kinds = _kinds_named(top.name)
-            children = [(t, r) for t, kind in kinds for r in self.store.of_kind(t, kind)
-                        if set(region_of(r)) & set(q.regions)]
+            children = [(t, r) for t, kind in kinds for r in self.store.of_kind(t, kind) if there(r)]
         if len(children) == 1:
             return as_candidate(children[0][0], children[0][1], top.score)
         return top

@@ -19,6 +19,11 @@ from tests.scoring import lead
     ("울산 혁신도시 협업과제 주관기관 어디예요?", "석유공사"),
     ("대구 협업과제는 어느 기관이 맡고 있어요?", "가스공사"),
     ("캠코가 주관하는 협업과제 뭐예요?", "부산형 청년창업허브 조성"),
+    ("가스공사가 맡은 혁신도시 협업과제는?", "그린에너지 캠퍼스"),   # the organisation leads a part of the program
+    ("중기부 지역산업진흥계획 총 투입 예산", "2,864억"),              # … or the program itself
+    ("클러스터 2단계 보도자료 관련 문의는 누구한테 하면 돼?", "정병찬"),   # 관련 with 누구: its people, no list
+    ("TIPA 누리집 알려줘", "tipa.or.kr"),                             # a fact kept under a program names it
+    ("지식산업센터 건축비 지원 한도 얼마야", "70%"),                  # no budget rows: the fact that says it
     ("스테이션K는 어느 협업과제 소속이야?", "기업이전·산학연 클러스터 선도모델"),
     # lists name their rows in the first line; fields and types lead a card
     ("도심융합특구 지정된 데 어디어디냐", "광주, 대전, 부산"),

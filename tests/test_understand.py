@@ -181,3 +181,34 @@ def test_who_or_which_is_asked_first(ro_engine: Engine, question: str, fact: str
 ])
 def test_a_document_described_or_a_thing_said_before_in_context(ro_engine: Engine, question: str, fact: str) -> None:
     assert fact in lead(ask(ro_engine, question).text, 1)
+
+
+def test_places_set_aside_leave_the_one_asked(ro_engine: Engine) -> None:
+    q = understand("도심융합특구 자료 보는 중인데, 부산이랑 달리 광주는 무슨 유형이야?", ro_engine.index)
+    assert q.regions == ("광주",)
+    first = lead(ask(ro_engine, "도심융합특구 자료 보는 중인데, 부산이랑 달리 광주는 무슨 유형이야?").text, 1)
+    assert "신도시형" in first and "산업단지형" not in first
+
+
+def test_a_last_sentence_with_a_question_word_asks_on_its_own(ro_engine: Engine) -> None:
+    q = understand("담당자한테 문의가 많이 와서요. 시군구연고산업 지원대상 기초지자체 몇 곳이에요?", ro_engine.index)
+    assert q.intent != "contact"
+    assert "132" in lead(ask(ro_engine, q.text).text, 1)
+
+
+@pytest.mark.parametrize("text, contact", [
+    ("산업부 1차관 현장 점검회의 무슨 업종이었어", False),   # who held it; the 업종 is asked
+    ("지역혁신정책과 과장 어떤 분이야", True),               # the title is asked
+    ("국토부 국장님?", True),
+])
+def test_a_title_asks_for_the_person_only_when_it_is_what_is_asked(ro_engine: Engine, text: str,
+                                                                    contact: bool) -> None:
+    assert (understand(text, ro_engine.index).intent == "contact") is contact
+
+
+def test_a_series_asked_in_the_plural_is_listed_not_offered(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "1차관이 다닌 실물경제 현장 점검회의 업종들 알려줘")
+    first = lead(reply.text, 1)
+    assert reply.intent == "search" and not reply.buttons
+    assert all(w in first for w in ("철강", "기계", "디스플레이", "바이오")), first
+    assert ask(ro_engine, "실물경제 현장 점검회의 언제 했어?").intent == "clarify"   # one of them: which

@@ -1,7 +1,7 @@
 """Questions that name no entity: budgets by their qualifiers alone, facts and results by topic words."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from intents.answers.budget import answer_budget, select
 from intents.answers.common import Ask, finish
@@ -203,3 +203,26 @@ def _regions_of(ask: Ask, subject_id: str) -> list[str]:
 
 def _owner_id(table: str, row: Row) -> str:
     return str(row["subject"] if table == "facts" else row["meeting"] if table == "agenda_items" else row["program"])
+
+
+def facts_of_organisation(ask: Ask, topics: list[Topic], names: list[str]) -> Reply | None:
+    """An organisation's fact kept under a program ("TIPA 누리집": the 누리집 fact of 지역특화산업육성사업, which
+    lists several organisations'): the facts whose label says every word the names left unexplained and whose
+    value names the organisation, the part of the value that names it first."""
+    words = ask.query.unexplained
+    called = [compact(n) for n in names if len(compact(n)) >= 2]
+    mine = [t for t in topics if t.table == "facts" and words and all(w in t.head for w in words)
+            and any(n in t.body for n in called)][:MAX_FACTS]
+    if not mine:
+        return None
+    lines = [f"[{names[0]}] {mine[0].row['attribute']}"]
+    for t in mine:
+        parts = [p.strip() for p in re.split(r"\s[·;]\s", str(t.row["value"]))]
+        said = [p for p in parts if any(n in compact(p) for n in called)]
+        lines.append(f"{t.row['attribute']}: {' · '.join(said or parts)}")
+    owner = _owner_id("facts", mine[0].row)
+    row = ask.store.program(owner) or ask.store.task(owner) or {}
+    lines.append(f"(출처 항목: [{row.get('name') or owner}] {mine[0].row['attribute']}: {mine[0].row['value']})")
+    # (what the label says is what was asked: "누리집 주소" is a web address, not a street one)
+    plain = replace(ask, query=replace(ask.query, aspects=()))
+    return finish(plain, "fact", lines, [str(t.row["source"]) for t in mine])

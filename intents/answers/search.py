@@ -1,7 +1,7 @@
 """Listing and search: tasks, programs, clusters or 평가단 by region, organisation, area or topic."""
 
 from intents.answers.common import Ask, finish, nothing
-from intents.answers.render import name_of, regions_text
+from intents.answers.render import name_of, regions_text, when
 from intents.message import Entity, Reply
 from intents.reading.normalize import compact, particle
 from intents.reading.understand import entity_row, region_of
@@ -162,3 +162,29 @@ def answer_topic(ask: Ask, candidates: list[Entity], words: list[str]) -> Reply:
     lines.extend(row_line(store, r) for _, r in found)
     return finish(ask, "search", lines, [r["source"] for _, r in found],
                   entities=[as_candidate(t, r) for t, r in found])
+
+
+def answer_series(ask: Ask, said: str, options: list[Entity]) -> Reply:
+    """검색: the rows whose names begin with what was said (실물경제 현장 점검회의 (철강), (기계) …), all of them,
+    the part each name adds first, with its date when it is a meeting."""
+    store = ask.store
+    rows = [(c, entity_row(store, c.kind, c.id) or {}) for c in options]
+    base = min((c.name for c in options), key=len)
+    common = next((base[:i] for i in range(len(base), 0, -1) if all(c.name.startswith(base[:i]) for c in options)),
+                  said)
+    if all(row.get("start") for _, row in rows):   # a series of meetings, in the order they were held
+        rows.sort(key=lambda pair: str(pair[1]["start"]))
+        options = [c for c, _ in rows]
+    common = common.rstrip(" (·-")
+    parts = [_enclosed(c.name[len(common):].strip(" ·-")) or c.name for c in options]
+    lines = [f"{common} {len(options)}건: {', '.join(parts)}", ""]
+    for c, row in rows:
+        dated = when(str(row["start"])[:10]) if row.get("start") else ""
+        lines.append(f"• {c.name}" + (f" — {dated}" if dated else ""))
+    return finish(ask, "search", lines, [str(r.get("source") or "") for _, r in rows if r.get("source")],
+                  entities=list(options), asked=1)
+
+
+def _enclosed(text: str) -> str:
+    """A text without the one pair of parentheses around it: "(생명공학(바이오))" → "생명공학(바이오)"."""
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text

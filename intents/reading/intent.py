@@ -126,6 +126,22 @@ def _asks_persons_name(words: tuple[str, ...]) -> bool:
     return False
 
 
+_NOT_TITLE = tuple(w for w in _CONTACT_NOT_NAME if w not in vocab.TITLES)
+
+
+def _title_asked(words: tuple[str, ...]) -> bool:
+    """Whether a title asks for the person holding it ("지역혁신정책과 과장님은?", "과장 어떤 분이야"), not names
+    who did something the question asks about ("1차관 현장 점검회의 어떤 업종들로 했어": the 업종): a title
+    whose question word comes after other words asks for those."""
+    for i, word in enumerate(words):
+        if not vocab.has_any(compact(word), vocab.TITLES):
+            continue
+        asking = next((j for j in range(i + 1, len(words)) if vocab.is_question_word(words[j])), None)
+        if asking is None or asking == i + 1:
+            return True
+    return False
+
+
 def _asks(name: str, strength: float, said: str, rest: str, money: bool, words: tuple[str, ...] = ()) -> bool:
     if name == "help":
         return vocab.has_any(said, vocab.HELP) and len(said) <= 12
@@ -134,7 +150,9 @@ def _asks(name: str, strength: float, said: str, rest: str, money: bool, words: 
     if name == "status":
         return vocab.has_any(said, vocab.STATUS) or vocab.has_any(rest, REPORTED)
     if name == "contact":
-        return vocab.has_any(said, _CONTACT_NOT_NAME) or _asks_persons_name(words)
+        if vocab.has_any(said, _NOT_TITLE) or _asks_persons_name(words):
+            return True
+        return vocab.has_any(said, vocab.TITLES) and _title_asked(words)
     if name == "budget":
         return vocab.has_any(said, vocab.BUDGET) or money
     return vocab.has_any(said, vocab.MEETING)

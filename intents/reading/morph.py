@@ -205,3 +205,10 @@ def noun_head(word: str) -> str:
             continue
         return head if len(head) >= 2 and tag.startswith(_GRAMMAR) else word
     return head if len(head) >= 2 else word
+
+
+def is_plural(word: str) -> bool:
+    """True when a word is a noun made plural by the suffix 들 (업종들로, 기관들은): several are asked for."""
+    parts = morphemes(word)
+    return any(tag == "XSN" and surface == "들" and i > 0 and parts[i - 1][1].startswith("N")
+               for i, (surface, tag) in enumerate(parts))

@@ -39,7 +39,8 @@ _PHASE = re.compile(r"([0-9])\s*단계")
 # a year followed within two words by a document noun: the year the document was issued
 _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
                             r"(?:보도자료|자료|보고서)")
-_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라)")   # "X 말고 Y": X is set aside
+# "X 말고 Y", "X랑 달리 Y": X is set aside (the contrast a connective or the adverb 달리 says)
+_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리)")
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
@@ -230,12 +231,19 @@ def _understand(text: str, index: NameIndex) -> Query:
         tail = [w for i, w in enumerate(words) if i >= last and i not in context_at]
         asked = read_intents(" ".join(tail), compact(" ".join(tail)), compact(" ".join(w for w in tail if w in raw)),
                              money)
-        if next(n for n, _ in asked if n not in WORDED) != "other":
+        # (a last sentence with a question word asks on its own: "문의가 와서요.. 몇 개로 한정했죠?" asks a count)
+        if next(n for n, _ in asked if n not in WORDED) != "other" or any(
+                is_question_word(strip_particle(w)) for w in tail):
             intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
     # "평가단 말고 중기부 주관부서", "클러스터 분야 말고요": a name said to be set aside is not what is asked
     set_aside = [m for m in mentions if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 4])]
     if set_aside and len(set_aside) < len(mentions):
         mentions = tuple(m for m in mentions if m not in set_aside)
+    # "광주 부산이랑 달리 대전은": the places set aside are not the ones asked about, when another one is
+    aside = {c.id for m in found if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 3])
+             for c in m.candidates if c.kind in ("region", "city")}
+    if aside and set(regions) - aside:
+        regions = tuple(r for r in regions if r not in aside)
     # "23년 지경위 자료에 나온 클러스터 …": a name said as the document's is where to look, not what is asked,
     # when the question names something else — unless it asks for people, whom a document names (its 담당과장);
     # which document it points to stays in the words (pointed_source)
@@ -244,9 +252,11 @@ def _understand(text: str, index: NameIndex) -> Query:
     if pointers and (len(pointers) < len(mentions) or kind_words) and \
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
+    asked_noun = _asked_noun(words, unexplained)
+    prefaces = _prefaces(words, context_at)
     return Query(
         text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers), known=known,
-        context_at=_prefaces(words, context_at),
+        context_at=prefaces,
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
@@ -255,16 +265,17 @@ def _understand(text: str, index: NameIndex) -> Query:
                              and not morph.is_common_noun(r)),   # 내년도, 금년도: the analyser's common nouns
         unknown_people=tuple(w for w, r in zip(leftover, raw, strict=True) if w in unexplained
                              and morph.is_person_name(w) and (r == w or _said_as_person(words, r, intents))),
-        asked_noun=_asked_noun(words, unexplained),
+        asked_noun=asked_noun,
         before_name=tuple(morph.noun_head(strip_particle(words[i])) for i in range(len(words) - 1)
                           if strip_particle(words[i + 1]) in _NAME_WORDS[:3]),
         # (a computation asked, "국비 합치면?", asks for its result)
         yes_no=morph.asks_yes_no(words, text.rstrip().endswith("?"),
                                  any(is_question_word(w) or explains(strip_particle(w)) for w in words)),
         # what a clause of context says ("지역 투자 애로 관련 보고서 쓰는 중인데요") asks no aspect, unless
-        # nothing else is said
+        # nothing else is said (a noun the question word asks, "건축비 몇 %", is said)
         aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw if w not in context)) or
-        aspect.asked(tuple(morph.as_modifier(w) for w in raw)), rest=rest,
+        aspect.asked(tuple(morph.as_modifier(words[i]) for i in range(len(words))
+                           if i not in covered and (asked_noun is None or i not in prefaces))), rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
