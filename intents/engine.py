@@ -29,7 +29,7 @@ from intents.answers.fallback import (
 from intents.answers.help import answer_help
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
-from intents.answers.program import AREA_LABELS, answer_program, names_by_document
+from intents.answers.program import AREA_LABELS, answer_program, asks_length, names_by_document
 from intents.answers.search import (
     answer_led,
     answer_list,
@@ -492,6 +492,16 @@ class Engine:
                 and (budgets_of(self.store, ask.subject.id) or not self._facts_answer(ask.query, ask.subject)):
             # ("지식산업센터 건축비 지원 한도 얼마": no budget rows, and a fact names what is asked: the fact)
             return answer_budget(ask)   # "사업화 매출 얼마": a result named by its metric is not a budget
+        orgs = [ask.subject, *(c for c in ask.others if c.kind == "organisation")]
+        if intent == "budget" and kind == "organisation" and len(orgs) >= 2 and operation(ask) == "sum" \
+                and not any(c.kind in ("program", "task") for c in ask.others):
+            plans = [self._plan_of(o.id, ask.query.year) for o in orgs]   # "중기부 산업부 23년 예산 합치면": each
+            if all(plans):                                                # ministry's plan total, added
+                ask.subject, ask.others = plans[0], [p for p in plans[1:] if p is not None]
+                computed = answer_compute(ask)
+                if computed is not None:
+                    return computed
+                ask.subject, ask.others = orgs[0], [*orgs[1:]]
         programs = [c for c in ask.others if c.kind in ("program", "task")]
         if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
             ask.subject, ask.others = programs[0], programs[1:]
@@ -582,9 +592,12 @@ class Engine:
                 labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
-                if owner is not None and q.phase is not None and intent not in ("budget", "status") \
-                        and not unexplained \
-                        and q.phase in self._phases(owner.id):   # "클러스터 3단계는 언제까지": the program's phase
+                # (a word the program's own facts say is explained by them: "일몰관리로 몇 년짜리로 바뀌었어")
+                told = [w for w in unexplained if owner is None or not self._data_says(owner, w)]
+                if owner is not None and intent not in ("budget", "status") and not told and (
+                        (q.phase is not None and q.phase in self._phases(owner.id))   # "클러스터 3단계는 언제까지"
+                        or (("period" in q.aspects or asks_length(ask)) and not vocab.asks_list(q.text))):
+                    # ("클러스터 사업기간 몇 년", "클러스터 몇 년짜리로 바뀌었어": the program's)
                     ask.subject = owner
                     return answer_program(ask)
                 if owner is not None and intent == "budget" and not [w for w in unexplained if w not in called]:
@@ -729,8 +742,12 @@ class Engine:
             return None, []
         # the mention of the kind of thing that holds what is asked ("지역경제위 장소 … 산업부 몇 호실": the
         # meeting, not the ministry), then the best scored
+        # (two programs named for a budget: the one that has budget rows — "강원 클러스터 디지털헬스케어 성과사례
+        # 예산": the cluster's, not the 초광역 협력권 of that name, which has none)
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
-                                                 m.exact, m.best.score, m.best.kind == "contact", len(m.text)))
+                                                 m.exact, m.best.score,
+                                                 intent == "budget" and self._has_data_for(intent, m.best),
+                                                 m.best.kind == "contact", len(m.text)))
         # "산업부가 지자체랑 발굴한 투자사업 몇 건": an organisation said beside what it leads, whose facts hold what
         # is asked, is who did it; what it leads is what is asked about
         if primary.best.kind == "organisation":
@@ -870,6 +887,16 @@ class Engine:
         if intent == "meeting":
             return c.kind == "meeting"
         return False
+
+    def _plan_of(self, org_id: str, year: int | None) -> Entity | None:
+        """An organisation's budget as a whole: the one program it leads, under no other, with a year's total
+        row (of the year asked) — 중기부's 지역산업진흥계획; None when not exactly one."""
+        totals = {str(r["id"]): (r, {int(b["year"]) for b in self.store.budgets(str(r["id"]))
+                                     if b["is_total"] and b["year"] is not None})
+                  for r in self.store.led_by("programs", org_id) if not r.get("parent")}
+        latest = max((y for _, years in totals.values() for y in years), default=None)
+        plans = [r for r, years in totals.values() if (year or latest) in years]   # (올해: the latest year)
+        return as_candidate("programs", plans[0]) if len(plans) == 1 else None
 
     def _phases(self, program_id: str) -> set[int]:
         """The phases a program's budgets, fields or facts speak of."""

@@ -202,3 +202,21 @@ def test_a_name_under_two_parents_is_the_one_under_the_parent_most_named_beside_
 ])
 def test_computations_asked_of_a_kind_or_in_a_clause(ro_engine: Engine, question: str, line: str) -> None:
     assert line in ask(ro_engine, question).text.splitlines()[1]
+
+
+def test_two_ministries_budgets_are_each_ones_plan_total_added(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "중기부랑 산업부 23년 예산 합치면 얼마야").text, 1)
+    assert "2,864억원" in first and "4,232억원" in first and "7,096억원" in first, first
+
+
+@pytest.mark.parametrize("question, first", [
+    ("클러스터 사업기간 몇 년짜리야?", "10년"),
+    ("국가혁신클러스터 사업 기간 당초보다 몇 년 늘었어", "10년 − 7년 = 3년"),
+])
+def test_a_length_in_years_is_read_from_the_facts_and_a_change_computed(ro_engine: Engine, question: str,
+                                                                        first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_of_two_programs_named_for_a_budget_the_one_with_budget_rows_is_asked(ro_engine: Engine) -> None:
+    assert "15.2억원" in lead(ask(ro_engine, "강원 클러스터 디지털헬스케어 성과 사례 예산 얼마").text, 1)

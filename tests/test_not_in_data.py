@@ -105,3 +105,9 @@ def test_a_name_one_letter_off_with_the_title_said_is_that_person_and_says_so(ro
     assert "'정병천' 대신 명단의 '정병찬 사무관'으로 찾았습니다." in reply.text
     # a title the near name does not hold (정승훈 is a 사무관): only suggested
     assert "044" not in ask(ro_engine, "정승운 과장 전화번호").text
+
+
+def test_a_day_asked_of_a_meeting_known_only_by_its_month_is_not_in_the_data(ro_engine: Engine) -> None:
+    reply = ask(ro_engine, "협업과제 평가위원회 정확히 며칠에 열렸어?")
+    assert reply.entities == [] and "정확한 날짜는 자료에 없습니다" in reply.text and "2020년 9월" in reply.text
+    assert "2020년 9월" in lead(ask(ro_engine, "협업과제 평가위원회 언제 열려?").text, 1)   # the month, when asked

@@ -212,3 +212,16 @@ def test_a_series_asked_in_the_plural_is_listed_not_offered(ro_engine: Engine) -
     assert reply.intent == "search" and not reply.buttons
     assert all(w in first for w in ("철강", "기계", "디스플레이", "바이오")), first
     assert ask(ro_engine, "실물경제 현장 점검회의 언제 했어?").intent == "clarify"   # one of them: which
+
+
+@pytest.mark.parametrize("text, address", [
+    ("LH 대표 프로젝트 중에 건물 짓는 거 이름이 뭐야", False),   # the object of what the thing asked does
+    ("대구 평가단 건물 어디야", True),
+    ("대구 평가단 건물 주소 아는 사람?", True),
+])
+def test_the_object_of_an_action_said_of_a_thing_asks_no_aspect(ro_engine: Engine, text: str, address: bool) -> None:
+    assert ("address" in understand(text, ro_engine.index).aspects) is address
+
+
+def test_a_length_asked_of_a_kind_is_its_programs(ro_engine: Engine) -> None:
+    assert "10년" in lead(ask(ro_engine, "클러스터 사업기간 일몰관리로 몇 년짜리로 바뀌었어?").text, 1)

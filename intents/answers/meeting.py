@@ -142,6 +142,10 @@ def _minutes(start: object, end: object) -> str:
     return f" ({length}분)" if length > 0 else ""
 
 
+# a day asked, not a month
+_DAY_ASKED = re.compile(r"며칠|몇일|몇월몇일|정확한날짜|정확히언제|날짜가정확히|정확한일자")
+
+
 def answer_meeting(ask: Ask) -> Reply:
     """회의·일정 — 회의 일시·장소·안건, 다음 회의, 참석자 (예: 다음 TF 회의 언제야?)."""
     store, subject = ask.store, ask.subject
@@ -155,6 +159,11 @@ def answer_meeting(ask: Ask) -> Reply:
         year = ask.query.year
         if year is not None and row["start"] and not str(row["start"]).startswith(str(year)):
             return nothing(ask, "meeting", f"{year}년 {row['title']}을(를)")
+        start = str(row["start"] or "")
+        if _DAY_ASKED.search(ask.query.compact) and len(start) < 10:   # "정확히 며칠에 열렸어": only a month
+            known = f" — 자료에는 {when(start)}로만 나옵니다" if start else ""
+            return Reply(text=f"'{row['title']}'의 정확한 날짜는 자료에 없습니다{known}.", intent="meeting",
+                         missed=True)
         detail = meeting_lines(store, row, ask.message.now)
         facts = store.facts(str(row["id"]))
         named = matching_rows(facts, "attribute", ask)

@@ -3,7 +3,7 @@
 import re
 
 from intents.answers.common import Ask, finish, matching_rows, nothing
-from intents.answers.compute import facts_as_results, phases_period, result_arithmetic
+from intents.answers.compute import facts_as_results, phases_period, result_arithmetic, result_operation
 from intents.answers.render import amount, name_of, regions_text, when_iso
 from intents.message import Entity, Reply
 from intents.reading.aspect import BY_NAME, label_says
@@ -153,6 +153,10 @@ def answer_program(ask: Ask) -> Reply:
     computed = result_arithmetic(ask, named_results) or result_arithmetic(ask, facts_as_results(by_label))
     if computed:   # what was asked to compute leads the lines it was computed from
         asked.insert(0, computed)
+    lasting = _duration(ask, facts) if asks_length(ask) else None
+    if lasting is not None:   # "사업기간 몇 년", "당초 계획보다 몇 년 늘었어": the length, computed when changed
+        asked = [lasting[0], *(ln for ln in asked if ln.removeprefix("• ") not in lasting[0])]
+        sources.append(lasting[1])
     for res in named_results:
         asked.append(_result_line(res))
         sources.append(res["source"])
@@ -198,6 +202,36 @@ def answer_program(ask: Ask) -> Reply:
         lines.append(f"• 일정: {meeting['title']} — {when_iso(meeting['start'])}")
         sources.append(meeting["source"])
     return finish(ask, "program", lines, sources, asked=len(asked))
+
+
+_YEARS_ASKED = re.compile(r"몇(?:개)?년")   # a length in years asked: 몇 년, 몇년짜리, 몇 개년
+# … said so whatever else the question asks (몇 년짜리, 몇 년으로 늘었어, 몇 년간); "몇 년에 착수" asks a year
+_LENGTH_ASKED = re.compile(r"몇(?:개)?년(?:짜리|으로|간|동안|늘|줄|더)|몇개년")
+
+
+def asks_length(ask: Ask) -> bool:
+    """Whether a question asks how many years something lasts: 몇 년 with a period asked (사업기간 몇 년), or
+    said as a length (몇 년짜리, 몇 년으로 늘었어)."""
+    said = ask.query.compact
+    return bool(_LENGTH_ASKED.search(said)) or ("period" in ask.aspects() and bool(_YEARS_ASKED.search(said)))
+# a length a fact states: (10년, …), 7개년 — not a year ('24년, ~'27년, 2018년)
+_LASTS = re.compile(r"(?<![~'’‘\d.])(\d{1,2})\s*(?:개년|년)(?![~\d])")
+
+
+def _duration(ask: Ask, facts: list[Row]) -> tuple[str, str] | None:
+    """The years a program lasts as its facts state them (a fact labelled 기간 first), and the source; with a
+    change asked ("당초보다 몇 년 늘었어"), the difference of the two lengths that fact states."""
+    stated = sorted(((f, [int(m.group(1)) for m in _LASTS.finditer(str(f["value"]))]) for f in facts),
+                    key=lambda pair: "기간" not in str(pair[0]["attribute"]))
+    stated = [(f, lengths) for f, lengths in stated if lengths]
+    if not stated:
+        return None
+    fact, lengths = stated[0]
+    said = f"{fact['attribute']}: {fact['value']}"
+    if result_operation(ask) == "diff" and len(set(lengths)) == 2:
+        longer, shorter = max(lengths), min(lengths)
+        return f"{longer}년 − {shorter}년 = {longer - shorter}년 ({said})", str(fact["source"])
+    return said, str(fact["source"])
 
 
 def phase_period(store: Store, row: Row, phase: int) -> str | None:

@@ -212,3 +212,12 @@ def is_plural(word: str) -> bool:
     parts = morphemes(word)
     return any(tag == "XSN" and surface == "들" and i > 0 and parts[i - 1][1].startswith("N")
                for i, (surface, tag) in enumerate(parts))
+
+
+def modifies_as_action(word: str, after: str = "") -> bool:
+    """True for an action verb in its adnominal form before 거/것 (짓는 거, 만드는거, 세운 것): the noun before
+    it is its object ("건물 짓는 거 이름"), what the thing asked does, not what is asked ("번호 아는 사람")."""
+    parts = morphemes(word + after)
+    at = next((i for i, (_, tag) in enumerate(parts) if "ETM" in tag.split("+")), None)
+    return bool(parts) and parts[0][1] == "VV" and at is not None and at + 1 < len(parts) \
+        and parts[at + 1][0] in ("거", "것", "게")

@@ -253,6 +253,8 @@ def _understand(text: str, index: NameIndex) -> Query:
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
     asked_noun = _asked_noun(words, unexplained)
+    done_to = {i for i in range(len(words) - 1)
+               if morph.modifies_as_action(words[i + 1], words[i + 2] if i + 2 < len(words) else "")}
     prefaces = _prefaces(words, context_at)
     return Query(
         text=text, compact=compact(text), mentions=mentions, pointers=tuple(pointers), known=known,
@@ -273,9 +275,12 @@ def _understand(text: str, index: NameIndex) -> Query:
                                  any(is_question_word(w) or explains(strip_particle(w)) for w in words)),
         # what a clause of context says ("지역 투자 애로 관련 보고서 쓰는 중인데요") asks no aspect, unless
         # nothing else is said (a noun the question word asks, "건축비 몇 %", is said)
-        aspects=aspect.asked(tuple(morph.as_modifier(w) for w in raw if w not in context)) or
+        # (nor does the object of an action said of the thing: "건물 짓는 거 이름" asks no address)
+        aspects=aspect.asked(tuple(morph.as_modifier(w) for i, w in enumerate(words)
+                                   if i not in covered and w not in context and i not in done_to)) or
         aspect.asked(tuple(morph.as_modifier(words[i]) for i in range(len(words))
-                           if i not in covered and (asked_noun is None or i not in prefaces))), rest=rest,
+                           if i not in covered and i not in done_to and (asked_noun is None or i not in prefaces))),
+        rest=rest,
         order="next" if bare & set(NEXT) else "last" if bare & set(LAST) else None,
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
