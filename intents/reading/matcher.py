@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -210,6 +211,8 @@ class NameIndex:
             best: Mention | None = None
             best_weight = 0.0
             for size in range(min(3, len(run)), 0, -1):
+                if best is not None and best_weight >= 100.0 + SPAN_BONUS * (size - 1):
+                    break   # no guess of this size or smaller can weigh more (a weight is at most 100 + bonus)
                 for k in range(len(run) - size + 1):
                     part = run[k:k + size]
                     query = _span_text(words, part)
@@ -261,14 +264,17 @@ class NameIndex:
             near = [k for j, k in self._places if len(k) == len(query) and Levenshtein.distance(letters, j) == 1]
             scored = dict.fromkeys(near, PLACE_TYPO_SCORE) if len(near) == 1 else {}
         out: list[Entity] = []
+        seen: set[tuple[str, str]] = set()
         for key, score in sorted(scored.items(), key=lambda kv: -kv[1]):
             if _LATIN_WORD.fullmatch(key) and not _latin_typo(query, key):
                 continue
-            out.extend(self._candidates(self.by_key[key], score, key))
-        out = _dedupe(out)
-        while len(out) > limit and out[limit].score >= out[limit - 1].score:   # ties stay together: a region
-            limit += 1                                                        # or the data decides among them
-        return out[:limit]
+            for c in self._candidates(self.by_key[key], score, key):
+                if (c.kind, c.id) not in seen:
+                    seen.add((c.kind, c.id))
+                    out.append(c)
+            if _cut(out, limit) < len(out):   # the rest cannot change what is kept
+                break
+        return out[:_cut(out, limit)]
 
     def _abbreviated(self, query: str) -> list[str]:
         """Keys a Korean abbreviation stands for: the first syllables of some of a name's nouns, in order, from
@@ -299,7 +305,8 @@ class NameIndex:
         counts: Counter[int] = Counter()
         for posting in usable:
             counts.update(posting)
-        return [i for i, _ in counts.most_common(_PREFILTER_LIMIT)]
+        # what most_common does (nlargest is documented as this sort), with the sort in C
+        return [i for i, _ in sorted(counts.items(), key=itemgetter(1), reverse=True)[:_PREFILTER_LIMIT]]
 
     def _by_choseong(self, query: str) -> list[Entity]:
         scored: dict[int, float] = {}
@@ -388,6 +395,14 @@ def _scores(query: str, keys: list[str]) -> dict[str, float]:
             if score >= FUZZY_CUTOFF:
                 scored[key] = max(scored.get(key, 0.0), score)
     return scored
+
+
+def _cut(out: list[Entity], limit: int) -> int:
+    """How many candidates to keep: `limit`, and those after it that tie with the one before (a region or the
+    data decides among them)."""
+    while len(out) > limit and out[limit].score >= out[limit - 1].score:
+        limit += 1
+    return limit
 
 
 def _dedupe(candidates: list[Entity]) -> list[Entity]:
