@@ -589,11 +589,14 @@ class Engine:
                     if computed is not None:
                         return computed
                     ask.subject = None
+                # (a word the program's own facts say is explained by them: "일몰관리로 몇 년짜리로 바뀌었어")
+                told = [w for w in unexplained if owner is None or not self._data_says(owner, w)]
+                if owner is not None and intent not in ("budget", "status") and not told and asks_length(ask):
+                    ask.subject = owner   # "당초 7년이었다가 몇 년짜리로 바뀌었죠": its length, before a fact
+                    return answer_program(ask)   # labelled 당초 that states the old one
                 labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
-                # (a word the program's own facts say is explained by them: "일몰관리로 몇 년짜리로 바뀌었어")
-                told = [w for w in unexplained if owner is None or not self._data_says(owner, w)]
                 if owner is not None and intent not in ("budget", "status") and not told and (
                         (q.phase is not None and q.phase in self._phases(owner.id))   # "클러스터 3단계는 언제까지"
                         or (("period" in q.aspects or asks_length(ask)) and not vocab.asks_list(q.text))):

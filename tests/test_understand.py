@@ -225,3 +225,14 @@ def test_the_object_of_an_action_said_of_a_thing_asks_no_aspect(ro_engine: Engin
 
 def test_a_length_asked_of_a_kind_is_its_programs(ro_engine: Engine) -> None:
     assert "10년" in lead(ask(ro_engine, "클러스터 사업기간 일몰관리로 몇 년짜리로 바뀌었어?").text, 1)
+
+
+def test_an_auxiliary_state_is_no_listing(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "도심융합특구 부산은 무슨 유형으로 분류돼 있어?").text, 1)
+    assert "산업단지형" in first and "신도시형" not in first
+
+
+def test_when_the_question_names_nothing_the_clause_it_is_about_names_the_subject(ro_engine: Engine) -> None:
+    q = understand("클러스터 관련해서 기재부에서 연락이 왔는데, 사업기간이 몇 년짜리로 바뀐 거였죠?", ro_engine.index)
+    assert not q.mentions and ("programs", "클러스터") in q.kind_words
+    assert "10년" in lead(ask(ro_engine, q.text).text, 1)

@@ -221,3 +221,10 @@ def modifies_as_action(word: str, after: str = "") -> bool:
     at = next((i for i, (_, tag) in enumerate(parts) if "ETM" in tag.split("+")), None)
     return bool(parts) and parts[0][1] == "VV" and at is not None and at + 1 < len(parts) \
         and parts[at + 1][0] in ("거", "것", "게")
+
+
+def ends_connective(word: str) -> bool:
+    """True when a word ends in a verb's connective form (돼, 되어, 들어가): an auxiliary verb may follow it."""
+    parts = morphemes(word)
+    return bool(parts) and parts[-1][1].split("+")[-1] == "EC" and parts[-1][1].split("+")[0] in (
+        "VV", "VA", "XSV", "XSA", "EC", "VX")

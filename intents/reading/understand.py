@@ -13,12 +13,14 @@ from intents.reading.intent import WORDED, follow_up, read_intents
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.normalize import compact, fold, strip_particle, tokens
 from intents.reading.vocab import (
+    CONTACT,
     KIND_WORDS,
     LAST,
     NEXT,
     TITLES,
     asks_picture,
     explains,
+    has_any,
     is_filler,
     is_question_word,
 )
@@ -42,6 +44,7 @@ _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?
 # "X 말고 Y", "X랑 달리 Y": X is set aside (the contrast a connective or the adverb 달리 says)
 _SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리)")
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
+_ABOUT = re.compile(r"^(?:관련|관해|관하여|관한|때문에|건으로)")   # "X 관련해서", "X 건으로": what a clause is about
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _INCLUDED = re.compile(r"(?:지방비|국비)(?:까지|도|포함|포함한|포함해서)(?:다|모두|전부)?"
@@ -212,6 +215,15 @@ def _understand(text: str, index: NameIndex) -> Query:
         # "내일 균형위 회의 때문에 그러는데 클러스터 3단계는": the names a clause of context says are known; the
         # question asks of the kind it names itself
         known, mentions = (*known, *mentions), ()
+    elif mentions and all(not set(range(m.first, m.last + 1)) & said_outside for m in mentions) and not \
+            has_any(compact(" ".join(words[i] for i in said_outside)), CONTACT):   # (whom to call: its people)
+        # the question itself names nothing: what a clause says it is about ("클러스터 3단계 관련해서 기재부에서
+        # 연락이 왔는데, …몇 년짜리로 바뀐 거였죠?") is, not who else a clause names
+        topical = {i for i, w in enumerate(words) if _ABOUT.match(w) for i in range(max(0, i - 2), i)}
+        about = [m for m in mentions if m.last in topical]
+        kinds_about = any(k in compact(" ".join(words[i] for i in topical)) for k in KIND_WORDS)
+        if (about or kinds_about) and len(about) < len(mentions):
+            known, mentions = (*known, *(m for m in mentions if m not in about)), tuple(about)
     # 다음/지난 order dated things, unless they belong to a clause of context ("다음 주 보고 때문에 그러는데")
     # or to a date phrase the date reader knows ("다음 주", "지난달")
     dated = {w for span in temporal_phrases(text) for w in tokens(span)}

@@ -2,6 +2,7 @@
 
 import re
 
+from intents.reading.morph import ends_connective
 from intents.reading.normalize import compact, strip_particle, tokens
 
 TITLES = ("사무관", "과장", "장관", "차관", "본부장", "국장", "단장", "부단장", "주무관", "정책관", "실장", "팀장")
@@ -124,7 +125,11 @@ def asks_list(text: str) -> bool:
     said = compact(text)
     if any(w in said for w in LIST if w not in _WHOLE_LIST):
         return True
-    return any(strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST for t in tokens(text))
+    words = tokens(text)
+    # (있어 after a verb's connective form is the auxiliary of a state: "분류돼 있어", "들어가 있어")
+    return any((strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST)
+               and not (t.startswith("있") and i > 0 and ends_connective(words[i - 1]))
+               for i, t in enumerate(words))
 
 
 def asks_picture(words: list[str] | tuple[str, ...]) -> bool:
