@@ -329,8 +329,9 @@ class Engine:
                 return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
         if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
-        if ask.subject.kind == "organisation" and q.unexplained and forced is None:   # "TIPA 누리집": a fact
-            names = [ask.subject.name, *self.store.aliases("organisation", ask.subject.id)]   # naming it
+        if ask.subject.kind == "organisation" and q.unexplained and forced is None and intent != "budget":
+            # "TIPA 누리집": a fact naming it (not money: "…반영한 국비 얼마" is no 경영평가 반영)
+            names = [ask.subject.name, *self.store.aliases("organisation", ask.subject.id)]
             kept = facts_of_organisation(ask, self.topics, names)
             if kept is not None:
                 return kept
@@ -488,6 +489,16 @@ class Engine:
         if kind in ("program", "task") and set(ask.aspects()) & CARD_ASPECTS \
                 and not any("organisation" in KINDS_OF[a] for a in ask.aspects()):
             return answer_program(ask)   # "어느 과제 소속", "담당 기관": the card states it
+        if intent == "budget" and kind in ("organisation", "program", "task") and not (
+                ask.query.regions or ask.query.cities or budgets_of(self.store, ask.subject.id)):
+            # "TF 협업과제 국비", "기재부랑 국토부가 협업과제 지원하려고 반영한 국비": the money of the program the
+            # 협업과제 belong to — not of one of them, nor of a part of it, nor of an organisation leading one
+            owner = self._budgeted_kind_owner(ask.query)
+            if owner is not None and owner.id != ask.subject.id and not self._is_under(ask.subject, owner) \
+                    and not (kind == "organisation" and any(
+                        self.store.led_by(table, ask.subject.id) for table, _ in ask.query.kind_words)):
+                ask.others, ask.subject = [*ask.others, ask.subject], owner
+                return self._dispatch(ask, intent)
         if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject) \
                 and (budgets_of(self.store, ask.subject.id) or not self._facts_answer(ask.query, ask.subject)):
             # ("지식산업센터 건축비 지원 한도 얼마": no budget rows, and a fact names what is asked: the fact)
@@ -565,6 +576,8 @@ class Engine:
             if not everything:
                 continue
             rows = filter_rows(ask, everything, table)
+            if not rows and intent == "budget" and subject is not None and subject.kind == "organisation":
+                continue   # "기재부랑 국토부가 협업과제 지원하려고 반영한 국비": none of them theirs; the kinds' money
             areas = [compact(str(r.get("area") or "")) for r in everything]
             # a word every row of the kind says of itself ("협력권 … 협력산업") describes the kind: not a topic
             shared = compact(" ".join(str(r.get("summary") or "") for r in everything[:1]))
@@ -890,6 +903,13 @@ class Engine:
         if intent == "meeting":
             return c.kind == "meeting"
         return False
+
+    def _budgeted_kind_owner(self, q: Query) -> Entity | None:
+        """The one program that the rows of a kind the question names belong to, when it has budget rows."""
+        owners = {o.id: o for table, kind in q.kind_words
+                  if (o := self._program_of_kind(self.store.of_kind(table, kind), kind)) is not None
+                  and budgets_of(self.store, o.id)}
+        return next(iter(owners.values())) if len(owners) == 1 else None
 
     def _plan_of(self, org_id: str, year: int | None) -> Entity | None:
         """An organisation's budget as a whole: the one program it leads, under no other, with a year's total

@@ -220,3 +220,16 @@ def test_a_length_in_years_is_read_from_the_facts_and_a_change_computed(ro_engin
 
 def test_of_two_programs_named_for_a_budget_the_one_with_budget_rows_is_asked(ro_engine: Engine) -> None:
     assert "15.2억원" in lead(ask(ro_engine, "강원 클러스터 디지털헬스케어 성과 사례 예산 얼마").text, 1)
+
+
+@pytest.mark.parametrize("question", [
+    "TF 협업과제 국비 새로 얼마 반영됐어?",                       # a program of another kind, naming the kind
+    "기재부랑 국토부가 협업과제 지원용으로 반영한 내년 국비 얼마야",   # organisations leading none of them
+])
+def test_the_money_of_a_kind_named_is_its_programs(ro_engine: Engine, question: str) -> None:
+    assert "450억원" in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question", ["협업과제 450억 중에 부산에 배정된 건 얼마야", "에너지밸리 협업과제 예산 얼마야"])
+def test_a_part_or_a_place_does_not_take_its_programs_money(ro_engine: Engine, question: str) -> None:
+    assert "450억" not in lead(ask(ro_engine, question).text, 1)

@@ -198,8 +198,8 @@ def noun_head(word: str) -> str:
     parts = morphemes(word)
     head = ""
     for surface, tag in parts:
-        if (surface, tag) == ("들", "XSN"):   # the plural says how many, not what: 지역들 → 지역
-            continue
+        if (surface, tag) in (("들", "XSN"), ("용", "XSN")):   # the plural says how many, not what: 지역들 →
+            continue                                               # 지역; 용 what for: 지원용 → 지원
         if tag.split("+")[0] in _HEAD:
             head += surface
             continue

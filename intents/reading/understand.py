@@ -157,7 +157,9 @@ def _understand(text: str, index: NameIndex) -> Query:
     described = {words[i] for i in range(len(words) - 1) if _DOCUMENT.match(strip_particle(words[i + 1]))}
     rest = compact(" ".join(raw))
     written = leftover   # as typed, for a kind word typed with a typo
-    leftover = [morph.noun_head(w) for w in leftover]   # 조성하는거 → 조성, 펀드임 → 펀드
+    # 조성하는거 → 조성, 펀드임 → 펀드; read with its particle when that tells the analyser more (지원용으로)
+    leftover = [h if (h := morph.noun_head(r)) != r and len(h) < len(w) else morph.noun_head(w)
+                for w, r in zip(leftover, raw, strict=True)]
     unexplained = [w for w, r in zip(leftover, raw, strict=True) if len(w) >= 2 and not is_filler(w)
                    and not is_filler(r) and not any(k in w or (w in k and k in rest) for k in KIND_WORDS)
                    and r not in context and r not in counters and morph.has_noun(r) and not _asks_only(r)
@@ -278,7 +280,10 @@ def _understand(text: str, index: NameIndex) -> Query:
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES
                              and not morph.is_common_noun(r)),   # 내년도, 금년도: the analyser's common nouns
         unknown_people=tuple(w for w, r in zip(leftover, raw, strict=True) if w in unexplained
-                             and morph.is_person_name(w) and (r == w or _said_as_person(words, r, intents))),
+                             and morph.is_person_name(w) and (
+                                 (r == w and next(n for n, _ in intents if n not in WORDED) != "budget")
+                                 or _said_as_person(words, r, intents))),   # (a bare name asks no money:
+                                                                            # "협업과제 지원용 국비")
         asked_noun=asked_noun,
         before_name=tuple(morph.noun_head(strip_particle(words[i])) for i in range(len(words) - 1)
                           if strip_particle(words[i + 1]) in _NAME_WORDS[:3]),
@@ -428,7 +433,8 @@ def _said_as_person(words: Sequence[str], word: str, intents: tuple[tuple[str, f
     title or 님/씨 after it, or in a question asking for someone — not "지원용으로" in a question about money."""
     at = words.index(word) if word in words else -1
     after = strip_particle(words[at + 1]) if 0 <= at < len(words) - 1 else ""
-    titled = any(after.startswith(t) for t in TITLES) or word.endswith(("님", "씨"))
+    before = strip_particle(words[at - 1]) if at > 0 else ""   # "위원장 김철수": the title said first
+    titled = any(after.startswith(t) or before.endswith(t) for t in (*TITLES, "위원장")) or word.endswith(("님", "씨"))
     return titled or next(name for name, _ in intents if name not in WORDED) == "contact"
 
 
