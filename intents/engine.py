@@ -309,8 +309,10 @@ class Engine:
                 return self._dispatch(ask, intent)
             return _not_found(q)
         if q.regions and not self._in_regions(ask.subject, q.regions):
-            # "전기자율차 협력권에 충남도 들어가 있나?": asked whether, the answer is no, and where it is
-            return answer_not_in_regions(ask) if q.yes_no else _not_found(q)
+            # "전기자율차 협력권에 충남도 들어가 있나?", "대구도 있었나? 어디어디야": asked whether, the answer is no,
+            # and where it is
+            return answer_not_in_regions(ask) if q.yes_no or (q.checked and vocab.asks_several(q.text)) \
+                else _not_found(q)
         if q.unknown_places and not q.regions and not self._in_regions(ask.subject, []):
             return _not_found(q)   # "울릉도 협업과제": a place the data does not have, for something that has places
         if q.cities and ask.subject.kind == "program":
@@ -575,7 +577,9 @@ class Engine:
                 continue
             if not everything:
                 continue
-            rows = filter_rows(ask, everything, table)
+            checking = bool(q.checked) and set(q.regions) <= set(q.checked) and vocab.asks_several(q.text)
+            # ("에너지 신산업 쪽은 어디어디야? 울산도 들어가나?": all of them, and whether that place is one)
+            rows = filter_rows(replace(ask, query=replace(q, regions=())) if checking else ask, everything, table)
             if not rows and intent == "budget" and subject is not None and subject.kind == "organisation":
                 continue   # "기재부랑 국토부가 협업과제 지원하려고 반영한 국비": none of them theirs; the kinds' money
             areas = [compact(str(r.get("area") or "")) for r in everything]
@@ -646,7 +650,7 @@ class Engine:
                 if computed is not None:
                     return computed
                 ask.subject, ask.others = kept
-            return answer_list(ask, table, kind, rows)
+            return answer_list(ask, table, kind, rows, checked=q.checked if checking else ())
         # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)
         spoken = compact(" ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at))
@@ -782,8 +786,10 @@ class Engine:
         # (a person named beside their ministry is who is asked about: "중기부 최정민 사무관 직통번호")
         others = [self._sibling(q, m) for m in q.mentions if m is not primary]
         contenders = self._rank(q, primary.candidates, intent, now)
-        whether = q.yes_no and primary.exact and contenders[0][1].kind in ("program", "task")
-        if q.regions and not whether and not any(self._in_regions(c, q.regions) for _, c in contenders):
+        several = bool(q.checked) and vocab.asks_several(q.text)   # "대구도 있었나? 어디어디야": whether, and all
+        whether = (q.yes_no or several) and primary.exact and contenders[0][1].kind in ("program", "task")
+        if q.regions and not whether and not (several and not primary.exact) \
+                and not any(self._in_regions(c, q.regions) for _, c in contenders):
             return _not_found(q)   # (a program or task named and asked whether it is there: no, in _route)
         top_rank, top = contenders[0]
         meant = self._descend(q, top)   # a program and its child in the region asked are one answer
@@ -805,7 +811,7 @@ class Engine:
         series), and the question asks for several (a plural noun, 뭐뭐, 목록): all of them, not a choice."""
         said = compact(mention.text)
         plural = any(morph.is_plural(w) for w in tokens(q.text))
-        return len(said) >= 4 and (plural or vocab.asks_list(q.text)) and \
+        return len(said) >= 4 and (plural or vocab.asks_several(q.text)) and \
             all(compact(c.name).startswith(said) for c in options)
 
     def _nested(self, q: Query) -> Mention | None:

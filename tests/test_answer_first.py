@@ -433,3 +433,18 @@ def test_a_period_no_label_states_is_the_line_that_says_how_long(ro_engine: Engi
 def test_a_count_said_in_native_numerals_states_it(ro_engine: Engine) -> None:
     first = lead(ask(ro_engine, "도심융합특구 핵심기능 몇 가지고 뭐뭐야").text, 1)
     assert "혁신, 창업, 기업지원, 정주환경의 네 가지" in first
+
+
+@pytest.mark.parametrize("question, first, second", [
+    ("도심융합특구 지정된 곳 어디어디야? 대구도 있었나", "광주, 대전, 부산", "아니요"),
+    ("클러스터 육성분야 중 바이오 헬스 쪽 어디어디야? 대구도 들어가?", "제주 국가혁신클러스터", "예 — 대구"),
+])
+def test_a_place_said_with_do_beside_a_listing_is_checked_not_filtered(ro_engine: Engine, question: str, first: str,
+                                                                       second: str) -> None:
+    text = ask(ro_engine, question).text
+    assert first in lead(text, 1) and second in lead(text, 2), text
+
+
+def test_a_place_said_with_do_asking_one_fact_of_it_is_that_places(ro_engine: Engine) -> None:
+    assert "자율" in lead(ask(ro_engine, "국가혁신클러스터 세종도 있어? 있으면 분야 뭐").text, 1)
+    assert ask(ro_engine, "도심융합특구 대구도 지정됐어? 유형이 뭐야").entities == []

@@ -42,13 +42,19 @@ def as_candidate(table: str, row: Row, score: float = 100.0) -> Entity:
     return Entity(_TABLE_KIND[table], str(row["id"]), str(row["name"]), score)
 
 
-def answer_list(ask: Ask, table: str, kind: str, rows: list[Row]) -> Reply:
-    """목록·검색 — 지역, 기관, 분야별 과제·사업·평가단 목록 (예: 부산 협업과제, 한국전력이 맡은 협업과제)."""
+def answer_list(ask: Ask, table: str, kind: str, rows: list[Row], checked: tuple[str, ...] = ()) -> Reply:
+    """목록·검색 — 지역, 기관, 분야별 과제·사업·평가단 목록 (예: 부산 협업과제, 한국전력이 맡은 협업과제).
+
+    `checked`: places asked whether they are among the rows ("울산도 들어가나?"), answered after the list."""
     store = ask.store
     if not rows:
         return nothing(ask, "search", f"조건에 맞는 {kind}을(를)")
-    where = f" ({', '.join(ask.query.regions)})" if ask.query.regions else ""
+    where = f" ({', '.join(ask.query.regions)})" if ask.query.regions and not checked else ""
     lines = [f"{kind}{where} {len(rows)}개: " + ", ".join(str(r["name"]) for r in rows[:MAX_NAMED]), ""]
+    for place in checked:
+        holding = [str(r["name"]) for r in rows if place in region_of(r)]
+        lines.insert(1, f"예 — {place}: {', '.join(holding)}" if holding
+                     else f"아니요 — {particle(place, '은', '는')} 들어 있지 않습니다.")
     areas = list(dict.fromkeys(str(r["area"]) for r in rows if r.get("area")))
     if {"field", "type"} & set(ask.aspects()) and 1 < len(areas) < len(rows):   # "3대 분야가 뭐뭐": the fields
         lines = [f"{kind}{where}의 분야 {len(areas)}개: {', '.join(areas)} ({len(rows)}개 {kind})", *lines]

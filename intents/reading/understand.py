@@ -85,6 +85,7 @@ class Query:
     kind_words: tuple[tuple[str, str], ...] = ()
     unexplained: tuple[str, ...] = ()
     unknown_places: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()   # regions said with 도 ("대구도 있었나?"): asked whether, not a filter
     unknown_people: tuple[str, ...] = ()   # words the analyser knows as a person's name that no contact has
     # the words said just before a name word ("정식 이름", "사장 이름"): which name, or whose, is asked
     before_name: tuple[str, ...] = ()
@@ -175,6 +176,9 @@ def _understand(text: str, index: NameIndex) -> Query:
                     and r not in context and morph.has_noun(head):
                 unexplained.append(head)
     mentions, regions, cities = _read_places(found)
+    # "대구도 있었나?", "울산도 들어가나?": a place said with the particle 도 is asked about, whatever else is asked
+    checked = tuple(c.id for m in found if m.first == m.last and words[m.first] == f"{m.text}도"
+                    for c in m.candidates if c.kind == "region")
     known: tuple[Mention, ...] = ()   # names a clause of context said, set aside for what the question names
     if any(m.exact and not set(range(m.first, m.last + 1)) & clauses for m in mentions):
         # a place said only in a clause of context ("대구 평가단 주소 … 경북대 안에 있다던데") does not
@@ -275,6 +279,7 @@ def _understand(text: str, index: NameIndex) -> Query:
         context_at=prefaces,
         intents=intents,
         regions=regions, cities=cities, kind_words=tuple(kind_words), unexplained=tuple(unexplained),
+        checked=tuple(r for r in checked if r in regions),
         # the raw word: stripping the particle 도 would turn 울릉도 into 울릉
         unknown_places=tuple(r for w, r in zip(leftover, raw, strict=True)
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES

@@ -132,6 +132,19 @@ def asks_list(text: str) -> bool:
                for i, t in enumerate(words))
 
 
+_EVERYTHING = re.compile(r"(?:^|\s)(?:다|전부|모두)\s*(?:알려|보여|말해|뽑아|정리)")   # "다 알려줘": all of them
+
+
+def asks_several(text: str) -> bool:
+    """True when a question asks for all of several things: a list word (목록, 뭐뭐), a question word said twice
+    (어디어디, 누구누구), or a request for all of them (다 알려줘)."""
+    said = compact(text)
+    doubled = any(said.count(q * 2) for q in ("어디", "누구", "뭐", "무엇"))
+    listed = any(w in said for w in LIST if w not in _WHOLE_LIST) or any(
+        strip_particle(t) in _WHOLE_LIST[:3] for t in tokens(text))   # (not 있어: "세종도 있어?" asks whether)
+    return listed or doubled or bool(_EVERYTHING.search(text))
+
+
 def asks_picture(words: list[str] | tuple[str, ...]) -> bool:
     """True when a word of the message asks for a picture: 그래프, 차트, 도표, 시각화, 그림으로, 그려줘."""
     lowered = [w.lower() for w in words]
