@@ -236,3 +236,18 @@ def test_when_the_question_names_nothing_the_clause_it_is_about_names_the_subjec
     q = understand("클러스터 관련해서 기재부에서 연락이 왔는데, 사업기간이 몇 년짜리로 바뀐 거였죠?", ro_engine.index)
     assert not q.mentions and ("programs", "클러스터") in q.kind_words
     assert "10년" in lead(ask(ro_engine, q.text).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("클러스터 국비 1단계 대비 2단계 얼마나 늘었어? 차액만", "= 103억원"),      # why it is asked: context
+    ("대구 평가단 주소 좀 알려줄 수 있어? 택시 타게", "경대로17길 47"),
+    ("클러스터 2단계 예산은? 지방비만", "506억원"),                             # a source of money: asked
+])
+def test_a_last_sentence_that_asks_nothing_is_context(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_a_picture_spoken_of_in_a_clause_of_context_is_not_drawn(ro_engine: Engine) -> None:
+    q = understand("클러스터 예산 추이 그래프 그리는 중인데 2단계 지방비 총액이 얼마였어?", ro_engine.index)
+    assert not q.chart
+    assert understand("국가혁신클러스터 예산 그래프 그려줘", ro_engine.index).chart

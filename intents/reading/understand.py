@@ -135,7 +135,9 @@ def understand(text: str, index: NameIndex) -> Query:
     if commanded:
         text = text.strip()[len(CHART_COMMAND):].strip()
     query = _understand(text, index)
-    if commanded or (asks_picture(tokens(text)) and query.intent in CHARTED and query.worded in (None, "stale")):
+    # (not a picture a clause of context speaks of: "예산 추이 그래프 그리는 중인데 2단계 지방비 총액은")
+    spoken = tuple(w for i, w in enumerate(tokens(text)) if i not in query.context_at)
+    if commanded or (asks_picture(spoken) and query.intent in CHARTED and query.worded in (None, "stale")):
         return replace(query, chart=True)
     return query
 
@@ -150,7 +152,7 @@ def _understand(text: str, index: NameIndex) -> Query:
     # words that could contradict the subject: nouns (the analyser's word, not a list) of the question
     # itself — not of a clause of context — that no aspect, keyword or kind word explains
     stops = _sentence_ends(text)
-    clauses = morph.context_words(words, stops)
+    clauses = morph.context_words(words, stops) | _afterthought(words, covered, text)
     context_at = clauses - covered
     context = {words[i] for i in context_at}
     counters = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "몇"}   # 몇 개야, 몇 곳: a counter
@@ -309,12 +311,30 @@ def _understand(text: str, index: NameIndex) -> Query:
     )
 
 
-def _sentence_ends(text: str) -> frozenset[int]:
-    """Indexes of the words a question mark, an exclamation mark or a full stop follows."""
+def _afterthought(words: Sequence[str], covered: set[int], text: str) -> set[int]:
+    """The words of a last sentence said after a question that asks nothing itself ("주소 좀 알 수 있을까요?
+    네비 찍게요", "얼마나 늘었음? 차액만"): why it is asked, context — unless it names something, asks with a
+    question word, or says a year, phase or source of money ("…얼마야? 지방비만")."""
+    asked = _sentence_ends(text, "?？")
+    start = max((i + 1 for i in asked if i + 1 < len(words)), default=0)
+    tail = range(start, len(words))
+    if not start or set(tail) & covered:
+        return set()
+    said = " ".join(words[i] for i in tail)
+    if any(is_question_word(strip_particle(w)) for w in said.split()) or aspect.asked(tuple(said.split())) \
+            or read_intents(said, compact(said), compact(said), False)[0][0] != "other" \
+            or any(v for k, v in _read_qualifiers(fold(said), compact(said)).items() if k != "want_total"):
+        return set()
+    return set(tail)
+
+
+def _sentence_ends(text: str, marks: str = "?!.？！") -> frozenset[int]:
+    """Indexes of the words a question mark, an exclamation mark or a full stop (or only the `marks` given)
+    follows."""
     ends, count = set(), 0
     for sentence in re.split(r"(?<=[?!.？！])\s", text):
         count += len(tokens(sentence))
-        if count and sentence.rstrip()[-1:] in "?!.？！":
+        if count and sentence.rstrip()[-1:] and sentence.rstrip()[-1:] in marks:
             ends.add(count - 1)
     return frozenset(ends)
 
