@@ -251,3 +251,18 @@ def test_a_picture_spoken_of_in_a_clause_of_context_is_not_drawn(ro_engine: Engi
     q = understand("클러스터 예산 추이 그래프 그리는 중인데 2단계 지방비 총액이 얼마였어?", ro_engine.index)
     assert not q.chart
     assert understand("국가혁신클러스터 예산 그래프 그려줘", ro_engine.index).chart
+
+
+@pytest.mark.parametrize("question, first, not_first", [
+    ("21년 클러스터 보도자료에 나온 산업부 지역경제총괄과 과장님이 송주호 과장님이었나? 누구였지", "서가람", "송주호"),
+    ("TIPA 정식 명칭이 한국산업기술진흥원이었나?", "중소기업기술정보진흥원", "한국산업기술진흥원"),
+    ("충북 혁신도시 협업과제가 스마트물류 거점이었나? 김천이랑 헷갈려", "스마트 교육시범도시", "물류"),
+])
+def test_a_name_said_as_a_guess_is_checked_not_asked_about(ro_engine: Engine, question: str, first: str,
+                                                           not_first: str) -> None:
+    line = lead(ask(ro_engine, question).text, 1)
+    assert first in line and not_first not in line, line
+
+
+def test_a_question_word_ending_like_a_guess_still_asks(ro_engine: Engine) -> None:
+    assert "2월 16일" in lead(ask(ro_engine, "주력산업 개편 발표한 비상경제장관회의 며칠이었나요").text, 1)

@@ -41,8 +41,9 @@ _PHASE = re.compile(r"([0-9])\s*단계")
 # a year followed within two words by a document noun: the year the document was issued
 _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?(?:[^\s]+\s+){0,2}?[^\s]*"
                             r"(?:보도자료|자료|보고서)")
-# "X 말고 Y", "X랑 달리 Y": X is set aside (the contrast a connective or the adverb 달리 says)
-_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리)")
+# "X 말고 Y", "X랑 달리 Y", "X랑 헷갈림": X is set aside (a connective, the adverb 달리, or the verb 헷갈리다
+# say it is not the one meant)
+_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리|헷갈)")
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _ABOUT = re.compile(r"^(?:관련|관해|관하여|관한|때문에|건으로)")   # "X 관련해서", "X 건으로": what a clause is about
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
@@ -255,6 +256,17 @@ def _understand(text: str, index: NameIndex) -> Query:
         if next(n for n, _ in asked if n not in WORDED) != "other" or any(
                 is_question_word(strip_particle(w)) for w in tail):
             intents = (*((n, v) for n, v in intents if n in WORDED), *((n, v) for n, v in asked if n not in WORDED))
+    # "과장님이 송주호 과장님이었나? 누구였더라", "국토부였나요?": a name said as a guess is checked, not asked
+    # about — what else the question names says what is asked (not when the guess is all it names)
+    guessed = [m for m in mentions if _guessed(words, m.last)]
+    if guessed and (len(guessed) < len(mentions) or regions or cities or kind_words or known):
+        mentions = tuple(m for m in mentions if m not in guessed)
+        # (the rest of a name guessed in part, "스마트물류 거점이었나", is the guess's too: it vetoes nothing)
+        said = {morph.noun_head(strip_particle(words[m.last + 1])) for m in guessed if m.last + 1 < len(words)
+                and _GUESS.search(words[m.last + 1])}
+        unexplained = [u for u in unexplained if u not in said]
+        if not mentions and known:   # "협업과제 실적을 경영평가에 반영한다던데 어느 부처 담당인지. 국토부였나요?":
+            mentions, known = known, ()   # the question's own names were the guess; the clause's are asked of
     # "평가단 말고 중기부 주관부서", "클러스터 분야 말고요": a name said to be set aside is not what is asked
     set_aside = [m for m in mentions if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 4])]
     if set_aside and len(set_aside) < len(mentions):
@@ -264,6 +276,8 @@ def _understand(text: str, index: NameIndex) -> Query:
              for c in m.candidates if c.kind in ("region", "city")}
     if aside and set(regions) - aside:
         regions = tuple(r for r in regions if r not in aside)
+    if aside and set(cities) - aside:
+        cities = tuple(c for c in cities if c not in aside)
     # "23년 지경위 자료에 나온 클러스터 …": a name said as the document's is where to look, not what is asked,
     # when the question names something else — unless it asks for people, whom a document names (its 담당과장);
     # which document it points to stays in the words (pointed_source)
@@ -309,6 +323,23 @@ def _understand(text: str, index: NameIndex) -> Query:
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
     )
+
+
+_GUESS = re.compile(r"(?:였나|었나|였던가|었던가|인가|인가요|아니었나|아닌가|였나요|었나요)[?？]*$")   # "…이었나?"
+_CONFIRM = re.compile(r"^(?:맞|아니[었야지]|아닌)")   # "정병찬 사무관 맞죠?", "… 아니었어?"
+
+
+def _guessed(words: Sequence[str], last: int) -> bool:
+    """Whether the name ending at word `last` is said as a guess to be checked: its word, or a title after it,
+    ends in 였나/인가, or 맞지/아니었나 follows."""
+    for i in range(last, min(last + 2, len(words))):
+        if _GUESS.search(words[i]) and not is_question_word(words[i]):   # (the name's word, a title after it,
+            return True                                  # or the rest of a name said in part — not "며칠이었나")
+        if i > last and not any(strip_particle(words[i]).startswith(t) for t in TITLES):
+            return bool(_CONFIRM.match(words[i]))
+        if i + 1 < len(words) and _CONFIRM.match(words[i + 1]):
+            return True
+    return False
 
 
 def _afterthought(words: Sequence[str], covered: set[int], text: str) -> set[int]:
