@@ -653,13 +653,13 @@ class Engine:
             return answer_list(ask, table, kind, rows, checked=q.checked if checking else ())
         # "에너지 관련 사업": a topic's list; not when a way to reach someone is asked ("지특 관련해서 TIPA 번호")
         reach = {"phone", "address", "email", "fax"} & set(q.aspects)
-        said = " ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at)
-        spoken = compact(said)
+        question = " ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at)
+        spoken = compact(question)
         topic = subject is not None and ("관련" in spoken or not q.mentions[0].exact) \
             and not self._of_regions(subject, q) and not reach and not asks_for_person(ask) \
             and not any(c.kind in KINDS_OF[a] for a in q.aspects for c in q.mentions[0].candidates)
         # (not what a candidate holds: "지경위에서 의결된 안건 뭐뭐": the meeting's agenda, not a topic)
-        if topic and vocab.asks_list(said):   # "에너지 관련 사업": everything named for it (not "… 관련해서 …")
+        if topic and vocab.asks_list(question):   # "에너지 관련 사업": everything named for it (not "… 관련해서 …")
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
