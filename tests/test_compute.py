@@ -233,3 +233,13 @@ def test_the_money_of_a_kind_named_is_its_programs(ro_engine: Engine, question: 
 @pytest.mark.parametrize("question", ["협업과제 450억 중에 부산에 배정된 건 얼마야", "에너지밸리 협업과제 예산 얼마야"])
 def test_a_part_or_a_place_does_not_take_its_programs_money(ro_engine: Engine, question: str) -> None:
     assert "450억" not in lead(ask(ro_engine, question).text, 1)
+
+
+def test_daebi_before_rnd_is_compared_with_not_non_rnd(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "클러스터 1단계 국비 소계 대비 R&D 소계 비중 몇 %야? 계산 좀").text, 1)
+    assert "990억원 ÷" in first and "82.3%" in first, first
+
+
+def test_two_results_asked_at_once_are_both_on_the_first_line(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "클러스터 1단계 일자리 몇 명이랑 중핵기업 몇 개 유치했어?").text, 1)
+    assert "649명" in first and "122" in first, first

@@ -9,8 +9,9 @@ from intents.message import Entity, Reply
 from intents.reading.aspect import BY_NAME, label_says
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact
+from intents.reading.normalize import tokens as tokenize
 from intents.reading.understand import entity_row, region_of
-from intents.reading.vocab import RESULTS, is_generic
+from intents.reading.vocab import RESULTS, is_generic, is_question_word
 from store.store import Row, Store
 
 _KIND_LABEL = {"협업과제": "혁신도시 협업과제", "대표프로젝트": "대표 프로젝트", "우수과제": "중점 확산 우수과제"}
@@ -157,9 +158,13 @@ def answer_program(ask: Ask) -> Reply:
     if lasting is not None:   # "사업기간 몇 년", "당초 계획보다 몇 년 늘었어": the length, computed when changed
         asked = [lasting[0], *(ln for ln in asked if ln.removeprefix("• ") not in lasting[0])]
         sources.append(lasting[1])
-    for res in named_results:
-        asked.append(_result_line(res))
-        sources.append(res["source"])
+    result_lines = [_result_line(res) for res in named_results]
+    sources.extend(res["source"] for res in named_results)
+    asking = _questions_asked(ask)
+    if asking >= 2 and len(result_lines) >= 2 and not computed:   # "일자리 몇 명이랑 중핵기업 몇 개": both,
+        both = " · ".join(ln.removeprefix("• ") for ln in result_lines[:asking])   # on the first line
+        result_lines = [both, *result_lines[asking:]]
+    asked.extend(result_lines)
     fields = store.fields(subject.id)
     field_lines: list[str] = []
     if fields:
@@ -207,6 +212,11 @@ def answer_program(ask: Ask) -> Reply:
 _YEARS_ASKED = re.compile(r"몇(?:개)?년")   # a length in years asked: 몇 년, 몇년짜리, 몇 개년
 # … said so whatever else the question asks (몇 년짜리, 몇 년으로 늘었어, 몇 년간); "몇 년에 착수" asks a year
 _LENGTH_ASKED = re.compile(r"몇(?:개)?년(?:짜리|으로|간|동안|늘|줄|더)|몇개년")
+
+
+def _questions_asked(ask: Ask) -> int:
+    """How many question words (몇, 얼마 …) the question itself says, outside its clauses of context."""
+    return sum(is_question_word(w) for i, w in enumerate(tokenize(ask.query.text)) if i not in ask.query.context_at)
 
 
 def asks_length(ask: Ask) -> bool:

@@ -51,7 +51,7 @@ _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9]
 _INCLUDED = re.compile(r"(?:지방비|국비)(?:까지|도|포함|포함한|포함해서)(?:다|모두|전부)?"
                        r"(?:합친|합하|더한|더하|포함|총)")
 _LISTED_TOTAL = re.compile(r"(랑|하고|와|과|\+)\s*합계")
-_CATEGORY = re.compile(r"(비)?(?:r&d|알앤디|rnd)")
+_CATEGORY = re.compile(r"(?:(?<!대)(비))?(?:r&d|알앤디|rnd)")   # (not 대비 R&D: "compared with R&D")
 _PERIOD = re.compile(r"(?<![0-9])(?:20)?'?([0-9]{2})\s*[~∼-]\s*(?:20)?'?([0-9]{2})(?![0-9])")
 
 
@@ -384,10 +384,17 @@ def _qualified_filler(word: str) -> bool:
     return rest != word and (not rest or is_filler(rest))
 
 
+_REQUEST = ("부탁", "해줘", "해주", "해 주", "요청", "해봐", "해줄")   # what a request of the bot is said with
+
+
 def _requested(words: tuple[str, ...], word: str) -> bool:
     """A noun that names the act requested of the bot ("확인 부탁해요", "검토 부탁드립니다"), not a topic."""
     at = [i for i, w in enumerate(words) if w == word]
-    return any(i + 1 < len(words) and words[i + 1].startswith("부탁") for i in at)
+    for i in at:   # (a word of courtesy between: "확인 좀 부탁드려요"; or nothing after but one: "계산 좀")
+        rest = [w for w in words[i + 1:] if w not in ("좀", "한번", "혹시", "빨리")]
+        if (rest and rest[0].startswith(_REQUEST)) or (not rest and i + 1 < len(words)):
+            return True
+    return False
 
 
 def _asks_only(word: str) -> bool:
@@ -449,8 +456,8 @@ def _read_qualifiers(folded: str, rest: str) -> dict[str, Any]:
         "phase": int(phase.group(1)) if phase and not phase_span else None,
         "phase_span": phase_span,
         "this_year": bool(_THIS_YEAR.search(folded)),
-        "category": "비R&D" if ("비r&d" in rest or "비알앤디" in rest) else (
-            "R&D" if ("r&d" in rest or "알앤디" in rest) else None),
+        "category": "비R&D" if any(m.group(1) for m in _CATEGORY.finditer(rest)) else (
+            "R&D" if _CATEGORY.search(rest) else None),
         # "지방비까지 합친 총액", "국비 포함 전체": a funding said as included in the total is not a filter
         "funding": None if _INCLUDED.search(rest) else next((f for f in ("지방비", "국비", "정부") if f in rest), None),
         "scope": next((s for s in SCOPES if s in rest), None),
