@@ -24,6 +24,7 @@ from intents.answers.fallback import (
     facts_labelled,
     facts_naming,
     facts_of_organisation,
+    facts_saying,
     topics_said,
 )
 from intents.answers.help import answer_help
@@ -614,6 +615,16 @@ class Engine:
                 labelled = facts_labelled(ask, self.topics, owner.id) if owner is not None else None
                 if labelled is not None:   # "균특법 몇조가 클러스터 근거였더라": a fact of the clusters' program
                     return labelled
+                # "협업과제 추진실적은 어디에 반영한다고 했지": a question word asking, no list, and a fact of the
+                # kind's program that says the question's other words
+                words = [compact(morph.noun_head(w)) for w in ask.content_words()
+                         if not vocab.is_question_word(w) and not any(k in compact(w) for k in vocab.KIND_WORDS)]
+                asking = any(vocab.is_question_word(w) for w in tokens(q.text))
+                said = facts_saying(ask, self.topics, owner.id, [w for w in words if len(w) >= 2]) \
+                    if owner is not None and asking and intent not in ("budget", "status") \
+                    and not vocab.asks_several(q.text) else None
+                if said is not None:
+                    return said
                 if owner is not None and intent not in ("budget", "status") and not told and (
                         (q.phase is not None and q.phase in self._phases(owner.id))   # "클러스터 3단계는 언제까지"
                         or (("period" in q.aspects or asks_length(ask)) and not vocab.asks_list(q.text))):

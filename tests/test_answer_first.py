@@ -448,3 +448,11 @@ def test_a_place_said_with_do_beside_a_listing_is_checked_not_filtered(ro_engine
 def test_a_place_said_with_do_asking_one_fact_of_it_is_that_places(ro_engine: Engine) -> None:
     assert "자율" in lead(ask(ro_engine, "국가혁신클러스터 세종도 있어? 있으면 분야 뭐").text, 1)
     assert ask(ro_engine, "도심융합특구 대구도 지정됐어? 유형이 뭐야").entities == []
+
+
+@pytest.mark.parametrize("question, first", [
+    ("협업과제 추진실적은 어디에 반영한다고 했더라?", "경영평가"),   # a fact of the kind's program saying the words
+    ("클러스터 3단계는 몇 년 착수가 목표였지?", "'23년 착수"),     # of its facts, the one saying most of the question
+])
+def test_a_kinds_program_fact_that_says_the_question_leads(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

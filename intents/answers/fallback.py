@@ -130,6 +130,16 @@ def facts_labelled(ask: Ask, topics: list[Topic], owner: str) -> Reply | None:
     return _answer_with(ask, [(t.table, t.row) for t in mine][:MAX_FACTS]) if mine else None
 
 
+def facts_saying(ask: Ask, topics: list[Topic], owner: str, words: list[str]) -> Reply | None:
+    """The one fact of an owner that says most of the question's words, two of them at least ("협업과제
+    추진실적은 어디에 반영한다고 했지": 경영평가 반영 — 추진실적을 … 반영); None when none does or two tie."""
+    scored = sorted(((sum(w in t.head + t.body for w in words), i, t) for i, t in enumerate(topics)
+                     if t.table == "facts" and _owner_id(t.table, t.row) == owner), key=lambda s: (-s[0], s[1]))
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return _answer_with(ask, [(scored[0][2].table, scored[0][2].row)])
+
+
 def facts_naming(ask: Ask, topics: list[Topic], phrase: str) -> Reply | None:
     """Facts whose label contains a phrase of the question verbatim (stronger than a fuzzy name guess)."""
     if len(phrase) < 3 or not any(phrase in t.head for t in topics):

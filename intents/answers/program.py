@@ -122,6 +122,10 @@ def answer_program(ask: Ask) -> Reply:
     if not asked_facts:   # "몇 년까지 지원돼": the one fact whose label says what is asked (지원 기간)
         labelled = [f for f in facts if label_says(str(f["attribute"]), q.aspects)]
         asked_facts = labelled if len(labelled) == 1 else []
+    # the facts that say more of the question first ("3단계 몇 년 착수 목표": the one on 3단계 착수 목표)
+    said = [*ask.content_words(), *([f"{q.phase}단계"] if q.phase is not None else [])]
+    asked_facts = sorted(asked_facts, key=lambda f: -sum(compact(w) in compact(f"{f['attribute']} {f['value']}")
+                                                          for w in said))
     results = store.results(subject.id)
     if q.phase is not None and results:   # "2단계 일자리": only results of that phase's period (budget table)
         periods = {str(b["period"]) for b in store.budgets(subject.id) if b["phase"] == q.phase and b["period"]}
