@@ -266,3 +266,8 @@ def test_a_name_said_as_a_guess_is_checked_not_asked_about(ro_engine: Engine, qu
 
 def test_a_question_word_ending_like_a_guess_still_asks(ro_engine: Engine) -> None:
     assert "2월 16일" in lead(ask(ro_engine, "주력산업 개편 발표한 비상경제장관회의 며칠이었나요").text, 1)
+
+
+def test_a_brief_named_as_where_to_look_is_no_subject(ro_engine: Engine) -> None:
+    text = "저희 도심융합특구 관련해서 국토연 브리프에 광주가 무슨 유형으로 분류돼 있는지 알 수 있을까요?"
+    assert "신도시형" in lead(ask(ro_engine, text).text, 1)

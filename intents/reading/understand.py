@@ -46,7 +46,7 @@ _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?
 _SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리|헷갈)")
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _ABOUT = re.compile(r"^(?:관련|관해|관하여|관한|때문에|건으로)")   # "X 관련해서", "X 건으로": what a clause is about
-_DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서)")   # "지경위 자료에 나온", "보도자료 기준으로": a document
+_DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서|브리프)")   # "지경위 자료에 나온", "국토연 브리프에": a document
 _PHASE_SPAN = re.compile(r"(?<![0-9])([0-9])\s*(?:단계)?\s*[~∼,·-]\s*([0-9])\s*단계")   # 1~2단계, 1,2단계
 _INCLUDED = re.compile(r"(?:지방비|국비)(?:까지|도|포함|포함한|포함해서)(?:다|모두|전부)?"
                        r"(?:합친|합하|더한|더하|포함|총)")
@@ -283,7 +283,7 @@ def _understand(text: str, index: NameIndex) -> Query:
     # which document it points to stays in the words (pointed_source)
     pointers = [m for m in mentions if _DOCUMENT.match(m.text) or (
         m.last + 1 < len(words) and _DOCUMENT.match(words[m.last + 1]))]
-    if pointers and (len(pointers) < len(mentions) or kind_words) and \
+    if pointers and (len(pointers) < len(mentions) or kind_words or known) and \
             next(n for n, _ in intents if n not in WORDED) != "contact":
         mentions = tuple(m for m in mentions if m not in pointers)
     asked_noun = _asked_noun(words, unexplained)
