@@ -23,7 +23,7 @@ from tests.scoring import lead
     ("국가혁신클러스터 1단계 중에 총사업비 제일 컸던 해가 언제냐",
      "가장 많은 것: 2020년 · 1단계 · 합계 785억원 (비교한 3개 중)"),
     ("2023 산업부 지역사업 4개 중 국비 젤 많은 사업 뭐에요",
-     "가장 많은 것: 지능형(스마트)특성화기반구축 2023년 · 국비 1,607억원 (비교한 3개 중)"),
+     "가장 많은 것: 지능형(스마트)특성화기반구축 2023년 · 국비 1,607억원 (비교한 4개 중)"),
     ("18~22년 중에 클러스터 총사업비 제일 많았던 해 언제야",
      "가장 많은 것: 2021년 · 2단계 · 합계 969억원 (비교한 5개 중)"),
     ("산업부 23년 4개 사업 중 국비 젤 큰 사업 뭐야",
@@ -243,3 +243,13 @@ def test_daebi_before_rnd_is_compared_with_not_non_rnd(ro_engine: Engine) -> Non
 def test_two_results_asked_at_once_are_both_on_the_first_line(ro_engine: Engine) -> None:
     first = lead(ask(ro_engine, "클러스터 1단계 일자리 몇 명이랑 중핵기업 몇 개 유치했어?").text, 1)
     assert "649명" in first and "122" in first, first
+
+
+@pytest.mark.parametrize("question, first", [
+    ("23년 지역사업추진계획 4개 사업 중에 국비 제일 많은 게 뭐야?",
+     "특성화기반구축 2023년 · 국비 1,607억원 (비교한 4개 중)"),
+    ("지역사업추진계획 4개 사업 중에 국비 젤 적은 건?", "지역협력혁신성장 2023년 · 국비 107억원 (비교한 4개 중)"),
+])
+def test_a_plans_programs_are_compared_in_one_year_including_those_filed_under_it(ro_engine: Engine, question: str,
+                                                                                  first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

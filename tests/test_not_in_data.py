@@ -111,3 +111,13 @@ def test_a_day_asked_of_a_meeting_known_only_by_its_month_is_not_in_the_data(ro_
     reply = ask(ro_engine, "협업과제 평가위원회 정확히 며칠에 열렸어?")
     assert reply.entities == [] and "정확한 날짜는 자료에 없습니다" in reply.text and "2020년 9월" in reply.text
     assert "2020년 9월" in lead(ask(ro_engine, "협업과제 평가위원회 언제 열려?").text, 1)   # the month, when asked
+
+
+@pytest.mark.parametrize("question, first", [
+    ("시군구연고산업 지원대상 기초지자체 몇 곳으로 한정한 거예요?", "132"),   # a verb before 거, not a person
+    ("충북 진천·음성 협업과제 명칭 정확하게 좀 알려줘", "스마트 교육시범도시"),   # an adverb names nothing
+    ("국가혁신클러스터 요즘은 이름이 뭐야?", "지역혁신협력지구"),
+    ("NIPA가 맡은 혁신도시가 어디였지", "진천"),
+])
+def test_words_that_name_nothing_do_not_veto(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -370,6 +370,15 @@ def _compute(ask: Ask) -> Reply | None:
     if op in ("max", "min") and len(subjects) == 1 and compared(q.compact) == "programs":
         programs = [Entity("program", str(r["id"]), str(r["name"]), 100.0)   # "4개 중 국비 젤 많은 사업"
                     for r in ask.store.children("programs", subjects[0].id) if ask.store.budgets(str(r["id"]))]
+        # (and those whose cells the plan's document files under it without linking them: 클러스터's 2023 국비,
+        # noted "2023년도 지역사업추진계획")
+        filed = dict.fromkeys(str(r["program"]) for r in ask.store.dated_budgets()
+                              if str(r["note"] or "").strip() == subjects[0].name and r["program"] != subjects[0].id)
+        programs += [Entity("program", p, str(row["name"]), 100.0) for p in filed
+                     if p not in {c.id for c in programs} and (row := ask.store.program(p)) is not None]
+        if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have
+            counts = Counter(y for c in programs for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
+            base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
         subjects = programs if len(programs) >= 2 else subjects
     parents = {str((ask.store.program(c.id) or {}).get("parent") or "") for c in subjects}
     subjects = [c for c in subjects if c.id not in parents]   # a plan's total is not compared with its parts

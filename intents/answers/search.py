@@ -77,7 +77,9 @@ def answer_led(ask: Ask) -> Reply | None:
     rows += [("programs", r) for r in store.led_by("programs", subject.id)]
     if not rows:
         return None
-    names = ", ".join(str(r["name"]) for _, r in rows[:MAX_NAMED])
+    where = ask.query.has("어디", "혁신도시", "지역")   # "NIPA가 맡은 혁신도시가 어디였지": the places too
+    names = ", ".join(str(r["name"]) + (f" ({r.get('innovation_city') or regions_text(r)})" if where and (
+        r.get("innovation_city") or regions_text(r)) else "") for _, r in rows[:MAX_NAMED])
     lines = [f"[{subject.name}] 맡은 과제·사업", f"{len(rows)}개: {names}"]
     for table, row in rows:
         lines.append(row_line(store, row))

@@ -99,7 +99,9 @@ def has_noun(word: str) -> bool:
     if not parts:
         return False
     surface, tag = parts[0]
-    return tag.split("+")[0] in _CONTENT and (len(surface) >= 2 or tag.startswith("S"))
+    # (an adjective made an adverb, 정확하게 / 빠르게, says how, names nothing)
+    adverb = len(parts) >= 3 and parts[1][1].startswith("XSA") and parts[2] == ("게", "EC")
+    return tag.split("+")[0] in _CONTENT and (len(surface) >= 2 or tag.startswith("S")) and not adverb
 
 
 def closes_context(word: str) -> bool:
@@ -228,3 +230,11 @@ def ends_connective(word: str) -> bool:
     parts = morphemes(word)
     return bool(parts) and parts[-1][1].split("+")[-1] == "EC" and parts[-1][1].split("+")[0] in (
         "VV", "VA", "XSV", "XSA", "EC", "VX")
+
+
+def modifies(word: str, after: str) -> bool:
+    """True when a word read with the one after it is a verb's adnominal form before 거/것 ("한정한 거예요"):
+    a clause about a thing, not a name (the analyser reads 한정한 alone as a person's)."""
+    if not after.startswith(("거", "것", "게")):
+        return False
+    return any("ETM" in tag.split("+") for _, tag in morphemes(word + after)[:-1])

@@ -50,11 +50,15 @@ DIMENSION = ("연도", "년도", "해", "연도별", "년도별", "단계별", "
 _COMPARED = re.compile(r"(?:제일|가장|젤|최고로?|최대|최소|최저)[가-힣]{0,6}?(?:은|던|한|운)?(사업|과제|해|연도|년도)")
 
 
+_AMONG = re.compile(r"(?:사업|과제)들?(?:중|가운데)")
+
+
 def compared(compact_text: str) -> str | None:
     """What a superlative compares: 'programs' (가장 많은 사업) or 'years' (제일 컸던 해), when it says."""
     match = _COMPARED.search(compact_text)
-    if match is None:
-        return None
+    if match is None:   # "4개 사업 중에 국비 제일 많은 게": the programs are what the superlative is among
+        return "programs" if _AMONG.search(compact_text) and (MAX.search(compact_text) or MIN.search(compact_text)) \
+            else None
     return "programs" if match.group(1) in ("사업", "과제") else "years"
 
 
@@ -163,7 +167,7 @@ _VERB_ENDINGS = ("됐어", "됐나", "됐니", "되나", "됩니까", "했어", 
                  "했는", "인지", "는지", "은지", "어요", "아요", "았어", "었어", "였어", "겠어", "할까", "을까",
                  "주세요", "드려요", "습니까", "ㅂ니까", "던가", "던데", "나봐", "래요", "대요")
 _POLITE = {"혹시", "좀", "부탁", "부탁해", "제발", "그럼", "그러면", "그런데", "저기", "안녕", "안녕하세요", "감사",
-           "고마워", "빨리", "바로", "지금", "현재", "이번", "최신", "정확한", "정확히", "다시", "한번", "먼저",
+           "고마워", "빨리", "바로", "지금", "현재", "요즘", "이번", "최신", "정확한", "정확히", "다시", "한번", "먼저",
            # 알다 said politely (아시는 분?, 아시나요): the analyser reads 아시 as a noun
            "아시는", "아시나요", "아세요", "아시면", "아실까요"}
 
