@@ -622,7 +622,8 @@ class Engine:
                 asking = any(vocab.is_question_word(w) for w in tokens(q.text))
                 said = facts_saying(ask, self.topics, owner.id, [w for w in words if len(w) >= 2]) \
                     if owner is not None and asking and intent not in ("budget", "status") \
-                    and not vocab.asks_several(q.text) else None
+                    and not vocab.asks_several(q.text) and not any(   # (not of a program the question names)
+                        m.exact and m.best.kind in ("program", "task") for m in q.mentions) else None
                 if said is not None:
                     return said
                 if owner is not None and intent not in ("budget", "status") and not told and (

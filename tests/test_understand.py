@@ -271,3 +271,8 @@ def test_a_question_word_ending_like_a_guess_still_asks(ro_engine: Engine) -> No
 def test_a_brief_named_as_where_to_look_is_no_subject(ro_engine: Engine) -> None:
     text = "저희 도심융합특구 관련해서 국토연 브리프에 광주가 무슨 유형으로 분류돼 있는지 알 수 있을까요?"
     assert "신도시형" in lead(ask(ro_engine, text).text, 1)
+
+
+def test_can_is_no_request_for_a_list(ro_engine: Engine) -> None:
+    text = "다음 주 보고 때문에 그러는데, 울산 클러스터 2단계 과제가 뭐였는지 좀 알려줄 수 있어?"
+    assert "전기버스" in lead(ask(ro_engine, text).text, 1)

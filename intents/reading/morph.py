@@ -238,3 +238,10 @@ def modifies(word: str, after: str) -> bool:
     if not after.startswith(("거", "것", "게")):
         return False
     return any("ETM" in tag.split("+") for _, tag in morphemes(word + after)[:-1])
+
+
+def is_bound_noun(word: str, before: str = "") -> bool:
+    """True for a word that is one bound noun (수, 적, 줄) read after the word before it: "알려줄 수 있어" says
+    can, asks for nothing."""
+    parts = morphemes(before + word)
+    return bool(parts) and parts[-1] == (word, "NNB")

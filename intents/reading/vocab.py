@@ -2,7 +2,7 @@
 
 import re
 
-from intents.reading.morph import ends_connective
+from intents.reading.morph import ends_connective, is_bound_noun
 from intents.reading.normalize import compact, strip_particle, tokens
 
 TITLES = ("사무관", "과장", "장관", "차관", "본부장", "국장", "단장", "부단장", "주무관", "정책관", "실장", "팀장")
@@ -131,8 +131,10 @@ def asks_list(text: str) -> bool:
         return True
     words = tokens(text)
     # (있어 after a verb's connective form is the auxiliary of a state: "분류돼 있어", "들어가 있어")
+    # (…nor after a bound noun: "알려줄 수 있어" says can)
     return any((strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST)
-               and not (t.startswith("있") and i > 0 and ends_connective(words[i - 1]))
+               and not (t.startswith("있") and i > 0 and (ends_connective(words[i - 1]) or is_bound_noun(
+                   words[i - 1], words[i - 2] if i > 1 else "")))
                for i, t in enumerate(words))
 
 
