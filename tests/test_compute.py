@@ -96,7 +96,7 @@ def test_units_are_converted_exactly(ro_engine: Engine) -> None:
     ("클러스터 1단계 일자리 중 청년 일자리는 몇 명 정도 돼?", "약 454명 = 649명 × 70% (454.3명; 청년 일자리 비율)"),
     ("국가혁신클러스터 1단계 기업유치 중 수도권 아닌 기업은 몇 건이야",
      "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건"),
-    ("1단계 기업유치 122건에서 수도권 기업 빼면 몇 건이야", "말씀하신 수 122건 − 수도권 기업 유치 47건 = 75건"),
+    ("1단계 기업유치 122건에서 수도권 기업 빼면 몇 건이야", "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건"),
     ("지역주력산업 개편후 주축산업이랑 미래신산업 합치면 몇 개?", "주축산업 수 41개 + 미래신산업 수 19개 = 60개"),
     ("주축산업이랑 미래신산업 개수 합치면 기존 주력산업 48개보다 몇 개 많아?",
      "(주축산업 수 41개 + 미래신산업 수 19개) − 기존 주력산업 수 48개 = 12개"),
@@ -252,4 +252,14 @@ def test_two_results_asked_at_once_are_both_on_the_first_line(ro_engine: Engine)
 ])
 def test_a_plans_programs_are_compared_in_one_year_including_those_filed_under_it(ro_engine: Engine, question: str,
                                                                                   first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("1단계 유치한 중핵기업 122건 중에 수도권 기업 빼면 몇 건?", "122건 − 수도권 기업 유치 47건 = 75건"),
+    ("클러스터 2단계('21~'22) 국비 지방비 다 합쳐서 얼마야?", "= 1,812억원"),   # a phase's subtotal is its period's
+    ("산업부 지역사업 4개중에 지방비 젤 많은거 뭐임", "특성화기반구축 2023년 · 지방비 689억원"),
+    ("산업부 올해 지역사업 4개 중에 지방비가 국비보다 많은 사업 있어?", "지역협력혁신성장"),
+])
+def test_computations_found_by_their_words(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)

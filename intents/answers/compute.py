@@ -12,7 +12,7 @@ from intents.answers.render import cited, describe
 from intents.message import Entity, Reply
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact, strip_particle, tokens
-from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM, compared
+from intents.reading.vocab import DIFF, DIVIDE, MAX, MEAN, MIN, SHARE, SUM, among_programs, compared
 from store.store import Row
 
 # the funding column's spellings of one source of money (the two documents write 정부 and 지방비등)
@@ -152,8 +152,9 @@ def cell(rows: list[Row], year: int | None = None, phase: int | None = None, per
         rows = [r for r in rows if r["year"] == year]
     elif phase is not None:
         rows = [r for r in rows if r["phase"] == phase and r["year"] is None]
-    elif period is not None:
-        rows = [r for r in rows if r["period"] == period and r["year"] is None and r["phase"] is None]
+    elif period is not None:   # (a phase's subtotal is that period's cell when no other is: 2단계 = '21~'22)
+        spans = [r for r in rows if r["period"] == period and r["year"] is None]
+        rows = [r for r in spans if r["phase"] is None] or spans
     else:
         broad = [r for r in rows if r["year"] is None and r["phase"] is None]
         rows = broad or (rows if len({r["year"] for r in rows}) == 1 else [])
@@ -367,7 +368,8 @@ def _compute(ask: Ask) -> Reply | None:
             base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
         asked: list[tuple[str, Any]] = [(k, v) for k, vs in split for v in vs] or [("year", base["year"])]
         subjects = [c for c in subjects if all(cell(rows_named(ask, c.id), **{**base, k: v}) for k, v in asked)]
-    if op in ("max", "min") and len(subjects) == 1 and compared(q.compact) == "programs":
+    if len(subjects) == 1 and ((op in ("max", "min") and compared(q.compact) == "programs") or (
+            op == "diff" and len(q.fundings) == 2 and among_programs(q.compact))):   # (…중에 지방비가 국비보다 많은)
         programs = [Entity("program", str(r["id"]), str(r["name"]), 100.0)   # "4개 중 국비 젤 많은 사업"
                     for r in ask.store.children("programs", subjects[0].id) if ask.store.budgets(str(r["id"]))]
         # (and those whose cells the plan's document files under it without linking them: 클러스터's 2023 국비,

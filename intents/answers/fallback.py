@@ -9,7 +9,7 @@ from intents.answers.compute import result_arithmetic, result_operation
 from intents.answers.meeting import answer_meeting, titled
 from intents.answers.render import cited
 from intents.message import Entity, Reply
-from intents.reading.morph import is_verb, noun_head
+from intents.reading.morph import has_noun, is_verb, noun_head
 from intents.reading.normalize import compact
 from intents.reading.understand import region_of
 from intents.reading.vocab import is_generic, is_question_word
@@ -80,7 +80,8 @@ def _budget_by_qualifiers(ask: Ask) -> Reply | None:
 
 
 def _topic_words(ask: Ask) -> list[str]:
-    heads = (noun_head(w) for w in ask.content_words())   # 얼마라고 → 얼마, 정규직이 → 정규직
+    # (not a bound noun or a counter with its particle: 중에, 건이)
+    heads = (noun_head(w) for w in ask.content_words() if has_noun(w))   # 얼마라고 → 얼마, 정규직이 → 정규직
     # not verb forms (했었나) nor question words (얼마): what the question asks with, not what it asks about
     return [w for w in heads if len(w) >= 2 and not is_generic(w) and not is_verb(w) and not is_question_word(w)]
 
@@ -166,16 +167,21 @@ def _facts_by_topic(ask: Ask, topics: list[Topic]) -> Reply | None:
                 # a phase asked ("3단계 … 기준"): the label that says that phase before the one of other phases
                 phased = ask.query.phase is not None and _says_phase(head, ask.query.phase)
                 scored.append((len(hits) * 2 + len(in_head) + phased, table, row))
+    if result_operation(ask) in ("diff", "sum"):
+        # "중핵기업 유치 중 수도권 기업 빼면": the two results of one program whose labels say the question's
+        # words, one of them each at least
+        labelled = sorted(((sum(w in t.head for w in words), i, t) for i, t in enumerate(topics)
+                           if t.table == "results" and any(w in t.head for w in words)), key=lambda s: (-s[0], s[1]))
+        if labelled:
+            owner = _owner_id("results", labelled[0][2].row)
+            two = [("results", t.row) for _, _, t in labelled if _owner_id("results", t.row) == owner][:2]
+            said = {w for _, r in two for w in words if w in compact(str(r["metric"]))}
+            if len(two) == 2 and len(said) >= min(2, len(words)):
+                return _answer_with(ask, two)
     if not scored:
         return None
     scored.sort(key=lambda t: -t[0])
     best = scored[0][0]
-    if result_operation(ask) in ("diff", "sum"):
-        # "중핵기업 유치 중 수도권 기업 빼면": the two results of one program the question names most
-        owner = _owner_id(scored[0][1], scored[0][2])
-        two = [(t, r) for _, t, r in scored if t == "results" and _owner_id(t, r) == owner][:2]
-        if len(two) == 2:
-            return _answer_with(ask, two)
     return _answer_with(ask, [(t, r) for s, t, r in scored if s == best][:MAX_FACTS])
 
 

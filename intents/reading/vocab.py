@@ -50,7 +50,12 @@ DIMENSION = ("연도", "년도", "해", "연도별", "년도별", "단계별", "
 _COMPARED = re.compile(r"(?:제일|가장|젤|최고로?|최대|최소|최저)[가-힣]{0,6}?(?:은|던|한|운)?(사업|과제|해|연도|년도)")
 
 
-_AMONG = re.compile(r"(?:사업|과제)들?(?:중|가운데)")
+_AMONG = re.compile(r"(?:사업|과제)들?(?:\d+개)?(?:중|가운데)|\d+개(?:사업|과제)?(?:중|가운데)")   # 사업 중, 4개 중
+
+
+def among_programs(compact_text: str) -> bool:
+    """Whether a question says it asks among programs ("4개 사업 중에", "사업들 가운데")."""
+    return bool(_AMONG.search(compact_text))
 
 
 def compared(compact_text: str) -> str | None:
