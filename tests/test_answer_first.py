@@ -456,3 +456,14 @@ def test_a_place_said_with_do_asking_one_fact_of_it_is_that_places(ro_engine: En
 ])
 def test_a_kinds_program_fact_that_says_the_question_leads(ro_engine: Engine, question: str, first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)
+
+
+def test_an_organisations_programs_of_a_year_are_those_with_money_that_year(ro_engine: Engine) -> None:
+    first = lead(ask(ro_engine, "산업부 23년 지역사업 4개 사업명 쭉 알려줘").text, 1)
+    assert first.startswith("4개:") and "클러스터" in first and "지역사업추진계획" not in first, first
+
+
+def test_what_a_name_is_confused_with_is_set_aside_only_when_said_with_it(ro_engine: Engine) -> None:
+    text = ("지경위 후속 정리하다가 헷갈려서요ㅠ 기존 주력산업 48개를 주축산업이랑 미래신산업으로 나눴잖아요, "
+            "그 중에 주축산업이 몇 개였죠?")
+    assert "41" in lead(ask(ro_engine, text).text, 1)

@@ -77,7 +77,16 @@ def answer_led(ask: Ask) -> Reply | None:
     rows += [("programs", r) for r in store.led_by("programs", subject.id)]
     if not rows:
         return None
-    where = ask.query.has("어디", "혁신도시", "지역")   # "NIPA가 맡은 혁신도시가 어디였지": the places too
+    year = ask.query.year
+    if year is not None:   # "산업부 23년 지역사업 사업명": the programs with money that year, not a plan of them
+        funded = [(t, r) for t, r in rows
+                  if t == "programs" and any(b["year"] == year for b in store.budgets(str(r["id"])))]
+        plans = {str(r["parent"]) for _, r in funded if r.get("parent")} | {
+            str(p["id"]) for _, p in funded for _, r in funded
+            if any(str(b["note"] or "").strip() == p["name"] for b in store.budgets(str(r["id"])))}
+        kept = [(t, r) for t, r in funded if str(r["id"]) not in plans]
+        rows = kept if len(kept) >= 2 else rows
+    where = ask.query.has("어디", "혁신도시")   # "NIPA가 맡은 혁신도시가 어디였지": the places too
     names = ", ".join(str(r["name"]) + (f" ({r.get('innovation_city') or regions_text(r)})" if where and (
         r.get("innovation_city") or regions_text(r)) else "") for _, r in rows[:MAX_NAMED])
     lines = [f"[{subject.name}] 맡은 과제·사업", f"{len(rows)}개: {names}"]

@@ -43,7 +43,8 @@ _DOCUMENT_YEAR = re.compile(r"((?:20)?'?[0-9]{2}년도?)\s*(?:[0-9]{1,2}월\s*)?
                             r"(?:보도자료|자료|보고서)")
 # "X 말고 Y", "X랑 달리 Y", "X랑 헷갈림": X is set aside (a connective, the adverb 달리, or the verb 헷갈리다
 # say it is not the one meant)
-_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리|헷갈)")
+_SET_ASIDE = re.compile(r"^(?:말고|아니고|아니라|달리)")
+_CONFUSED = re.compile(r"(?:랑|이랑|와|과|하고)$")   # "김천이랑 헷갈림": what it is confused with, said just before
 _THIS_YEAR = re.compile(r"올해|금년|이번\s*해|당해\s*연도")
 _ABOUT = re.compile(r"^(?:관련|관해|관하여|관한|때문에|건으로)")   # "X 관련해서", "X 건으로": what a clause is about
 _DOCUMENT = re.compile(r"^(?:보도자료|자료|보고서|브리프)")   # "지경위 자료에 나온", "국토연 브리프에": a document
@@ -268,11 +269,11 @@ def _understand(text: str, index: NameIndex) -> Query:
         if not mentions and known:   # "협업과제 실적을 경영평가에 반영한다던데 어느 부처 담당인지. 국토부였나요?":
             mentions, known = known, ()   # the question's own names were the guess; the clause's are asked of
     # "평가단 말고 중기부 주관부서", "클러스터 분야 말고요": a name said to be set aside is not what is asked
-    set_aside = [m for m in mentions if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 4])]
+    set_aside = [m for m in mentions if _said_aside(words, m.last, 4)]
     if set_aside and len(set_aside) < len(mentions):
         mentions = tuple(m for m in mentions if m not in set_aside)
     # "광주 부산이랑 달리 대전은": the places set aside are not the ones asked about, when another one is
-    aside = {c.id for m in found if any(_SET_ASIDE.match(w) for w in words[m.last + 1:m.last + 3])
+    aside = {c.id for m in found if _said_aside(words, m.last, 3)
              for c in m.candidates if c.kind in ("region", "city")}
     if aside and set(regions) - aside:
         regions = tuple(r for r in regions if r not in aside)
@@ -324,6 +325,14 @@ def _understand(text: str, index: NameIndex) -> Query:
         follow_up=follow_up(spoken, tuple(w for i, w in enumerate(words) if i not in clauses)),
         **qualifiers,
     )
+
+
+def _said_aside(words: Sequence[str], last: int, within: int) -> bool:
+    """Whether the name ending at word `last` is set aside: 말고/아니고/달리 within a few words after it, or
+    헷갈 right after it said with 랑/와 ("김천이랑 헷갈림")."""
+    after = words[last + 1:last + within]
+    return any(_SET_ASIDE.match(w) for w in after) or bool(
+        after and after[0].startswith("헷갈") and _CONFUSED.search(words[last]))
 
 
 _GUESS = re.compile(r"(?:였나|었나|였던가|었던가|인가|인가요|아니었나|아닌가|였나요|었나요)[?？]*$")   # "…이었나?"
