@@ -511,11 +511,12 @@ class Engine:
                 and not any(c.kind in ("program", "task") for c in ask.others):
             plans = [self._plan_of(o.id, ask.query.year) for o in orgs]   # "중기부 산업부 23년 예산 합치면": each
             if all(plans):                                                # ministry's plan total, added
+                kept = ask.subject, ask.others
                 ask.subject, ask.others = plans[0], [p for p in plans[1:] if p is not None]
                 computed = answer_compute(ask)
                 if computed is not None:
                     return computed
-                ask.subject, ask.others = orgs[0], [*orgs[1:]]
+                ask.subject, ask.others = kept
         programs = [c for c in ask.others if c.kind in ("program", "task")]
         if intent == "budget" and kind == "organisation" and programs:   # "중기부 진흥계획이랑 산업부 추진계획"
             ask.subject, ask.others = programs[0], programs[1:]

@@ -302,9 +302,8 @@ def _understand(text: str, index: NameIndex) -> Query:
                              if w in unexplained and _PLACE.match(r) and r not in _NOT_PLACES
                              and not morph.is_common_noun(r)),   # 내년도, 금년도: the analyser's common nouns
         unknown_people=tuple(w for w, r in zip(leftover, raw, strict=True) if w in unexplained
-                             and morph.is_person_name(w) and (
-                                 (r == w and next(n for n, _ in intents if n not in WORDED) != "budget"
-                                  and not _modifies_next(words, r))
+                             and morph.is_person_name(w) and not _modifies_next(words, r) and (
+                                 (r == w and next(n for n, _ in intents if n not in WORDED) != "budget")
                                  or _said_as_person(words, r, intents))),   # (a bare name asks no money:
                                                                             # "협업과제 지원용 국비")
         asked_noun=asked_noun,
@@ -502,6 +501,7 @@ def region_of(row: dict[str, object]) -> list[str]:
 
 
 def _modifies_next(words: Sequence[str], word: str) -> bool:
+    """"몇 곳으로 한정한 거예요": a verb before 거, which the analyser alone would read as a person's name."""
     at = words.index(word) if word in words else -1
     return 0 <= at < len(words) - 1 and morph.modifies(word, words[at + 1])
 
@@ -512,8 +512,6 @@ def _said_as_person(words: Sequence[str], word: str, intents: tuple[tuple[str, f
     at = words.index(word) if word in words else -1
     after = strip_particle(words[at + 1]) if 0 <= at < len(words) - 1 else ""
     before = strip_particle(words[at - 1]) if at > 0 else ""   # "위원장 김철수": the title said first
-    if 0 <= at < len(words) - 1 and morph.modifies(word, words[at + 1]):
-        return False   # "몇 곳으로 한정한 거예요": a verb before 거, not a name
     titled = any(after.startswith(t) or before.endswith(t) for t in (*TITLES, "위원장")) or word.endswith(("님", "씨"))
     return titled or next(name for name, _ in intents if name not in WORDED) == "contact"
 
