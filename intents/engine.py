@@ -1,10 +1,9 @@
 """The engine: understands a message, picks the intent and the entity, and answers it."""
 
 import logging
-import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -28,6 +27,27 @@ from intents.answers.fallback import (
     topics_said,
 )
 from intents.answers.help import answer_help
+from intents.answers.holdings import (
+    budgeted_kind_owner,
+    could_answer,
+    data_says,
+    descend,
+    described_in_regions,
+    facts_answer,
+    facts_say,
+    has_data_for,
+    in_regions,
+    is_under,
+    kinds_of_named_area,
+    knows_about,
+    names_under,
+    of_regions,
+    phases,
+    plan_of,
+    program_of_kind,
+    results_named,
+    same_answer,
+)
 from intents.answers.meeting import ORDINAL, answer_meeting, answer_next
 from intents.answers.passage import answer_from_passages
 from intents.answers.program import AREA_LABELS, answer_program, asks_length, names_by_document
@@ -44,7 +64,7 @@ from intents.answers.search import (
 from intents.answers.task import answer_status, any_logged
 from intents.message import Button, Entity, Message, Offer, Pick, Reply
 from intents.reading import morph, vocab
-from intents.reading.aspect import CARD_ASPECTS, KINDS_OF, label_says
+from intents.reading.aspect import CARD_ASPECTS, KINDS_OF
 from intents.reading.matcher import Mention, NameIndex
 from intents.reading.morph import nouns_of
 from intents.reading.normalize import compact, jamo, particle, strip_particle, tokens
@@ -63,7 +83,6 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", Reply, Reply | None)
 MEETING_ONLY = frozenset({"clock", "place", "mode", "chair", "attendees", "agenda"})   # aspects only a meeting holds
 NAME_WORD_BONUS = 8.0   # a word of the question that only one candidate's name also says
-ASPECT_COLUMNS = {"lead": "lead", "region": "region", "period": "period"}   # card aspects a row holds as a column
 MAX_QUESTION_CHARS = 1000
 MAX_CHOICES = 8
 WRITE_OFFERS = ("log", "meeting", "correction", "document", "import", "due", "action")   # finish a write
@@ -271,7 +290,7 @@ class Engine:
                 return picked
             ask.subject, ask.others = picked
         if q.yes_no and q.regions and ask.subject is not None and ask.subject.kind in ("program", "task") \
-                and not self._in_regions(ask.subject, q.regions):
+                and not in_regions(self.store, ask.subject, q.regions):
             return answer_not_in_regions(ask)   # "전기자율차 협력권에 충남도 들어가 있나?": no, and where it is
         if q.unknown_people and forced is None:   # "김철수 과장 연락처": a person no contact row names
             meant = self._typed_for(q, q.unknown_people[0])
@@ -304,17 +323,17 @@ class Engine:
             fallback = answer_without_subject(ask, intent, self.topics)
             if fallback is not None:
                 return fallback
-            described = self._described_in_regions(q)
+            described = described_in_regions(self.store, q)
             if described is not None:   # "광주전남 초광역 협력산업은 뭐로 돼있어?": the one row there saying so
                 ask.subject = described
                 return self._dispatch(ask, intent)
             return _not_found(q)
-        if q.regions and not self._in_regions(ask.subject, q.regions):
+        if q.regions and not in_regions(self.store, ask.subject, q.regions):
             # "전기자율차 협력권에 충남도 들어가 있나?", "대구도 있었나? 어디어디야": asked whether, the answer is no,
             # and where it is
             return answer_not_in_regions(ask) if q.yes_no or (q.checked and vocab.asks_several(q.text)) \
                 else _not_found(q)
-        if q.unknown_places and not q.regions and not self._in_regions(ask.subject, []):
+        if q.unknown_places and not q.regions and not in_regions(self.store, ask.subject, []):
             return _not_found(q)   # "울릉도 협업과제": a place the data does not have, for something that has places
         if q.cities and ask.subject.kind == "program":
             return answer_region(ask)   # an innovation city names its 협업과제, not a whole program
@@ -326,11 +345,11 @@ class Engine:
             named = facts_naming(ask, self.topics, guessed[0].text) if not self._name_says_more(q, guessed[0]) \
                 else None
             # (facts that lack what is asked, when the subject has a fact the question names: the subject's)
-            if named is not None and not (named.missed and self._facts_answer(q, ask.subject)):
+            if named is not None and not (named.missed and facts_answer(self.store, q, ask.subject)):
                 return named
             if intent == "other" and len(q.unexplained) >= 3 and operation(ask) is None:
                 return _not_found(q)   # "청년 창업 지원금 신청 방법": most of it unread, about a name only guessed
-        if q.phase is not None and ask.subject.kind == "program" and q.phase not in self._phases(ask.subject.id):
+        if q.phase is not None and ask.subject.kind == "program" and q.phase not in phases(self.store, ask.subject.id):
             return _not_found(q)   # "국가혁신클러스터 5단계": a phase the data does not have
         if ask.subject.kind == "organisation" and q.unexplained and forced is None and intent != "budget":
             # "TIPA 누리집": a fact naming it (not money: "…반영한 국비 얼마" is no 경영평가 반영)
@@ -343,7 +362,7 @@ class Engine:
                 and names_by_document(self.store, ask.subject):
             noun = None   # "예전 이름", "새 명칭": what the documents call a program that has two names
         if noun and forced is None and intent in ("other", "contact") and set(q.aspects) <= {"count"} \
-                and not self._data_says(ask.subject, noun.split()[0]):   # "대전 도심융합특구 면적 몇"
+                and not data_says(self.store, ask.subject, noun.split()[0]):   # "대전 도심융합특구 면적 몇"
             return Reply(text=f"'{ask.subject.name}'의 {particle(noun, '은', '는')} 자료에 없습니다.",
                          intent=intent, missed=True)
         return self._dispatch(ask, intent)
@@ -402,14 +421,14 @@ class Engine:
         known = next((m.best for m in q.known if m.best.kind in ("program", "task")), None)
         if known is None:
             return None
-        there = self._descend(q, known)   # "도심융합특구 브리프 보는데, 대전은": its own child there
+        there = descend(self.store, q, known)   # "도심융합특구 브리프 보는데, 대전은": its own child there
         if there.id != known.id:
             return there
         parent = str((entity_row(self.store, known.kind, known.id) or {}).get("parent") or "")
         row = entity_row(self.store, known.kind, parent) if parent else None
         if row is None:
             return None
-        there = self._descend(q, Entity(known.kind, parent, str(row["name"]), known.score))
+        there = descend(self.store, q, Entity(known.kind, parent, str(row["name"]), known.score))
         return there if there.id not in (parent, known.id) else None
 
     def _typed_for(self, q: Query, name: str) -> Entity | None:
@@ -438,16 +457,6 @@ class Engine:
                 if len(p) == len(name) and sum(a != b for a, b in zip(p, name, strict=True)) == 1]
         also = f" 비슷한 이름: {', '.join(near)}." if near else ""
         return f"'{name}'(이)라는 이름은 자료의 담당자·참석자 명단에 없습니다.{also}"
-
-    def _in_regions(self, subject: Entity, regions: Sequence[str]) -> bool:
-        """False when the subject belongs to regions and none of them is asked; a meeting asked with a region
-        ("부산권 권역별 TF 회의") must say that region in its title, place or note."""
-        row = entity_row(self.store, subject.kind, subject.id) or {}
-        if subject.kind == "meeting" and regions:
-            said = " ".join(str(row.get(k) or "") for k in ("title", "place", "note", "attendees"))
-            return any(r in said for r in regions)
-        own = set(region_of(row))
-        return not own or bool(own & set(regions))
 
     def _dispatch(self, ask: Ask, intent: str) -> Reply:
         """Pick the intent for a question whose subject is known."""
@@ -496,20 +505,20 @@ class Engine:
                 ask.query.regions or ask.query.cities or budgets_of(self.store, ask.subject.id)):
             # "TF 협업과제 국비", "기재부랑 국토부가 협업과제 지원하려고 반영한 국비": the money of the program the
             # 협업과제 belong to — not of one of them, nor of a part of it, nor of an organisation leading one
-            owner = self._budgeted_kind_owner(ask.query)
-            if owner is not None and owner.id != ask.subject.id and not self._is_under(ask.subject, owner) \
+            owner = budgeted_kind_owner(self.store, ask.query)
+            if owner is not None and owner.id != ask.subject.id and not is_under(self.store, ask.subject, owner) \
                     and not (kind == "organisation" and any(
                         self.store.led_by(table, ask.subject.id) for table, _ in ask.query.kind_words)):
                 ask.others, ask.subject = [*ask.others, ask.subject], owner
                 return self._dispatch(ask, intent)
-        if intent == "budget" and kind in ("program", "task") and not self._results_named(ask, ask.subject) \
-                and (budgets_of(self.store, ask.subject.id) or not self._facts_answer(ask.query, ask.subject)):
+        if intent == "budget" and kind in ("program", "task") and not results_named(self.store, ask, ask.subject) \
+                and (budgets_of(self.store, ask.subject.id) or not facts_answer(self.store, ask.query, ask.subject)):
             # ("지식산업센터 건축비 지원 한도 얼마": no budget rows, and a fact names what is asked: the fact)
             return answer_budget(ask)   # "사업화 매출 얼마": a result named by its metric is not a budget
         orgs = [ask.subject, *(c for c in ask.others if c.kind == "organisation")]
         if intent == "budget" and kind == "organisation" and len(orgs) >= 2 and operation(ask) == "sum" \
                 and not any(c.kind in ("program", "task") for c in ask.others):
-            plans = [self._plan_of(o.id, ask.query.year) for o in orgs]   # "중기부 산업부 23년 예산 합치면": each
+            plans = [plan_of(self.store, o.id, ask.query.year) for o in orgs]   # "중기부 산업부 23년 예산 합치면": each
             if all(plans):                                                # ministry's plan total, added
                 kept = ask.subject, ask.others
                 ask.subject, ask.others = plans[0], [p for p in plans[1:] if p is not None]
@@ -541,7 +550,7 @@ class Engine:
         """A kind word with a region, an organisation or on its own lists that kind."""
         q, subject = ask.query, ask.subject
         intent = q.intent
-        kind_words = list(q.kind_words) or self._kinds_of_named_area(q)
+        kind_words = list(q.kind_words) or kinds_of_named_area(self.store, q)
         if subject is not None and subject.kind == "program" and intent not in ("budget", "contact") \
                 and vocab.asks_list(q.text):   # "혁신도시 협업과제 목록": the tasks, not the program
             # (not "클러스터 보도자료 관련 문의는 누구한테": the people of the program)
@@ -555,7 +564,7 @@ class Engine:
             # (an operand is named, not guessed from a part of a word: "지구 지정" is no 집적지구)
             if subject is not None and subject.kind in ("program", "task") and intent == "budget" \
                     and operation(ask) in ("sum", "diff", "max", "min") and _named(q, subject):
-                owner = self._program_of_kind(everything, kind)   # "스마트특성화기반구축이랑 클러스터 국비 차이"
+                owner = program_of_kind(self.store, everything, kind)   # "스마트특성화기반구축이랑 클러스터 국비 차이"
                 if owner is not None and owner.id not in {subject.id, *(o.id for o in ask.others)}:
                     ask.others = [*ask.others, owner]
                     computed = answer_compute(ask)
@@ -594,8 +603,8 @@ class Engine:
                            and not (area_said and any(label in w for label in AREA_LABELS))
                            and not (w in shared and all(w in compact(str(r.get("summary") or "")) for r in everything))]
             if subject is None and len(rows) == len(everything):
-                owner = self._program_of_kind(everything, kind)   # "클러스터 2단계 국비": the clusters' program
-                if owner is not None and self._results_named(ask, owner):
+                owner = program_of_kind(self.store, everything, kind)   # "클러스터 2단계 국비": the clusters' program
+                if owner is not None and results_named(self.store, ask, owner):
                     ask.subject = owner   # "클러스터 1단계 일자리 창출 몇 명": a result of the clusters' program
                     return answer_program(ask)
                 # a computation of money asked of the program ("23년 클러스터 육성 국비+지방비 합치면") before its
@@ -609,7 +618,7 @@ class Engine:
                         return computed
                     ask.subject = None
                 # (a word the program's own facts say is explained by them: "일몰관리로 몇 년짜리로 바뀌었어")
-                told = [w for w in unexplained if owner is None or not self._data_says(owner, w)]
+                told = [w for w in unexplained if owner is None or not data_says(self.store, owner, w)]
                 if owner is not None and intent not in ("budget", "status") and not told and asks_length(ask):
                     ask.subject = owner   # "당초 7년이었다가 몇 년짜리로 바뀌었죠": its length, before a fact
                     return answer_program(ask)   # labelled 당초 that states the old one
@@ -628,7 +637,8 @@ class Engine:
                 if said is not None:
                     return said
                 if owner is not None and intent not in ("budget", "status") and not told and (
-                        (q.phase is not None and q.phase in self._phases(owner.id))   # "클러스터 3단계는 언제까지"
+                        # ("클러스터 3단계는 언제까지")
+                        (q.phase is not None and q.phase in phases(self.store, owner.id))
                         or (("period" in q.aspects or asks_length(ask)) and not vocab.asks_list(q.text))):
                     # ("클러스터 사업기간 몇 년", "클러스터 몇 년짜리로 바뀌었어": the program's)
                     ask.subject = owner
@@ -639,7 +649,8 @@ class Engine:
                     return computed or answer_budget(ask)
             # a word the rows' own names or their projects' names hold narrows them ("가스공사 협업과제에 펀드
             # 조성하는 거"): only a word nothing in the data says vetoes the list
-            narrowed = [r for r in rows if unexplained and all(w in self._names_under(table, r) for w in unexplained)]
+            narrowed = [r for r in rows
+                        if unexplained and all(w in names_under(self.store, table, r) for w in unexplained)]
             if not narrowed and unexplained:   # then what each row is said to do ("수력원자력 기술이전 우수사례")
                 narrowed = [r for r in rows if all(w in compact(str(r.get("summary") or "")) for w in unexplained)]
             if narrowed:
@@ -669,49 +680,13 @@ class Engine:
         question = " ".join(w for i, w in enumerate(tokens(q.text)) if i not in q.context_at)
         spoken = compact(question)
         topic = subject is not None and ("관련" in spoken or not q.mentions[0].exact) \
-            and not self._of_regions(subject, q) and not reach and not asks_for_person(ask) \
+            and not of_regions(self.store, subject, q) and not reach and not asks_for_person(ask) \
             and not any(c.kind in KINDS_OF[a] for a in q.aspects for c in q.mentions[0].candidates)
         # (not what a candidate holds: "지경위에서 의결된 안건 뭐뭐": the meeting's agenda, not a topic)
         if topic and vocab.asks_list(question):   # "에너지 관련 사업": everything named for it (not "… 관련해서 …")
             candidates = [c for m in q.mentions for c in m.candidates]
             return answer_topic(ask, candidates, [m.text for m in q.mentions])
         return None
-
-    def _described_in_regions(self, q: Query) -> Entity | None:
-        """The one program or task of the asked regions whose name or description says every word nothing else
-        explained; None when none or several do."""
-        if not q.regions or not q.unexplained:
-            return None
-        found = {(table, str(r["id"])): r for table in ("programs", "tasks") for region in q.regions
-                 for r in self.store.in_region(table, region)
-                 if all(w in compact(f"{r['name']} {r.get('area') or ''} {r.get('summary') or ''}")
-                        for w in q.unexplained)
-                 and set(q.regions) <= set(region_of(r))}
-        if len(found) != 1:
-            return None
-        (table, _), row = next(iter(found.items()))
-        return as_candidate(table, row)
-
-    def _of_regions(self, subject: Entity, q: Query) -> bool:
-        """Whether the question's region picked the subject out ("세종도 지역사업평가단 있어?": that one)."""
-        row = entity_row(self.store, subject.kind, subject.id) or {}
-        return bool(q.regions) and bool(set(region_of(row)) & set(q.regions))
-
-    def _results_named(self, ask: Ask, subject: Entity) -> bool:
-        """Whether the question names one of the subject's results by all the nouns of its metric (일자리
-        창출, 사업화 매출)."""
-        unexplained = ask.query.unexplained
-        for row in self.store.results(subject.id):
-            nouns = [n for n in nouns_of(str(row["metric"])) if len(n) >= 2]
-            if nouns and all(compact(n) in ask.query.compact for n in nouns):
-                return True
-            if any(n in vocab.RESULTS and n in ask.query.compact for n in nouns):   # "일자리 몇 명": 일자리 창출
-                return True
-            said = compact(f"{row['metric']} {row['note'] or ''}")   # "정규직 비율": what its note says
-            if unexplained and all(w in said for w in unexplained) and any(compact(n) in ask.query.compact
-                                                                         for n in nouns):
-                return True
-        return False
 
     def _titled_meeting(self, ask: Ask) -> Entity | None:
         """The one meeting of a program above the subject whose title's own words (beyond the programs'
@@ -742,33 +717,6 @@ class Engine:
             return None
         return nothing(ask, "meeting", f"'{ask.subject.name}'의 {asked.group(1)}차 회의를")
 
-    def _kinds_of_named_area(self, q: Query) -> list[tuple[str, str]]:
-        """The kinds whose rows share an area the question names and no name explains ("에너지신산업 대분류에
-        들어간 시도", "ICT융합 분야 어디어디"): a field several rows are in names them all."""
-        named = {m.best.id for m in q.mentions if m.exact}
-        kinds = []
-        for table, kind in dict.fromkeys(vocab.KIND_WORDS.values()):
-            rows = self.store.of_kind(table, kind)
-            if not named <= {str(r.get("parent") or "") for r in rows}:
-                continue   # a name said other than the program the rows are under ("국가혁신클러스터 육성분야에서")
-            areas = Counter(compact(str(r.get("area") or "")) for r in rows)
-            if any(n >= 2 and len(area) >= 4 and area in q.compact for area, n in areas.items()):
-                kinds.append((table, kind))
-        return kinds
-
-    def _names_under(self, table: str, row: dict[str, object]) -> str:
-        """A row's name and its children's names, compacted (a 협업과제 and its 대표프로젝트)."""
-        children = self.store.children(table, str(row["id"])) if table in ("programs", "tasks") else []
-        return compact(" ".join([str(row["name"]), *(str(c["name"]) for c in children)]))
-
-    def _program_of_kind(self, rows: list[dict[str, object]], kind: str) -> Entity | None:
-        """The one program the rows of a kind belong to: their common parent, or the budgeted program named for it."""
-        parents = {str(r.get("parent") or "") for r in rows}
-        if len(parents) == 1 and (program := self.store.program(parents.pop())) is not None:
-            return as_candidate("programs", program)
-        named = [p for p in self.store.rows_named_like("programs", kind) if self.store.budgets(str(p["id"]))]
-        return as_candidate("programs", named[0]) if len(named) == 1 else None
-
     def _pick(self, ask: Ask, intent: str) -> tuple[Entity | None, list[Entity]] | Reply:
         """The entity the question is about, the other entities it names, or a clarifying reply."""
         q, now = ask.query, ask.message.now.isoformat()
@@ -780,14 +728,14 @@ class Engine:
         # 예산": the cluster's, not the 초광역 협력권 of that name, which has none)
         primary = max(q.mentions, key=lambda m: (any(c.kind in KINDS_OF[a] for a in q.aspects for c in m.candidates),
                                                  m.exact, m.best.score,
-                                                 intent == "budget" and self._has_data_for(intent, m.best),
+                                                 intent == "budget" and has_data_for(self.store, intent, m.best),
                                                  m.best.kind == "contact", len(m.text)))
         # "산업부가 지자체랑 발굴한 투자사업 몇 건": an organisation said beside what it leads, whose facts hold what
         # is asked, is who did it; what it leads is what is asked about
         if primary.best.kind == "organisation":
             led = [m for m in q.mentions if m is not primary and m.best.kind in ("program", "task")
                    and primary.best.id in {str((entity_row(self.store, m.best.kind, m.best.id) or {}).get(k) or "")
-                                           for k in ("lead", "ministry")} and self._facts_say(q, m.best)]
+                                           for k in ("lead", "ministry")} and facts_say(self.store, q, m.best)]
             primary = led[0] if len(led) == 1 else primary
             # ("산업부 1차관 현장 점검회의 언제": a meeting asked, said beside who held it, is what is asked)
             held = [m for m in q.mentions if any(c.kind == "meeting" for c in m.candidates)]
@@ -803,18 +751,19 @@ class Engine:
         several = bool(q.checked) and vocab.asks_several(q.text)   # "대구도 있었나? 어디어디야": whether, and all
         whether = (q.yes_no or several) and primary.exact and contenders[0][1].kind in ("program", "task")
         if q.regions and not whether and not (several and not primary.exact) \
-                and not any(self._in_regions(c, q.regions) for _, c in contenders):
+                and not any(in_regions(self.store, c, q.regions) for _, c in contenders):
             return _not_found(q)   # (a program or task named and asked whether it is there: no, in _route)
         top_rank, top = contenders[0]
-        meant = self._descend(q, top)   # a program and its child in the region asked are one answer
-        holds = self._facts_answer(q, top)   # only the top one has the fact asked ("…선도기업 지원금 비중"): no tie
+        meant = descend(self.store, q, top)   # a program and its child in the region asked are one answer
+        # only the top one has the fact asked ("…선도기업 지원금 비중"): no tie
+        holds = facts_answer(self.store, q, top)
         tied = [c for rank, c in contenders[1:] if top_rank - rank <= AMBIGUITY_MARGIN and c.kind == top.kind
-                and self._descend(q, c).id != meant.id and not (holds and not self._facts_answer(q, c))]
-        if tied and not self._same_answer(q, [top, *tied]):
+                and descend(self.store, q, c).id != meant.id and not (holds and not facts_answer(self.store, q, c))]
+        if tied and not same_answer(self.store, q, [top, *tied]):
             if self._asks_series(q, primary, [top, *tied]):
                 return answer_series(ask, primary.text, [c for c in primary.candidates
                                                          if compact(c.name).startswith(compact(primary.text))])
-            if not any(self._could_answer(q, intent, c) for c in [top, *tied]):
+            if not any(could_answer(self.store, q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
         return meant, others
@@ -832,7 +781,7 @@ class Engine:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""
         for mention in q.mentions:
             elsewhere = [c for m in q.mentions if m is not mention for c in m.candidates]
-            under = [c for c in mention.candidates if any(self._is_under(c, e) for e in elsewhere)]
+            under = [c for c in mention.candidates if any(is_under(self.store, c, e) for e in elsewhere)]
             if len(under) == 1:
                 return replace(mention, candidates=under)
         return None
@@ -843,43 +792,12 @@ class Engine:
         return subject is not None and subject.kind == "meeting" and \
             bool(matching_rows(self.store.agenda(subject.id), "item", ask))
 
-    def _data_says(self, subject: Entity, word: str) -> bool:
-        """Whether anything the store holds of the subject says the word: its row, aliases, facts, results,
-        fields, budgets, agenda, the rows under it or led by it, and the people of it or of its document."""
-        store, key = self.store, subject.id
-        row = entity_row(store, subject.kind, key) or {}
-        rows: list[dict[str, object]] = [row, *store.facts(key), *store.results(key), *store.fields(key),
-                                         *store.budgets(key), *store.agenda(key)]
-        rows += [*store.children("programs", key), *store.children("tasks", key)]
-        if subject.kind == "organisation":
-            rows += [*store.contacts_of_organisation(key), *store.led_by("programs", key), *store.led_by("tasks", key)]
-        elif row.get("source"):
-            rows += store.contacts_of_source(str(row["source"]))
-        said = compact(" ".join([*store.aliases(subject.kind, key),
-                                 *(str(v) for r in rows for v in r.values() if isinstance(v, str))]))
-        return compact(word) in said
-
     def _name_says_more(self, q: Query, mention: Mention) -> bool:
         """Whether a candidate's name holds two or more nouns of the question beyond the words it was guessed
         from."""
         guessed = compact(mention.text)
         nouns = {n for n in nouns_of(q.text) if len(n) >= 2 and n not in guessed}
         return any(sum(n in compact(c.name) for n in nouns) >= 2 for c in mention.candidates)
-
-    def _facts_say(self, q: Query, c: Entity) -> bool:
-        """Whether a noun of the question that no name it said covers is in the candidate's facts (발굴)."""
-        named = " ".join(compact(m.text) for m in q.mentions)
-        said = compact(" ".join(f"{f['attribute']} {f['value']}" for f in self.store.facts(c.id)))
-        return any(len(n) >= 2 and n not in named and n in said for n in nouns_of(q.text))
-
-    def _is_under(self, child: Entity, parent: Entity) -> bool:
-        """Whether a row belongs to a program: linked as its parent, or, where the data does not link them,
-        of the kind the program's name says (공공기관 중점 확산 우수과제 → the 우수과제)."""
-        row = entity_row(self.store, child.kind, child.id) or {}
-        if row.get("parent"):
-            return str(row["parent"]) == parent.id
-        return parent.kind == "program" and child.id != parent.id and \
-            any(kind == row.get("kind") for _, kind in _kinds_named(parent.name))
 
     def _sibling(self, q: Query, mention: Mention) -> Entity:
         """A name listed beside its siblings ("R&D 자유공모, 품목지정, 지역혁신 선도기업"): the candidate under the
@@ -892,78 +810,6 @@ class Engine:
         most = max(shared.values(), default=0)
         under = [c for c in mention.candidates if most and shared[c.id] == most]   # under the most-named parent
         return under[0] if len(under) == 1 and len(mention.candidates) > 1 else mention.best
-
-    def _same_answer(self, q: Query, options: list[Entity]) -> bool:
-        """Whether the options all give the same answer to what is asked (a project and its 협업과제 asked for
-        their lead organisation): then there is nothing to choose."""
-        columns = [ASPECT_COLUMNS[a] for a in q.aspects if a in ASPECT_COLUMNS]
-        if not columns or len(columns) != len(q.aspects):
-            return False
-        rows = [entity_row(self.store, c.kind, c.id) or {} for c in options]
-        return all(len({str(r.get(col) or "") for r in rows}) == 1 and rows[0].get(col) for col in columns)
-
-    def _could_answer(self, q: Query, intent: str, c: Entity) -> bool:
-        """Whether a candidate holds what is asked: a budget of one, a date of one when a date is asked."""
-        if intent == "budget" and c.kind in ("program", "task"):
-            return bool(budgets_of(self.store, c.id)) or bool(self.store.children("programs", c.id))
-        if "time" in q.aspects and c.kind in ("program", "task"):
-            return bool(self.store.meetings_of_program(c.id))
-        return True
-
-    def _has_data_for(self, intent: str, c: Entity) -> bool:
-        """Whether the store holds what the question asks about this candidate."""
-        if intent == "budget":
-            return bool(budgets_of(self.store, c.id))
-        if intent == "contact":
-            if c.kind == "meeting":   # a meeting's people are those its document names
-                source = (self.store.meeting(c.id) or {}).get("source")
-                return bool(source and self.store.contacts_of_source(str(source)))
-            return c.kind in ("contact", "department") or bool(
-                self.store.phones(c.kind, c.id) or (c.kind == "organisation" and self.store.has_contacts(c.id)))
-        if intent == "meeting":
-            return c.kind == "meeting"
-        return False
-
-    def _budgeted_kind_owner(self, q: Query) -> Entity | None:
-        """The one program that the rows of a kind the question names belong to, when it has budget rows."""
-        owners = {o.id: o for table, kind in q.kind_words
-                  if (o := self._program_of_kind(self.store.of_kind(table, kind), kind)) is not None
-                  and budgets_of(self.store, o.id)}
-        return next(iter(owners.values())) if len(owners) == 1 else None
-
-    def _plan_of(self, org_id: str, year: int | None) -> Entity | None:
-        """An organisation's budget as a whole: the one program it leads, under no other, with a year's total
-        row (of the year asked) — 중기부's 지역산업진흥계획; None when not exactly one."""
-        totals = {str(r["id"]): (r, {int(b["year"]) for b in self.store.budgets(str(r["id"]))
-                                     if b["is_total"] and b["year"] is not None})
-                  for r in self.store.led_by("programs", org_id) if not r.get("parent")}
-        latest = max((y for _, years in totals.values() for y in years), default=None)
-        plans = [r for r, years in totals.values() if (year or latest) in years]   # (올해: the latest year)
-        return as_candidate("programs", plans[0]) if len(plans) == 1 else None
-
-    def _phases(self, program_id: str) -> set[int]:
-        """The phases a program's budgets, fields or facts speak of."""
-        phases = {int(r["phase"]) for r in self.store.budgets(program_id) + self.store.fields(program_id)
-                  if r["phase"] is not None}
-        text = " ".join(f"{f['attribute']} {f['value']}" for f in self.store.facts(program_id))
-        phases.update(int(n) for n in re.findall(r"([0-9])\s*단계", text))
-        return phases
-
-    def _knows_about(self, org_id: str) -> bool:
-        """Whether an organisation has an address, phones, contacts or programs in the store."""
-        org = self.store.organisation(org_id) or {}
-        return bool(org.get("address") or self.store.phones("organisation", org_id) or self.store.has_contacts(org_id)
-                    or self.store.led_by("programs", org_id) or self.store.led_by("tasks", org_id))
-
-    def _facts_answer(self, q: Query, c: Entity) -> bool:
-        """Whether a fact or agenda item of the candidate is named by a leftover word of the question, or
-        said whole by it ("위원회 모두발언 몇 시": the meeting whose agenda has 모두발언)."""
-        labels = [compact(str(f["attribute"])) for f in self.store.facts(c.id)]
-        if c.kind == "meeting":
-            labels += [compact(str(a["item"])) for a in self.store.agenda(c.id)]
-        return any(w in label for w in q.unexplained for label in labels) or \
-            any(len(label) >= 4 and label in q.compact for label in labels) or \
-            any(label_says(label, q.aspects) for label in labels if c.kind != "meeting")
 
     def _rank(self, q: Query, candidates: list[Entity], intent: str, now: str) -> list[tuple[float, Entity]]:
         """Order candidates: score, region of the question, parent over child, kind fit."""
@@ -988,42 +834,19 @@ class Engine:
             if row.get("parent") in ids:
                 bonus -= 3.0   # a child named like its parent yields to the parent
             bonus -= 0.5 * priority.index(c.kind) if c.kind in priority else 3.0
-            if self._has_data_for(intent, c):
+            if has_data_for(self.store, intent, c):
                 bonus += 4.0
             if any(c.kind in KINDS_OF[a] for a in q.aspects):
                 bonus += 4.0   # the kind of thing that holds what is asked
-            if self._facts_answer(q, c):
+            if facts_answer(self.store, q, c):
                 bonus += 3.0
             if c.kind == "meeting" and str(row.get("start") or "") > now:
                 bonus += 3.0   # an upcoming meeting before a past one of the same name
-            if c.kind == "organisation" and not self._knows_about(c.id):
+            if c.kind == "organisation" and not knows_about(self.store, c.id):
                 bonus -= 3.0   # a bare name (지역경제위원회 the body) yields to what has content (its meeting)
             ranked.append((c.score + bonus, c))
         ranked.sort(key=lambda pair: -pair[0])
         return ranked
-
-    def _descend(self, q: Query, top: Entity) -> Entity:
-        """A program named with a region, or with the organisation that leads one of its parts ("캠코가 맡은
-        협업과제"), stands for its one child there or of that organisation."""
-        leads = {c.id for m in q.mentions if m.exact for c in m.candidates if c.kind == "organisation"}
-        if top.kind not in ("program", "task") or not (q.regions or leads):
-            return top
-        own = entity_row(self.store, top.kind, top.id) or {}
-        if not q.regions and leads & {str(own.get(k) or "") for k in ("lead", "ministry")}:
-            return top   # "중기부 지역산업진흥계획": the organisation's own program, not a part of it
-
-        def there(row: dict[str, object]) -> bool:
-            return bool(set(region_of(row)) & set(q.regions)) if q.regions else str(row.get("lead") or "") in leads
-
-        table = "programs" if top.kind == "program" else "tasks"
-        children = [(t, c) for t in dict.fromkeys((table, "tasks")) for c in self.store.children(t, top.id)
-                    if there(c)]
-        if not children:   # not linked in the data: the rows of the kind its name says (…10대 협업과제 → 협업과제)
-            kinds = _kinds_named(top.name)
-            children = [(t, r) for t, kind in kinds for r in self.store.of_kind(t, kind) if there(r)]
-        if len(children) == 1:
-            return as_candidate(children[0][0], children[0][1], top.score)
-        return top
 
     def _clarify(self, q: Query, options: list[Entity]) -> Reply:
         shown = options[:MAX_CHOICES]
@@ -1063,12 +886,6 @@ def _parse_choice(choice: str | None, store: Store) -> Entity | None:
 def clean(text: str) -> str:
     """Drop control characters and surrounding space from a message."""
     return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
-
-
-def _kinds_named(name: str) -> list[tuple[str, str]]:
-    """The kinds of rows a program's name says it holds (…10대 협업과제 → 협업과제, … 우수과제 → 우수과제)."""
-    said = compact(name)
-    return [v for k, v in vocab.KIND_WORDS.items() if k in said]
 
 
 def _named(q: Query, entity: Entity) -> bool:
