@@ -762,7 +762,7 @@ class Engine:
         if tied and not same_answer(self.store, q, [top, *tied]):
             if self._asks_series(q, primary, [top, *tied]):
                 return answer_series(ask, primary.text, [c for c in primary.candidates
-                                                         if compact(c.name).startswith(compact(primary.text))])
+                                                         if compact(primary.text) in compact(c.name)])
             if not any(could_answer(self.store, q, intent, c) for c in [top, *tied]):
                 return _not_found(q)   # "그린에너지 캠퍼스 준공 언제": neither has a date; nothing to choose
             return self._clarify(q, [top, *tied])
@@ -774,8 +774,10 @@ class Engine:
         series), and the question asks for several (a plural noun, 뭐뭐, 목록): all of them, not a choice."""
         said = compact(mention.text)
         plural = any(morph.is_plural(w) for w in tokens(q.text))
+        names = [compact(c.name) for c in options]
+        shared = next((i for i in range(min(map(len, names)), 0, -1) if len({n[:i] for n in names}) == 1), 0)
         return len(said) >= 4 and (plural or vocab.asks_several(q.text)) and \
-            all(compact(c.name).startswith(said) for c in options)
+            all(said in n for n in names) and shared >= len(said)   # (the name said within their shared start)
 
     def _nested(self, q: Query) -> Mention | None:
         """The mention one of whose candidates belongs to another mention's entity, with that candidate alone."""

@@ -467,3 +467,12 @@ def test_what_a_name_is_confused_with_is_set_aside_only_when_said_with_it(ro_eng
     text = ("지경위 후속 정리하다가 헷갈려서요ㅠ 기존 주력산업 48개를 주축산업이랑 미래신산업으로 나눴잖아요, "
             "그 중에 주축산업이 몇 개였죠?")
     assert "41" in lead(ask(ro_engine, text).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("부산 평가단 부산테크노파크 몇 층 몇 호예요?", "1층 112호"),          # an office's place is its address
+    ("1차관 현장 점검회의 했던 업종들 어디어디야?", "디스플레이, 철강, 기계"),   # a series named by its middle
+    ("산업부 지역사업 4개 사업 이름 쭉 알려줘", "4개: 지역협력혁신성장"),       # the count said picks the year's
+])
+def test_where_an_office_is_a_series_and_a_count_said(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)

@@ -99,7 +99,7 @@ def test_units_are_converted_exactly(ro_engine: Engine) -> None:
     ("1단계 기업유치 122건에서 수도권 기업 빼면 몇 건이야", "중핵기업 유치 122건 − 수도권 기업 유치 47건 = 75건"),
     ("지역주력산업 개편후 주축산업이랑 미래신산업 합치면 몇 개?", "주축산업 수 41개 + 미래신산업 수 19개 = 60개"),
     ("주축산업이랑 미래신산업 개수 합치면 기존 주력산업 48개보다 몇 개 많아?",
-     "(주축산업 수 41개 + 미래신산업 수 19개) − 기존 주력산업 수 48개 = 12개"),
+     "(주축산업 수 41개 + 미래신산업 수 19개) = 60개; − 기존 주력산업 수 48개 = 12개"),
 ])
 def test_results_are_computed_with_their_operands(ro_engine: Engine, question: str, computed: str) -> None:
     reply = ask(ro_engine, question)
@@ -262,4 +262,14 @@ def test_a_plans_programs_are_compared_in_one_year_including_those_filed_under_i
     ("산업부 올해 지역사업 4개 중에 지방비가 국비보다 많은 사업 있어?", "지역협력혁신성장"),
 ])
 def test_computations_found_by_their_words(ro_engine: Engine, question: str, first: str) -> None:
+    assert first in lead(ask(ro_engine, question).text, 1)
+
+
+@pytest.mark.parametrize("question, first", [
+    ("국가혁신클러스터 국비 제일 많이 들어간 해가 언제였어 18년부터 22년 중에",
+     "2021년 · 2단계 · 국비 716억원 (비교한 5개 중)"),
+    ("국가혁신클러스터 2단계 총사업비 지방비까지 합쳐서 얼마야", "= 1,812억원"),
+])
+def test_a_span_of_years_and_a_source_of_money_added_in_other_words(ro_engine: Engine, question: str,
+                                                                     first: str) -> None:
     assert first in lead(ask(ro_engine, question).text, 1)

@@ -73,6 +73,9 @@ class Ask:
             return tuple(a for a in self.query.aspects if a != "time")
         if self.query.phase is not None and "parent" in self.query.aspects:   # "2단계는 어떤 과제": that phase's
             return tuple(a for a in self.query.aspects if a != "parent")      # work, not what it belongs to
+        if self.subject is not None and self.subject.kind in ("organisation", "department") \
+                and "place" in self.query.aspects:   # "평가단 몇 층 몇 호": where an office is, its address
+            return tuple(dict.fromkeys("address" if a == "place" else a for a in self.query.aspects))
         if self.query.phase is not None and "time" in self.query.aspects and self.query.has("언제까지"):
             return tuple("period" if a == "time" else a for a in self.query.aspects)   # "3단계는 언제까지": its span
         if self.query.aspects or self.subject is None or not self.query.has("어디") or self.query.intent == "budget":

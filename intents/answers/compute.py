@@ -556,7 +556,8 @@ def result_arithmetic(ask: Ask, results: list[Row]) -> str | None:
         total = sum((Decimal(str(r["value"])) for r in parts), Decimal(0))
         c = Decimal(str(other["value"]))
         summed = " + ".join(f"{r['metric']} {_plain(Decimal(str(r['value'])))}{unit}" for r in parts)
-        return f"({summed}) − {other['metric']} {_plain(c)}{unit} = {_plain(total - c)}{unit}"
+        # (the sum said too: "합치면 몇 개야? 기존 48개보다 늘어난 거지?" asks both)
+        return f"({summed}) = {_plain(total)}{unit}; − {other['metric']} {_plain(c)}{unit} = {_plain(total - c)}{unit}"
     a, b = counts[0], counts[1]
     x, y = Decimal(str(a["value"])), Decimal(str(b["value"]))
     if op == "sum":

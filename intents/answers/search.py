@@ -1,5 +1,7 @@
 """Listing and search: tasks, programs, clusters or 평가단 by region, organisation, area or topic."""
 
+import re
+
 from intents.answers.common import Ask, finish, nothing
 from intents.answers.render import name_of, regions_text, when
 from intents.message import Entity, Reply
@@ -68,6 +70,9 @@ def answer_list(ask: Ask, table: str, kind: str, rows: list[Row], checked: tuple
     return finish(ask, "search", lines, [r["source"] for r in rows], entities=ents, asked=int(counted))
 
 
+_COUNT_SAID = re.compile(r"(\d+)개")   # "4개 사업": how many the asker expects
+
+
 def answer_led(ask: Ask) -> Reply | None:
     """기관이 맡은 과제·사업: what an organisation leads; None when it leads nothing in the store."""
     store, subject = ask.store, ask.subject
@@ -77,15 +82,19 @@ def answer_led(ask: Ask) -> Reply | None:
     rows += [("programs", r) for r in store.led_by("programs", subject.id)]
     if not rows:
         return None
-    year = ask.query.year
-    if year is not None:   # "산업부 23년 지역사업 사업명": the programs with money that year, not a plan of them
-        funded = [(t, r) for t, r in rows
+    said = _COUNT_SAID.search(ask.query.compact)
+    years = [ask.query.year] if ask.query.year is not None else sorted(
+        {int(b["year"]) for t, r in rows if t == "programs" for b in store.budgets(str(r["id"])) if b["year"]},
+        reverse=True)[:1] if said else []
+    for year in years:   # "산업부 23년 지역사업 사업명", "지역사업 4개 이름": its programs with money that year
+        funded = [(t, r) for t, r in rows           # (the latest, when a count is said), not a plan of them
                   if t == "programs" and any(b["year"] == year for b in store.budgets(str(r["id"])))]
         plans = {str(r["parent"]) for _, r in funded if r.get("parent")} | {
             str(p["id"]) for _, p in funded for _, r in funded
             if any(str(b["note"] or "").strip() == p["name"] for b in store.budgets(str(r["id"])))}
         kept = [(t, r) for t, r in funded if str(r["id"]) not in plans]
-        rows = kept if len(kept) >= 2 else rows
+        if len(kept) >= 2 and (ask.query.year is not None or (said is not None and int(said.group(1)) == len(kept))):
+            rows = kept
     where = ask.query.has("어디", "혁신도시")   # "NIPA가 맡은 혁신도시가 어디였지": the places too
     names = ", ".join(str(r["name"]) + (f" ({r.get('innovation_city') or regions_text(r)})" if where and (
         r.get("innovation_city") or regions_text(r)) else "") for _, r in rows[:MAX_NAMED])
