@@ -83,9 +83,12 @@ def answer_led(ask: Ask) -> Reply | None:
     if not rows:
         return None
     said = _COUNT_SAID.search(ask.query.compact)
-    years = [ask.query.year] if ask.query.year is not None else sorted(
-        {int(b["year"]) for t, r in rows if t == "programs" for b in store.budgets(str(r["id"])) if b["year"]},
-        reverse=True)[:1] if said else []
+    years: list[int] = []
+    if ask.query.year is not None:
+        years = [ask.query.year]
+    elif said is not None:   # the latest year any of its programs has money in
+        years = sorted({int(b["year"]) for t, r in rows if t == "programs"
+                        for b in store.budgets(str(r["id"])) if b["year"]}, reverse=True)[:1]
     for year in years:   # "산업부 23년 지역사업 사업명", "지역사업 4개 이름": its programs with money that year
         funded = [(t, r) for t, r in rows           # (the latest, when a count is said), not a plan of them
                   if t == "programs" and any(b["year"] == year for b in store.budgets(str(r["id"])))]

@@ -216,13 +216,17 @@ def is_plural(word: str) -> bool:
                for i, (surface, tag) in enumerate(parts))
 
 
+def _before_thing(parts: tuple[tuple[str, str], ...]) -> bool:
+    """Whether an adnominal ending is followed by 거/것/게 (한정한 거, 짓는거): a clause about a thing."""
+    at = next((i for i, (_, tag) in enumerate(parts) if "ETM" in tag.split("+")), None)
+    return at is not None and at + 1 < len(parts) and parts[at + 1][0] in ("거", "것", "게")
+
+
 def modifies_as_action(word: str, after: str = "") -> bool:
     """True for an action verb in its adnominal form before 거/것 (짓는 거, 만드는거, 세운 것): the noun before
     it is its object ("건물 짓는 거 이름"), what the thing asked does, not what is asked ("번호 아는 사람")."""
     parts = morphemes(word + after)
-    at = next((i for i, (_, tag) in enumerate(parts) if "ETM" in tag.split("+")), None)
-    return bool(parts) and parts[0][1] == "VV" and at is not None and at + 1 < len(parts) \
-        and parts[at + 1][0] in ("거", "것", "게")
+    return bool(parts) and parts[0][1] == "VV" and _before_thing(parts)
 
 
 def ends_connective(word: str) -> bool:
@@ -235,9 +239,7 @@ def ends_connective(word: str) -> bool:
 def modifies(word: str, after: str) -> bool:
     """True when a word read with the one after it is a verb's adnominal form before 거/것 ("한정한 거예요"):
     a clause about a thing, not a name (the analyser reads 한정한 alone as a person's)."""
-    if not after.startswith(("거", "것", "게")):
-        return False
-    return any("ETM" in tag.split("+") for _, tag in morphemes(word + after)[:-1])
+    return after.startswith(("거", "것", "게")) and _before_thing(morphemes(word + after))
 
 
 def is_bound_noun(word: str, before: str = "") -> bool:
