@@ -312,6 +312,13 @@ class Store(Freshness, PeopleQueries, ProgressWrites, MeetingWrites, ReminderRec
         assert table in ("facts", "results", "agenda_items")
         return self.rows(f"SELECT * FROM {table} ORDER BY rowid")
 
+    def filed_under(self, plan_id: str, plan_name: str) -> list[str]:
+        """Programs whose budget cells a document files under a plan by its name in their note, without linking
+        them as its parts ("2023년도 지역사업추진계획": 클러스터's 2023 국비), in document order."""
+        rows = self.reference("SELECT program FROM budgets WHERE trim(coalesce(note, '')) = ? AND program != ? "
+                              "ORDER BY rowid", [plan_name, plan_id])
+        return list(dict.fromkeys(str(r["program"]) for r in rows))
+
     def dated_budgets(self) -> list[Row]:
         """Budget cells that belong to a year, a phase or a period."""
         return self.reference("SELECT * FROM budgets WHERE phase IS NOT NULL OR year IS NOT NULL "

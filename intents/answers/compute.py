@@ -363,24 +363,20 @@ def _compute(ask: Ask) -> Reply | None:
     subjects = [c for c in [subject, *ask.others] if c.kind in ("program", "task") and budgets_of(ask.store, c.id)]
     subjects = list({c.id: c for c in subjects}.values())   # one program named twice is one operand
     if subject.kind == "organisation":   # an organisation's programs: those holding the asked cells
-        if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have
-            counts = Counter(y for c in subjects for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
-            base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
+        if base["year"] is None and base["period"] is None:
+            base["year"] = _latest_shared_year(ask, subjects)
         asked: list[tuple[str, Any]] = [(k, v) for k, vs in split for v in vs] or [("year", base["year"])]
         subjects = [c for c in subjects if all(cell(rows_named(ask, c.id), **{**base, k: v}) for k, v in asked)]
     if len(subjects) == 1 and ((op in ("max", "min") and compared(q.compact) == "programs") or (
             op == "diff" and len(q.fundings) == 2 and among_programs(q.compact))):   # (…중에 지방비가 국비보다 많은)
         programs = [Entity("program", str(r["id"]), str(r["name"]), 100.0)   # "4개 중 국비 젤 많은 사업"
                     for r in ask.store.children("programs", subjects[0].id) if ask.store.budgets(str(r["id"]))]
-        # (and those whose cells the plan's document files under it without linking them: 클러스터's 2023 국비,
-        # noted "2023년도 지역사업추진계획")
-        filed = dict.fromkeys(str(r["program"]) for r in ask.store.dated_budgets()
-                              if str(r["note"] or "").strip() == subjects[0].name and r["program"] != subjects[0].id)
-        programs += [Entity("program", p, str(row["name"]), 100.0) for p in filed
+        # (and those whose cells the plan's document files under it without linking them: 클러스터's 2023 국비)
+        programs += [Entity("program", p, str(row["name"]), 100.0)
+                     for p in ask.store.filed_under(subjects[0].id, subjects[0].name)
                      if p not in {c.id for c in programs} and (row := ask.store.program(p)) is not None]
-        if base["year"] is None and base["period"] is None:   # unsaid: the latest year two or more have
-            counts = Counter(y for c in programs for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
-            base["year"] = max((y for y, n in counts.items() if n >= 2), default=None)
+        if base["year"] is None and base["period"] is None:
+            base["year"] = _latest_shared_year(ask, programs)
         subjects = programs if len(programs) >= 2 else subjects
     parents = {str((ask.store.program(c.id) or {}).get("parent") or "") for c in subjects}
     subjects = [c for c in subjects if c.id not in parents]   # a plan's total is not compared with its parts
@@ -449,6 +445,12 @@ def _compute(ask: Ask) -> Reply | None:
     if len(figures) < 2:
         return None
     return _answer(ask, op, figures, subjects[0].name if len(subjects) == 1 else "")
+
+
+def _latest_shared_year(ask: Ask, programs: list[Entity]) -> int | None:
+    """A year the question leaves unsaid, when programs are compared: the latest that two or more of them have."""
+    counts = Counter(y for c in programs for y in {r["year"] for r in rows_named(ask, c.id) if r["year"]})
+    return max((y for y, n in counts.items() if n >= 2), default=None)
 
 
 def _answer(ask: Ask, op: str, figures: list[Figure], name: str) -> Reply:

@@ -228,6 +228,8 @@ def asks_length(ask: Ask) -> bool:
     said as a length (몇 년짜리, 몇 년으로 늘었어)."""
     said = ask.query.compact
     return bool(_LENGTH_ASKED.search(said)) or ("period" in ask.aspects() and bool(_YEARS_ASKED.search(said)))
+
+
 # a length a fact states: (10년, …), 7개년 — not a year ('24년, ~'27년, 2018년)
 _LASTS = re.compile(r"(?<![~'’‘\d.])(\d{1,2})\s*(?:개년|년)(?![~\d])")
 

@@ -92,9 +92,9 @@ def answer_led(ask: Ask) -> Reply | None:
     for year in years:   # "산업부 23년 지역사업 사업명", "지역사업 4개 이름": its programs with money that year
         funded = [(t, r) for t, r in rows           # (the latest, when a count is said), not a plan of them
                   if t == "programs" and any(b["year"] == year for b in store.budgets(str(r["id"])))]
+        ids = {str(r["id"]) for _, r in funded}
         plans = {str(r["parent"]) for _, r in funded if r.get("parent")} | {
-            str(p["id"]) for _, p in funded for _, r in funded
-            if any(str(b["note"] or "").strip() == p["name"] for b in store.budgets(str(r["id"])))}
+            str(p["id"]) for _, p in funded if ids & set(store.filed_under(str(p["id"]), str(p["name"])))}
         kept = [(t, r) for t, r in funded if str(r["id"]) not in plans]
         if len(kept) >= 2 and (ask.query.year is not None or (said is not None and int(said.group(1)) == len(kept))):
             rows = kept

@@ -129,15 +129,16 @@ def has_any(compact_text: str, words: tuple[str, ...]) -> bool:
 _WHOLE_LIST = ("모두", "전부", "전체", "있어", "있어요")
 
 
-def asks_list(text: str) -> bool:
-    """True when a question asks for a list (목록, 어떤 것, 뭐뭐 …); 모두/전부/전체 only as words of their own."""
+def asks_list(text: str, whole: tuple[str, ...] = _WHOLE_LIST) -> bool:
+    """True when a question asks for a list (목록, 어떤 것, 뭐뭐 …); the `whole` words (모두/전부/전체, 있어) only
+    as words of their own."""
     said = compact(text)
     if any(w in said for w in LIST if w not in _WHOLE_LIST):
         return True
     words = tokens(text)
     # (있어 after a verb's connective form is the auxiliary of a state: "분류돼 있어", "들어가 있어")
     # (…nor after a bound noun: "알려줄 수 있어" says can)
-    return any((strip_particle(t) in _WHOLE_LIST or t in _WHOLE_LIST)
+    return any((strip_particle(t) in whole or t in whole)
                and not (t.startswith("있") and i > 0 and (ends_connective(words[i - 1]) or is_bound_noun(
                    words[i - 1], words[i - 2] if i > 1 else "")))
                for i, t in enumerate(words))
@@ -149,10 +150,8 @@ _EVERYTHING = re.compile(r"(?:^|\s)(?:다|전부|모두)\s*(?:알려|보여|말�
 def asks_several(text: str) -> bool:
     """True when a question asks for all of several things: a list word (목록, 뭐뭐), a question word said twice
     (어디어디, 누구누구), or a request for all of them (다 알려줘)."""
-    said = compact(text)
-    doubled = any(said.count(q * 2) for q in ("어디", "누구", "뭐", "무엇"))
-    listed = any(w in said for w in LIST if w not in _WHOLE_LIST) or any(
-        strip_particle(t) in _WHOLE_LIST[:3] for t in tokens(text))   # (not 있어: "세종도 있어?" asks whether)
+    doubled = any(compact(text).count(q * 2) for q in ("어디", "누구", "뭐", "무엇"))
+    listed = asks_list(text, whole=_WHOLE_LIST[:3])   # (not 있어: "세종도 있어?" asks whether)
     return listed or doubled or bool(_EVERYTHING.search(text))
 
 
